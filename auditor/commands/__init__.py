@@ -1,0 +1,7 @@
+"""The sub-commands of ``auditor``, one module per theme; :data:`COMMANDS` lists them for the CLI."""
+
+from auditor.commands.audit import audit, evaluate
+from auditor.commands.catalogue import checklists, controls
+from auditor.commands.permissions import permissions
+
+COMMANDS = [checklists, controls, audit, evaluate, permissions]

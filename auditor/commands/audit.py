@@ -1,0 +1,157 @@
+"""``auditor audit`` (collect live, read-only, then decide) and ``auditor evaluate`` (re-decide a snapshot).
+
+Inputs are validated before anything is collected, so a bad attestation file or an unknown
+checklist costs nothing; the output directory is checked first too. Reports are written
+all-or-nothing (see :mod:`auditor.output`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from auditor.attestations import load_attestations
+from auditor.checklists import Profile
+from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, say, with_provider_options
+from auditor.errors import AuditorError
+from auditor.model import RunResult
+from auditor.output import prepare_output_dir
+from auditor.run import Catalogue, Collected, collect, write_outputs
+from auditor.run import evaluate as evaluate_run
+from auditor.serialize import read_snapshot
+from auditor.status import Status
+
+DEFAULT_OUTPUT = Path("audit-report")
+
+
+def output_options(command):
+    """Options shared by every command that decides and writes reports."""
+    options = [
+        click.option("--checklist", "checklist_ids", multiple=True, metavar="ID",
+                     help="Only these checklists (repeatable; default: all)."),
+        click.option("--attestations", type=click.Path(path_type=Path), default=None,
+                     help="YAML file answering manual items (see docs/attestations.md)."),
+        click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
+                     help="Audit profile, e.g. usage=cloud, ismap=registered, role=provider, internet_pc=no."),
+        click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
+                     help="Directory for the reports."),
+        click.option("--format", "formats", default="all", show_default=True,
+                     help="Comma-separated report formats (json always included), or 'all'."),
+        click.option("--force", is_flag=True, help="Overwrite a non-empty output directory."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def parse_formats(catalogue: Catalogue, text: str) -> list[str]:
+    if text.strip() == "all":
+        return ["json", *catalogue.renderers]
+    formats = [part.strip() for part in text.split(",") if part.strip()]
+    for name in formats:
+        if name != "json" and name not in catalogue.renderers:
+            raise AuditorError("unknown_format", format=name, known=", ".join(["json", *catalogue.renderers]))
+    return ["json", *[f for f in formats if f != "json"]]
+
+
+def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profile_options):
+    """Validate everything the user handed in before any collection starts."""
+    selected = catalogue.select_checklists(checklist_ids)
+    profile = Profile.from_options(profile_options)
+    attestations = load_attestations(attestations_path, catalogue.checklists) if attestations_path else {}
+    return selected, profile, attestations
+
+
+@click.command()
+@click.option("--provider", "-p", "providers", multiple=True, metavar="NAME",
+              help="Cloud to audit (repeatable): aws, azure, gcp — whichever are installed.")
+@click.option("--target", default="", help="Name of the audited service/vendor (groups history and diffs).")
+@with_provider_options
+@output_options
+@click.pass_context
+def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations,
+          profile_options, output: Path, formats: str, force: bool, **params: Any) -> None:
+    """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
+    catalogue = catalogue_of(ctx)
+    options = pop_provider_options(params)
+    if not providers:
+        raise AuditorError("no_provider", known=", ".join(catalogue.providers) or "-")
+    for name in providers:
+        catalogue.provider(name)
+    chosen_formats = parse_formats(catalogue, formats)
+    selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
+    prepare_output_dir(output, force)
+    collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
+    result = evaluate_run(catalogue, collected, selected, profile, answers)
+    finish(ctx, catalogue, collected, result, output, chosen_formats)
+
+
+def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], options, **kwargs) -> Collected:
+    """Collect with a progress bar on the terminal (plain lines when output is not a terminal)."""
+    console = Console(stderr=True)
+    label = "収集中" if lang_of(ctx) == "ja" else "collecting"
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def report(done: int, total: int, what: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"{label}: {what}")
+
+        return collect(catalogue, providers, options, report, **kwargs)
+
+
+def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats) -> None:
+    """Write every report, print a summary, and exit 1 when something failed."""
+    written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx))
+    print_summary(ctx, result, written)
+    ctx.exit(1 if result.has_failures else 0)
+
+
+def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
+    ja = lang_of(ctx) == "ja"
+    counts = Counter(f.status for f in result.findings)
+    say(ctx,
+        f"検出結果: 適合 {counts[Status.PASS]} / 不適合 {counts[Status.FAIL]} / 確認不能 {counts[Status.UNKNOWN]}"
+        f" / 対象外 {counts[Status.NOT_APPLICABLE]}（収集できなかった呼び出し {len(result.gaps)} 件）",
+        f"Findings: pass {counts[Status.PASS]} / fail {counts[Status.FAIL]} / unknown {counts[Status.UNKNOWN]}"
+        f" / not applicable {counts[Status.NOT_APPLICABLE]} ({len(result.gaps)} calls could not be made)")
+    for checklist in result.checklists:
+        item_counts = Counter(i.status for i in checklist.items)
+        parts = ", ".join(
+            f"{s.label('ja' if ja else 'en')} {item_counts[s]}" for s in Status if item_counts[s]
+        )
+        click.echo(f"  {checklist.checklist_id}: {parts}")
+    worst = [f for f in result.findings if f.status is Status.FAIL][:10]
+    if worst:
+        say(ctx, "主な不適合:", "Main failures:")
+        for finding in worst:
+            name = finding.resource_name or finding.resource_id
+            click.echo(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}")
+    say(ctx, "出力:", "Written:")
+    for path in written:
+        click.echo(f"  {path}")
+
+
+@click.command()
+@click.argument("snapshot", type=click.Path(path_type=Path))
+@output_options
+@click.pass_context
+def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, profile_options, output: Path,
+             formats: str, force: bool) -> None:
+    """Re-decide a saved snapshot offline, with the current mappings. / スナップショットを再評価"""
+    catalogue = catalogue_of(ctx)
+    chosen_formats = parse_formats(catalogue, formats)
+    selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
+    run, evidence, gaps = read_snapshot(snapshot)
+    collected = Collected(run, evidence, gaps)
+    prepare_output_dir(output, force)
+    result = evaluate_run(catalogue, collected, selected, profile, answers)
+    finish(ctx, catalogue, collected, result, output, chosen_formats)

@@ -1,0 +1,113 @@
+"""``auditor checklists`` and ``auditor controls``: what the tool knows, as a table or JSON."""
+
+from __future__ import annotations
+
+import click
+
+from auditor.commands.common import catalogue_of, lang_of, print_table
+from auditor.serialize import dumps
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+
+
+@click.command()
+@FORMAT
+@click.option("--checklist", "checklist_ids", multiple=True, help="Only these checklists (repeatable).")
+@click.pass_context
+def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...]) -> None:
+    """List every checklist with its items, basis and controls. / チェックリストと各項目の根拠を表示"""
+    catalogue = catalogue_of(ctx)
+    selected = catalogue.select_checklists(checklist_ids)
+    if fmt == "json":
+        click.echo(dumps({"checklists": [_checklist_json(c) for c in selected]}))
+        return
+    lang = lang_of(ctx)
+    for checklist in selected:
+        title = checklist.title if lang == "ja" else checklist.title_en
+        rows = [
+            [item.id, item.number, _short(item.text), " / ".join(f"{c.label}:{item.levels.get(c.key, '')}"
+             for c in checklist.columns), item.basis, ", ".join(f"{r.id}({r.coverage})" for r in item.controls)]
+            for item in checklist.items
+        ]
+        header = ["id", "No", "要件" if lang == "ja" else "requirement", "level", "basis", "controls"]
+        print_table(f"{checklist.id} — {title} ({len(checklist.items)})", header, rows)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _checklist_json(checklist) -> dict:
+    return {
+        "id": checklist.id,
+        "title": checklist.title,
+        "title_en": checklist.title_en,
+        "version": checklist.version,
+        "source": checklist.source,
+        "columns": [{"key": c.key, "label": c.label} for c in checklist.columns],
+        "level_column": checklist.level_column,
+        "exemptions": [
+            {"items": list(e.items), "when_any": [list(c) for c in e.when_any], "reason": e.reason}
+            for e in checklist.exemptions
+        ],
+        "items": [
+            {
+                "id": item.id,
+                "number": item.number,
+                "section": item.section,
+                "heading": item.heading,
+                "text": item.text,
+                "levels": dict(item.levels),
+                "applies_when": dict(item.applies_when),
+                "basis": item.basis,
+                "control_ids": list(item.control_ids),
+                "controls": [{"id": r.id, "coverage": r.coverage} for r in item.controls],
+                "rationale": item.rationale,
+                **dict(item.extra),
+            }
+            for item in checklist.items
+        ],
+    }
+
+
+@click.command()
+@FORMAT
+@click.pass_context
+def controls(ctx: click.Context, fmt: str) -> None:
+    """List the control catalogue with each cloud's checks. / 統制カタログと各クラウドのチェック"""
+    catalogue = catalogue_of(ctx)
+    lang = lang_of(ctx)
+    entries = []
+    for control in catalogue.controls.values():
+        per_provider = {}
+        for name, provider in catalogue.providers.items():
+            checks = [c for c in provider.checks() if c.control_id == control.id]
+            per_provider[name] = {
+                "checks": [
+                    {"id": c.id, "resource_type": c.resource_type, "permissions": list(c.permissions), "expected": c.expected}
+                    for c in checks
+                ],
+                "not_automated": provider.not_automated().get(control.id, ""),
+            }
+        entries.append({
+            "id": control.id,
+            "title_ja": control.title_ja,
+            "title_en": control.title_en,
+            "passes_ja": control.passes_ja,
+            "passes_en": control.passes_en,
+            "inherited": control.inherited,
+            "providers": per_provider,
+        })
+    if fmt == "json":
+        click.echo(dumps({"controls": entries}))
+        return
+    rows = []
+    for entry in entries:
+        cells = []
+        for name, data in entry["providers"].items():
+            ids = [c["id"] for c in data["checks"]]
+            cells.append(f"{name}: " + (", ".join(ids) if ids else (data["not_automated"] or "-")))
+        title = entry["title_ja"] if lang == "ja" else entry["title_en"]
+        rows.append([entry["id"], title, "\n".join(cells) or "-"])
+    print_table("controls", ["id", "title", "checks"], rows)

@@ -1,0 +1,66 @@
+"""Pieces every command shares: language, the installed catalogue, provider options, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from auditor.plugins import ProviderOption, discover_providers
+from auditor.run import Catalogue, load_catalogue
+
+
+def lang_of(ctx: click.Context) -> str:
+    root = ctx.find_root()
+    return (root.obj or {}).get("lang", "ja")
+
+
+def catalogue_of(ctx: click.Context) -> Catalogue:
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "catalogue" not in root.obj:
+        root.obj["catalogue"] = load_catalogue()
+    return root.obj["catalogue"]
+
+
+def say(ctx: click.Context, ja: str, en: str, err: bool = False) -> None:
+    click.echo(ja if lang_of(ctx) == "ja" else en, err=err)
+
+
+def provider_options() -> list[ProviderOption]:
+    """The options every installed provider adds (shared names are declared once)."""
+    seen: dict[str, ProviderOption] = {}
+    for provider in discover_providers().values():
+        for option in provider.options:
+            seen.setdefault(option.name, option)
+    return list(seen.values())
+
+
+def with_provider_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every provider's options to a command; they arrive in ``provider_options`` (a dict)."""
+    for option in reversed(provider_options()):
+        help_text = f"{option.help_en}" + (f" / {option.help_ja}" if option.help_ja else "")
+        command = click.option(
+            f"--{option.name}", option.key, multiple=option.multiple, is_flag=option.is_flag,
+            default=None if not (option.multiple or option.is_flag) else (() if option.multiple else False),
+            help=help_text, metavar=option.metavar or None,
+        )(command)
+    return command
+
+
+def pop_provider_options(params: dict[str, Any]) -> dict[str, Any]:
+    """Split the provider options out of a command's keyword arguments."""
+    keys = {option.key for option in provider_options()}
+    return {key: params.pop(key) for key in list(params) if key in keys}
+
+
+def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    table = Table(title=title, show_lines=False, expand=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=200 if not Console().is_terminal else None).print(table)

@@ -1,0 +1,205 @@
+"""The values everything else passes around: evidence, gaps, findings, results (frozen dataclasses).
+
+- :class:`Evidence` — one resource (or account-level setting) as a provider adapter observed it, with
+  the normalised attributes the checks read and the raw API payload it came from.
+- :class:`Gap` — a call the adapter could not make (permission denied, API disabled, throttled); it
+  turns the findings that needed it into ``UNKNOWN`` with its cause.
+- :class:`Finding` — one check's verdict on one resource.
+- :class:`ControlResult`, :class:`ItemResult`, :class:`RunInfo`, :class:`RunResult` — the roll-up.
+
+Times are timezone-aware UTC ``datetime`` values throughout; reports convert to JST for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from auditor.status import Status
+
+JSONValue = Any
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One observed resource or setting.
+
+    ``attributes`` hold the normalised facts the checks read (JSON-compatible values).
+    ``unreadable`` names attributes the adapter could not read and why (a follow-up call was denied,
+    say); a check that needs one of them yields ``UNKNOWN`` with that cause instead of guessing.
+    """
+
+    provider: str
+    scope: str
+    region: str
+    resource_type: str
+    resource_id: str
+    source: str
+    collected_at: datetime
+    attributes: Mapping[str, JSONValue] = field(default_factory=dict)
+    unreadable: Mapping[str, str] = field(default_factory=dict)
+    raw: JSONValue = None
+    name: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.provider, self.scope, self.region, self.resource_type, self.resource_id)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something the adapter tried to read and could not.
+
+    ``resource_types`` are the evidence kinds left incomplete, so every check that reads them in
+    this scope and region becomes ``UNKNOWN`` (``region`` ``"*"`` means every region of the scope).
+    ``permission`` is what the auditing identity would need to be granted to close the gap.
+    """
+
+    provider: str
+    scope: str
+    region: str
+    source: str
+    resource_types: tuple[str, ...]
+    error_code: str
+    message: str
+    permission: str
+    collected_at: datetime
+
+    def blocks(self, resource_type: str, provider: str) -> bool:
+        return provider == self.provider and resource_type in self.resource_types
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check's verdict on one resource, with the evidence an auditor would ask for."""
+
+    check_id: str
+    control_id: str
+    provider: str
+    scope: str
+    region: str
+    resource_type: str
+    resource_id: str
+    status: Status
+    reason: str
+    observed: JSONValue
+    expected: str
+    source: str
+    collected_at: datetime
+    resource_name: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """Stable identity across runs: never a message or a timestamp (diffs and sheets rely on it)."""
+        return (self.check_id, self.provider, self.scope, self.region, self.resource_id)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many findings of each status stand behind a control result."""
+
+    passed: int = 0
+    failed: int = 0
+    unknown: int = 0
+    not_applicable: int = 0
+
+    @classmethod
+    def of(cls, statuses: list[Status]) -> StatusCounts:
+        return cls(
+            passed=statuses.count(Status.PASS),
+            failed=statuses.count(Status.FAIL),
+            unknown=statuses.count(Status.UNKNOWN),
+            not_applicable=statuses.count(Status.NOT_APPLICABLE),
+        )
+
+
+@dataclass(frozen=True)
+class ControlResult:
+    """One control decided on one provider from its findings."""
+
+    control_id: str
+    provider: str
+    status: Status
+    reason: str
+    counts: StatusCounts
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """The user's own answer to a checklist item, with the documents it rests on."""
+
+    checklist_id: str
+    item_id: str
+    answer: str  # "yes" | "partial" | "no" | "n/a"
+    evidence: tuple[str, ...]
+    answered_by: str
+    answered_on: str
+    comment: str = ""
+    source_line: int = 0
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One checklist row's status and the basis it rests on."""
+
+    checklist_id: str
+    item_id: str
+    status: Status
+    basis: str
+    control_ids: tuple[str, ...]
+    reason: str
+    level: str = ""
+    attestation: Attestation | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    checklist_id: str
+    title: str
+    version: str
+    items: tuple[ItemResult, ...]
+
+
+@dataclass(frozen=True)
+class ProviderScope:
+    """Which cloud was audited, which accounts / subscriptions / projects, and as whom."""
+
+    provider: str
+    scopes: tuple[str, ...]
+    identity: Mapping[str, str] = field(default_factory=dict)
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    tool_version: str
+    providers: tuple[ProviderScope, ...]
+    profile: Mapping[str, str] = field(default_factory=dict)
+    demo: bool = False
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one audit decided; every renderer works from this object alone."""
+
+    run: RunInfo
+    findings: tuple[Finding, ...]
+    gaps: tuple[Gap, ...]
+    controls: tuple[ControlResult, ...]
+    checklists: tuple[ChecklistResult, ...]
+
+    @property
+    def has_failures(self) -> bool:
+        return any(f.status is Status.FAIL for f in self.findings) or any(
+            i.status is Status.FAIL for c in self.checklists for i in c.items
+        )

@@ -1,0 +1,152 @@
+"""The interfaces providers and renderers implement, and their discovery through entry points.
+
+The core never imports ``providers`` or ``reports``: it finds them through the entry-point groups
+``auditor.providers`` (an object implementing :class:`Provider`), ``auditor.reports`` (a
+:class:`Renderer`) and ``auditor.checklists`` (a package whose folder holds checklist YAML files).
+A city or a vendor can add any of the three as a separate package.
+
+Provider modules named by an entry point must import cheaply: load the cloud SDK inside
+``collect``, not at import time, so that ``auditor evaluate`` and ``auditor checklists`` work
+without touching any SDK.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from auditor.checks import Check
+from auditor.model import Evidence, Gap, ProviderScope
+
+if TYPE_CHECKING:
+    from auditor.checklists import Checklist
+    from auditor.controls import Control
+    from auditor.model import RunResult
+
+#: ``progress(done, total, label)`` — adapters report collection progress through this.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ProviderOption:
+    """A command-line option a provider adds to ``auditor audit`` and ``auditor permissions``."""
+
+    name: str  # e.g. "role-arn" → --role-arn, passed to the provider as options["role_arn"]
+    help_en: str
+    help_ja: str = ""
+    multiple: bool = False
+    is_flag: bool = False
+    metavar: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class CollectRequest:
+    """What to collect: only the evidence kinds the selected checks read, with the user's options."""
+
+    resource_types: frozenset[str]
+    options: Mapping[str, Any] = field(default_factory=dict)
+    progress: ProgressCallback | None = None
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What one provider collected: evidence, gaps, and which scopes were covered as whom."""
+
+    evidence: tuple[Evidence, ...]
+    gaps: tuple[Gap, ...]
+    scope: ProviderScope
+
+
+@dataclass(frozen=True)
+class DemoEstate:
+    """A running local emulator seeded with a sample estate, and the options that audit it."""
+
+    options: Mapping[str, Any]
+    description: str
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """One cloud adapter."""
+
+    name: str
+    title: str
+    options: Sequence[ProviderOption]
+
+    def checks(self) -> Sequence[Check]:
+        """Every check this provider offers (pure, SDK-free)."""
+
+    def not_automated(self) -> Mapping[str, str]:
+        """Controls without a check on this cloud, each with the reason (shown as UNKNOWN, never PASS)."""
+
+    def collect(self, request: CollectRequest) -> Collection:
+        """Read the live configuration, read-only. Never raises for a denied call: records a gap."""
+
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+        """The least-privilege grant (policy document, role, …) the checks need, as text."""
+
+
+@runtime_checkable
+class DemoCapable(Protocol):
+    def demo_estate(self) -> AbstractContextManager[DemoEstate]:
+        """Start a local emulator seeded with a sample estate; stop it on exit."""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything a renderer may use. Renderers never talk to a cloud."""
+
+    result: RunResult
+    controls: Mapping[str, Control]
+    checklists: Mapping[str, Checklist]
+    lang: str = "ja"
+    previous: RunResult | None = None
+    snapshot_path: Path | None = None
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    name: str  # the --format value, e.g. "html"
+
+    def render(self, context: ReportContext, directory: Path) -> list[Path]:
+        """Write this format's files into ``directory`` (a staging folder) and return their paths."""
+
+
+def _load_group(group: str) -> dict[str, Any]:
+    """Load every plugin of a group; one that cannot be imported is reported and left out."""
+    loaded: dict[str, Any] = {}
+    for entry in sorted(metadata.entry_points(group=group), key=lambda e: e.name):
+        try:
+            loaded[entry.name] = entry.load()
+        except Exception as exc:  # a broken third-party plugin must not stop the others
+            print(f"warning: plugin {group}:{entry.name} could not be loaded: {exc}", file=sys.stderr)
+    return loaded
+
+
+@functools.cache
+def discover_providers() -> dict[str, Provider]:
+    return _load_group("auditor.providers")
+
+
+@functools.cache
+def discover_renderers() -> dict[str, Renderer]:
+    return _load_group("auditor.reports")
+
+
+def discover_checklist_files() -> list[Path]:
+    """Every checklist YAML file shipped by an ``auditor.checklists`` package, in name order."""
+    files: list[Path] = []
+    for package in _load_group("auditor.checklists").values():
+        folder = resources.files(package)
+        files.extend(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
+    return sorted(files, key=lambda p: p.name)

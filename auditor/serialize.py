@@ -1,0 +1,320 @@
+"""JSON forms of snapshots and results (the contracts of DESIGN §6), both ways.
+
+- A **snapshot** is what an audit collected: run metadata, evidence with raw payloads, gaps. It is
+  enough to re-decide everything offline (``auditor evaluate``).
+- **results.json** is what an audit decided: run, findings, gaps, controls, checklists.
+
+Both carry ``schema_version``; readers refuse versions they do not know with a clear error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import AuditorError
+from auditor.model import (
+    Attestation,
+    ChecklistResult,
+    ControlResult,
+    Evidence,
+    Finding,
+    Gap,
+    ItemResult,
+    ProviderScope,
+    RunInfo,
+    RunResult,
+    StatusCounts,
+)
+from auditor.status import Status
+
+SNAPSHOT_SCHEMA_VERSION = 1
+RESULTS_SCHEMA_VERSION = 1
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time without a time zone: {text}")
+    return moment.astimezone(UTC)
+
+
+# ---------------------------------------------------------------- run info
+
+
+def run_to_dict(run: RunInfo) -> dict[str, Any]:
+    return {
+        "id": run.run_id,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "tool_version": run.tool_version,
+        "target": run.target,
+        "demo": run.demo,
+        "profile": dict(run.profile),
+        "providers": [
+            {"provider": p.provider, "scopes": list(p.scopes), "identity": dict(p.identity), "regions": list(p.regions)}
+            for p in run.providers
+        ],
+    }
+
+
+def run_from_dict(data: Mapping[str, Any]) -> RunInfo:
+    return RunInfo(
+        run_id=data["id"],
+        started_at=parse_time(data["started_at"]),
+        finished_at=parse_time(data["finished_at"]),
+        tool_version=data["tool_version"],
+        target=data.get("target", ""),
+        demo=bool(data.get("demo", False)),
+        profile=dict(data.get("profile") or {}),
+        providers=tuple(
+            ProviderScope(p["provider"], tuple(p["scopes"]), dict(p.get("identity") or {}), tuple(p.get("regions") or ()))
+            for p in data["providers"]
+        ),
+    )
+
+
+# ---------------------------------------------------------------- evidence and gaps
+
+
+def evidence_to_dict(record: Evidence) -> dict[str, Any]:
+    return {
+        "provider": record.provider,
+        "scope": record.scope,
+        "region": record.region,
+        "resource_type": record.resource_type,
+        "resource_id": record.resource_id,
+        "name": record.name,
+        "source": record.source,
+        "collected_at": iso(record.collected_at),
+        "attributes": record.attributes,
+        "unreadable": record.unreadable,
+        "raw": record.raw,
+    }
+
+
+def evidence_from_dict(data: Mapping[str, Any]) -> Evidence:
+    return Evidence(
+        provider=data["provider"],
+        scope=data["scope"],
+        region=data["region"],
+        resource_type=data["resource_type"],
+        resource_id=data["resource_id"],
+        name=data.get("name", ""),
+        source=data["source"],
+        collected_at=parse_time(data["collected_at"]),
+        attributes=data.get("attributes") or {},
+        unreadable=data.get("unreadable") or {},
+        raw=data.get("raw"),
+    )
+
+
+def gap_to_dict(gap: Gap) -> dict[str, Any]:
+    return {
+        "provider": gap.provider,
+        "scope": gap.scope,
+        "region": gap.region,
+        "source": gap.source,
+        "resource_types": list(gap.resource_types),
+        "error_code": gap.error_code,
+        "message": gap.message,
+        "permission": gap.permission,
+        "collected_at": iso(gap.collected_at),
+    }
+
+
+def gap_from_dict(data: Mapping[str, Any]) -> Gap:
+    return Gap(
+        provider=data["provider"],
+        scope=data["scope"],
+        region=data["region"],
+        source=data["source"],
+        resource_types=tuple(data["resource_types"]),
+        error_code=data["error_code"],
+        message=data["message"],
+        permission=data.get("permission", ""),
+        collected_at=parse_time(data["collected_at"]),
+    )
+
+
+# ---------------------------------------------------------------- snapshot
+
+
+def snapshot_to_dict(run: RunInfo, evidence: tuple[Evidence, ...], gaps: tuple[Gap, ...]) -> dict[str, Any]:
+    return {
+        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "kind": "auditor-snapshot",
+        "run": run_to_dict(run),
+        "evidence": [evidence_to_dict(e) for e in evidence],
+        "gaps": [gap_to_dict(g) for g in gaps],
+    }
+
+
+def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap, ...]]:
+    """Load a snapshot file; anything wrong with it is one clear :class:`AuditorError`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AuditorError("snapshot_unreadable", path=path, detail=str(exc)) from None
+    if not isinstance(data, dict) or data.get("kind") != "auditor-snapshot":
+        raise AuditorError("snapshot_unreadable", path=path, detail="not an auditor snapshot (kind is missing)")
+    if data.get("schema_version") != SNAPSHOT_SCHEMA_VERSION:
+        raise AuditorError(
+            "snapshot_unreadable", path=path,
+            detail=f"schema_version {data.get('schema_version')!r} is not supported (expected {SNAPSHOT_SCHEMA_VERSION})",
+        )
+    try:
+        run = run_from_dict(data["run"])
+        evidence = tuple(evidence_from_dict(e) for e in data["evidence"])
+        gaps = tuple(gap_from_dict(g) for g in data["gaps"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise AuditorError("snapshot_unreadable", path=path, detail=f"damaged content: {exc!r}") from None
+    return run, evidence, gaps
+
+
+# ---------------------------------------------------------------- results
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "check_id": finding.check_id,
+        "control_id": finding.control_id,
+        "provider": finding.provider,
+        "scope": finding.scope,
+        "region": finding.region,
+        "resource_type": finding.resource_type,
+        "resource_id": finding.resource_id,
+        "resource_name": finding.resource_name,
+        "status": finding.status.value,
+        "reason": finding.reason,
+        "observed": finding.observed,
+        "expected": finding.expected,
+        "source": finding.source,
+        "collected_at": iso(finding.collected_at),
+    }
+
+
+def finding_from_dict(data: Mapping[str, Any]) -> Finding:
+    return Finding(
+        check_id=data["check_id"],
+        control_id=data["control_id"],
+        provider=data["provider"],
+        scope=data["scope"],
+        region=data["region"],
+        resource_type=data["resource_type"],
+        resource_id=data["resource_id"],
+        resource_name=data.get("resource_name", ""),
+        status=Status(data["status"]),
+        reason=data["reason"],
+        observed=data.get("observed"),
+        expected=data.get("expected", ""),
+        source=data["source"],
+        collected_at=parse_time(data["collected_at"]),
+    )
+
+
+def _attestation_to_dict(attestation: Attestation | None) -> dict[str, Any] | None:
+    if attestation is None:
+        return None
+    return {
+        "answer": attestation.answer,
+        "evidence": list(attestation.evidence),
+        "answered_by": attestation.answered_by,
+        "answered_on": attestation.answered_on,
+        "comment": attestation.comment,
+    }
+
+
+def _attestation_from_dict(checklist_id: str, item_id: str, data: Mapping[str, Any] | None) -> Attestation | None:
+    if not data:
+        return None
+    return Attestation(
+        checklist_id, item_id, data["answer"], tuple(data["evidence"]), data["answered_by"], data["answered_on"],
+        data.get("comment", ""),
+    )
+
+
+def results_to_dict(result: RunResult) -> dict[str, Any]:
+    return {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "run": run_to_dict(result.run),
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "gaps": [gap_to_dict(g) for g in result.gaps],
+        "controls": [
+            {
+                "control_id": c.control_id,
+                "provider": c.provider,
+                "status": c.status.value,
+                "reason": c.reason,
+                "counts": {
+                    "pass": c.counts.passed,
+                    "fail": c.counts.failed,
+                    "unknown": c.counts.unknown,
+                    "not_applicable": c.counts.not_applicable,
+                },
+            }
+            for c in result.controls
+        ],
+        "checklists": [
+            {
+                "id": checklist.checklist_id,
+                "title": checklist.title,
+                "version": checklist.version,
+                "items": [
+                    {
+                        "item_id": i.item_id,
+                        "status": i.status.value,
+                        "symbol": i.status.sheet_value,
+                        "basis": i.basis,
+                        "control_ids": list(i.control_ids),
+                        "level": i.level,
+                        "reason": i.reason,
+                        "attestation": _attestation_to_dict(i.attestation),
+                    }
+                    for i in checklist.items
+                ],
+            }
+            for checklist in result.checklists
+        ],
+    }
+
+
+def results_from_dict(data: Mapping[str, Any]) -> RunResult:
+    if data.get("schema_version") != RESULTS_SCHEMA_VERSION:
+        raise ValueError(f"results schema_version {data.get('schema_version')!r} is not supported")
+    return RunResult(
+        run=run_from_dict(data["run"]),
+        findings=tuple(finding_from_dict(f) for f in data["findings"]),
+        gaps=tuple(gap_from_dict(g) for g in data["gaps"]),
+        controls=tuple(
+            ControlResult(
+                c["control_id"], c["provider"], Status(c["status"]), c["reason"],
+                StatusCounts(c["counts"]["pass"], c["counts"]["fail"], c["counts"]["unknown"], c["counts"]["not_applicable"]),
+            )
+            for c in data["controls"]
+        ),
+        checklists=tuple(
+            ChecklistResult(
+                c["id"], c["title"], c["version"],
+                tuple(
+                    ItemResult(
+                        c["id"], i["item_id"], Status(i["status"]), i["basis"], tuple(i["control_ids"]), i["reason"],
+                        i.get("level", ""), _attestation_from_dict(c["id"], i["item_id"], i.get("attestation")),
+                    )
+                    for i in c["items"]
+                ),
+            )
+            for c in data["checklists"]
+        ),
+    )
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, default=str)
