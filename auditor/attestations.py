@@ -98,7 +98,9 @@ def _parse_entry(path: Path, entry: Any, checklists: Mapping[str, Checklist]) ->
         raise fail(f"checklist '{checklist_id}' has no item '{item_id}'")
     answer = _normalise_answer(entry["answer"])
     if answer is None:
-        raise fail(f"answer must be one of yes, partial, no, n/a (or 適合, 一部適合, 不適合, 対象外), not {entry['answer']!r}")
+        raise fail(
+            f"answer must be one of yes, partial, no, n/a (or 適合, 一部適合, 不適合, 対象外), not {entry['answer']!r}"
+        )
     evidence = entry["evidence"]
     if isinstance(evidence, str):
         evidence = [evidence]

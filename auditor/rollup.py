@@ -6,7 +6,7 @@ automate is UNKNOWN with the provider's reason — never PASS.
 
 Item: not applicable to the profile or exempted in writing → NOT_APPLICABLE with the reason;
 ``manual`` → ATTESTED (or the attested answer) / MANUAL; ``inherited`` → INHERITED (ATTESTED when
-the user confirms it); ``controls`` → FAIL if every decided control fails, PARTIAL if some fail,
+the user confirms it); ``controls`` → FAIL if controls fail and none passes, PARTIAL if some fail and some pass,
 UNKNOWN if any is unknown, PASS when all pass with full coverage, PARTIAL (or ATTESTED with an
 attestation for the rest) when coverage is partial.
 """
@@ -135,7 +135,9 @@ def _decide_item(
     if item.basis == "manual":
         return result(Status.MANUAL, "組織的対策: 申告（根拠資料の提示）が必要")
     if item.basis == "inherited":
-        return result(Status.INHERITED, f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）")
+        return result(
+            Status.INHERITED, f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）"
+        )
     return _decide_from_controls(item, by_control, attestation, result)
 
 
@@ -147,7 +149,8 @@ def _decide_from_controls(item, by_control, attestation, result) -> ItemResult:
     if not decided:
         return result(Status.UNKNOWN, "対応する統制を判定したプロバイダがない")
     if failed:
-        status = Status.FAIL if len(failed) == len(relevant) else Status.PARTIAL
+        some_pass = any(r.status is Status.PASS for r in relevant)
+        status = Status.PARTIAL if some_pass else Status.FAIL
         return result(status, f"不適合の統制あり: {summary}")
     if any(r.status is Status.UNKNOWN for r in relevant):
         return result(Status.UNKNOWN, f"確認不能の統制あり: {summary}")

@@ -169,10 +169,8 @@ def write_outputs(
         write_text_atomic(
             staging / SNAPSHOT_FILE, dumps(snapshot_to_dict(collected.run, collected.evidence, collected.gaps))
         )
-        context = ReportContext(
-            result, catalogue.controls, {c.checklist_id: catalogue.checklists[c.checklist_id] for c in result.checklists},
-            lang, previous, staging / SNAPSHOT_FILE,
-        )
+        used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in result.checklists}
+        context = ReportContext(result, catalogue.controls, used, lang, previous, staging / SNAPSHOT_FILE)
         for name in formats:
             if name != "json":
                 catalogue.renderers[name].render(context, staging)

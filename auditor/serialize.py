@@ -75,7 +75,9 @@ def run_from_dict(data: Mapping[str, Any]) -> RunInfo:
         demo=bool(data.get("demo", False)),
         profile=dict(data.get("profile") or {}),
         providers=tuple(
-            ProviderScope(p["provider"], tuple(p["scopes"]), dict(p.get("identity") or {}), tuple(p.get("regions") or ()))
+            ProviderScope(
+                p["provider"], tuple(p["scopes"]), dict(p.get("identity") or {}), tuple(p.get("regions") or ())
+            )
             for p in data["providers"]
         ),
     )
@@ -168,7 +170,8 @@ def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap,
     if data.get("schema_version") != SNAPSHOT_SCHEMA_VERSION:
         raise AuditorError(
             "snapshot_unreadable", path=path,
-            detail=f"schema_version {data.get('schema_version')!r} is not supported (expected {SNAPSHOT_SCHEMA_VERSION})",
+            detail=f"schema_version {data.get('schema_version')!r} is not supported"
+            f" (expected {SNAPSHOT_SCHEMA_VERSION})",
         )
     try:
         run = run_from_dict(data["run"])
@@ -296,7 +299,9 @@ def results_from_dict(data: Mapping[str, Any]) -> RunResult:
         controls=tuple(
             ControlResult(
                 c["control_id"], c["provider"], Status(c["status"]), c["reason"],
-                StatusCounts(c["counts"]["pass"], c["counts"]["fail"], c["counts"]["unknown"], c["counts"]["not_applicable"]),
+                StatusCounts(
+                    c["counts"]["pass"], c["counts"]["fail"], c["counts"]["unknown"], c["counts"]["not_applicable"]
+                ),
             )
             for c in data["controls"]
         ),

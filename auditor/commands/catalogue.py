@@ -85,7 +85,12 @@ def controls(ctx: click.Context, fmt: str) -> None:
             checks = [c for c in provider.checks() if c.control_id == control.id]
             per_provider[name] = {
                 "checks": [
-                    {"id": c.id, "resource_type": c.resource_type, "permissions": list(c.permissions), "expected": c.expected}
+                    {
+                        "id": c.id,
+                        "resource_type": c.resource_type,
+                        "permissions": list(c.permissions),
+                        "expected": c.expected,
+                    }
                     for c in checks
                 ],
                 "not_automated": provider.not_automated().get(control.id, ""),
