@@ -69,10 +69,19 @@ class Collection:
 
 @dataclass(frozen=True)
 class DemoEstate:
-    """A running local emulator seeded with a sample estate, and the options that audit it."""
+    """A running local emulator seeded with a sample estate, and how to audit it.
+
+    ``environment`` holds the variables that point the provider's real SDK clients at the emulator
+    (e.g. ``AWS_ENDPOINT_URL``); the demo sets them only while it audits. ``planted`` lists the
+    deliberate mistakes of the sample estate, one line each, in Japanese and English.
+    """
 
     options: Mapping[str, Any]
-    description: str
+    environment: Mapping[str, str]
+    description_ja: str
+    description_en: str
+    planted_ja: tuple[str, ...] = ()
+    planted_en: tuple[str, ...] = ()
 
 
 @runtime_checkable

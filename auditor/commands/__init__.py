@@ -2,6 +2,7 @@
 
 from auditor.commands.audit import audit, evaluate
 from auditor.commands.catalogue import checklists, controls
+from auditor.commands.demo import demo
 from auditor.commands.permissions import permissions
 
-COMMANDS = [checklists, controls, audit, evaluate, permissions]
+COMMANDS = [demo, checklists, controls, audit, evaluate, permissions]

@@ -1,0 +1,102 @@
+"""``auditor demo``: the whole product on a sample estate, on local emulators, with no cloud account.
+
+Each installed provider that can start a local emulator (see :class:`auditor.plugins.DemoCapable`)
+seeds a fictional vendor's estate with a few real-world mistakes. The real adapters then audit it
+through the real pipeline, with a demo attestation file, and every report is written. The emulators
+are stopped when the demo ends, also on Ctrl-C. Every output says plainly that this is a demo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from auditor.attestations import load_attestations
+from auditor.checklists import Profile
+from auditor.commands.audit import collect_with_progress, print_summary
+from auditor.commands.common import catalogue_of, lang_of, say
+from auditor.errors import AuditorError
+from auditor.output import prepare_output_dir
+from auditor.plugins import DemoCapable, DemoEstate
+from auditor.run import RESULTS_FILE, evaluate, write_outputs
+
+DEMO_TARGET = "demo"
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore the previous values."""
+    previous = {key: os.environ.get(key) for key in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _previous_demo_output(directory: Path) -> bool:
+    """True when the directory holds the reports of an earlier demo run (safe to replace)."""
+    try:
+        data = json.loads((directory / RESULTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(data.get("run", {}).get("demo"))
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("audit-report"), show_default=True,
+              help="Directory for the reports (an earlier demo's reports there are replaced).")
+@click.option("--force", is_flag=True, help="Overwrite a non-empty output directory that is not an earlier demo.")
+@click.pass_context
+def demo(ctx: click.Context, output: Path, force: bool) -> None:
+    """Audit a sample estate on local emulators (no cloud account needed). / エミュレータ上のデモ監査"""
+    catalogue = catalogue_of(ctx)
+    ja = lang_of(ctx) == "ja"
+    capable = {name: p for name, p in catalogue.providers.items() if isinstance(p, DemoCapable)}
+    if not capable:
+        raise AuditorError("raw", ja="デモに使えるプロバイダがインストールされていません。",
+                           en="No installed provider can run the demo.")
+    prepare_output_dir(output, force or _previous_demo_output(output))
+    answers_file = Path(str(resources.files("auditor").joinpath("data/demo-attestations.yaml")))
+    answers = load_attestations(answers_file, catalogue.checklists)
+    profile = Profile()
+    say(ctx, "これはデモです: ローカルのエミュレータ上の架空の環境を監査します（実在のクラウドには接続しません）。",
+        "This is a demo: it audits a fictional estate on local emulators (no real cloud is contacted).")
+    started = time.monotonic()
+    with ExitStack() as stack:
+        estates: dict[str, DemoEstate] = {}
+        for name, provider in capable.items():
+            say(ctx, f"{provider.title} のエミュレータを起動し、サンプル環境を作成しています…",
+                f"Starting the {provider.title} emulator and seeding the sample estate…")
+            estates[name] = stack.enter_context(provider.demo_estate())
+        options: dict[str, object] = {}
+        variables: dict[str, str] = {}
+        for estate in estates.values():
+            options.update(estate.options)
+            variables.update(estate.environment)
+        with environment(variables):
+            collected = collect_with_progress(ctx, catalogue, list(estates), options, target=DEMO_TARGET, demo=True,
+                                              profile=profile)
+    result = evaluate(catalogue, collected, list(catalogue.checklists.values()), profile, answers)
+    written = write_outputs(catalogue, collected, result, output, ["json", *catalogue.renderers], lang_of(ctx))
+    for name, estate in estates.items():
+        click.echo(f"\n[{name}] " + (estate.description_ja if ja else estate.description_en))
+        say(ctx, "仕込まれた誤り:", "Planted mistakes:")
+        for line in estate.planted_ja if ja else estate.planted_en:
+            click.echo(f"  - {line}")
+    click.echo("")
+    print_summary(ctx, result, written)
+    html = output / "report.html"
+    say(ctx, f"\nデモ完了（{time.monotonic() - started:.1f} 秒）。ブラウザで開いてください: {html.resolve()}",
+        f"\nDemo finished in {time.monotonic() - started:.1f} s. Open in a browser: {html.resolve()}")
