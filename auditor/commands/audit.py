@@ -8,7 +8,8 @@ all-or-nothing (see :mod:`auditor.output`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from auditor.attestations import load_attestations
 from auditor.checklists import Profile
 from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, say, with_provider_options
+from auditor.commands.history import store_option
 from auditor.errors import AuditorError
+from auditor.history import HistoryStore, open_store, target_of
 from auditor.model import RunResult
 from auditor.output import prepare_output_dir
 from auditor.run import Catalogue, Collected, collect, write_outputs
@@ -44,6 +47,8 @@ def output_options(command):
         click.option("--format", "formats", default="all", show_default=True,
                      help="Comma-separated report formats (json always included), or 'all'."),
         click.option("--force", is_flag=True, help="Overwrite a non-empty output directory."),
+        store_option,
+        click.option("--no-history", is_flag=True, help="Do not record this run in the history store."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -76,7 +81,8 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 @output_options
 @click.pass_context
 def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations,
-          profile_options, output: Path, formats: str, force: bool, **params: Any) -> None:
+          profile_options, output: Path, formats: str, force: bool, store: str | None, no_history: bool,
+          **params: Any) -> None:
     """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
     catalogue = catalogue_of(ctx)
     options = pop_provider_options(params)
@@ -87,9 +93,10 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     chosen_formats = parse_formats(catalogue, formats)
     selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
     prepare_output_dir(output, force)
-    collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
-    result = evaluate_run(catalogue, collected, selected, profile, answers)
-    finish(ctx, catalogue, collected, result, output, chosen_formats)
+    with open_history(store, no_history) as history:
+        collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
+        result = evaluate_run(catalogue, collected, selected, profile, answers)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history)
 
 
 def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], options, **kwargs) -> Collected:
@@ -108,10 +115,34 @@ def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], o
         return collect(catalogue, providers, options, report, **kwargs)
 
 
-def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats) -> None:
-    """Write every report, print a summary, and exit 1 when something failed."""
-    written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx))
+@contextmanager
+def open_history(store: str | None, disabled: bool) -> Iterator[HistoryStore | None]:
+    """Open the history store before anything is collected, so a bad store fails fast (exit 2)."""
+    if disabled:
+        yield None
+        return
+    history = open_store(store)
+    try:
+        yield history
+    finally:
+        history.close()
+
+
+def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats,
+           history: HistoryStore | None) -> None:
+    """Write every report (with the changes since the previous run), record the run, print a summary.
+
+    Exits 1 when something failed, 0 otherwise.
+    """
+    target = target_of(result.run)
+    previous = history.previous_run(target, result.run.run_id) if history else None
+    written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx), previous=previous)
+    if history is not None:
+        history.save_run(result, target)
     print_summary(ctx, result, written)
+    if history is not None:
+        say(ctx, f"履歴に記録しました（対象: {target}、{history.location}）。差分: auditor diff --target {target}",
+            f"Recorded in history (target: {target}, {history.location}). Changes: auditor diff --target {target}")
     ctx.exit(1 if result.has_failures else 0)
 
 
@@ -145,7 +176,7 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
 @output_options
 @click.pass_context
 def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, profile_options, output: Path,
-             formats: str, force: bool) -> None:
+             formats: str, force: bool, store: str | None, no_history: bool) -> None:
     """Re-decide a saved snapshot offline, with the current mappings. / スナップショットを再評価"""
     catalogue = catalogue_of(ctx)
     chosen_formats = parse_formats(catalogue, formats)
@@ -153,5 +184,6 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, pr
     run, evidence, gaps = read_snapshot(snapshot)
     collected = Collected(run, evidence, gaps)
     prepare_output_dir(output, force)
-    result = evaluate_run(catalogue, collected, selected, profile, answers)
-    finish(ctx, catalogue, collected, result, output, chosen_formats)
+    with open_history(store, no_history) as history:
+        result = evaluate_run(catalogue, collected, selected, profile, answers)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history)

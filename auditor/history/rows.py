@@ -1,0 +1,223 @@
+"""A :class:`~auditor.model.RunResult` as table rows and back, field for field.
+
+Values mirror the ``results.json`` contract (:mod:`auditor.serialize`): statuses by their value,
+JSON for nested data, times as UTC. Loading what was saved gives an equal ``RunResult`` back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from auditor.model import (
+    Attestation,
+    ChecklistResult,
+    ControlResult,
+    Finding,
+    Gap,
+    ItemResult,
+    RunInfo,
+    RunResult,
+    StatusCounts,
+)
+from auditor.serialize import run_from_dict, run_to_dict
+from auditor.status import Status
+
+Row = dict[str, Any]
+
+
+def to_db_time(moment: datetime) -> datetime:
+    """UTC, so that databases that drop the zone (SQLite) still store the right instant."""
+    return moment.astimezone(UTC)
+
+
+def from_db_time(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def run_row(result: RunResult, target: str, scopes: Sequence[str], saved_at: datetime) -> Row:
+    run = result.run
+    return {
+        "run_id": run.run_id,
+        "target": target,
+        "scopes": _json(list(scopes)),
+        "started_at": to_db_time(run.started_at),
+        "finished_at": to_db_time(run.finished_at),
+        "saved_at": to_db_time(saved_at),
+        "tool_version": run.tool_version,
+        "demo": run.demo,
+        "run_json": _json(run_to_dict(run)),
+    }
+
+
+def run_info(row: Mapping[str, Any]) -> RunInfo:
+    return run_from_dict(json.loads(row["run_json"]))
+
+
+def scopes(row: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(json.loads(row["scopes"]))
+
+
+def finding_rows(run_id: str, findings: Sequence[Finding]) -> list[Row]:
+    return [
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "check_id": f.check_id,
+            "control_id": f.control_id,
+            "provider": f.provider,
+            "scope": f.scope,
+            "region": f.region,
+            "resource_type": f.resource_type,
+            "resource_id": f.resource_id,
+            "resource_name": f.resource_name,
+            "status": f.status.value,
+            "reason": f.reason,
+            "observed_json": _json(f.observed),
+            "expected": f.expected,
+            "source": f.source,
+            "collected_at": to_db_time(f.collected_at),
+        }
+        for seq, f in enumerate(findings)
+    ]
+
+
+def finding(row: Mapping[str, Any]) -> Finding:
+    return Finding(
+        check_id=row["check_id"],
+        control_id=row["control_id"],
+        provider=row["provider"],
+        scope=row["scope"],
+        region=row["region"],
+        resource_type=row["resource_type"],
+        resource_id=row["resource_id"],
+        resource_name=row["resource_name"],
+        status=Status(row["status"]),
+        reason=row["reason"],
+        observed=json.loads(row["observed_json"]),
+        expected=row["expected"],
+        source=row["source"],
+        collected_at=from_db_time(row["collected_at"]),
+    )
+
+
+def gap_rows(run_id: str, gaps: Sequence[Gap]) -> list[Row]:
+    return [
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "provider": g.provider,
+            "scope": g.scope,
+            "region": g.region,
+            "source": g.source,
+            "resource_types_json": _json(list(g.resource_types)),
+            "error_code": g.error_code,
+            "message": g.message,
+            "permission": g.permission,
+            "collected_at": to_db_time(g.collected_at),
+        }
+        for seq, g in enumerate(gaps)
+    ]
+
+
+def gap(row: Mapping[str, Any]) -> Gap:
+    return Gap(
+        provider=row["provider"],
+        scope=row["scope"],
+        region=row["region"],
+        source=row["source"],
+        resource_types=tuple(json.loads(row["resource_types_json"])),
+        error_code=row["error_code"],
+        message=row["message"],
+        permission=row["permission"],
+        collected_at=from_db_time(row["collected_at"]),
+    )
+
+
+def control_rows(run_id: str, controls: Sequence[ControlResult]) -> list[Row]:
+    return [
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "control_id": c.control_id,
+            "provider": c.provider,
+            "status": c.status.value,
+            "reason": c.reason,
+            "n_pass": c.counts.passed,
+            "n_fail": c.counts.failed,
+            "n_unknown": c.counts.unknown,
+            "n_not_applicable": c.counts.not_applicable,
+        }
+        for seq, c in enumerate(controls)
+    ]
+
+
+def control(row: Mapping[str, Any]) -> ControlResult:
+    return ControlResult(
+        row["control_id"], row["provider"], Status(row["status"]), row["reason"],
+        StatusCounts(row["n_pass"], row["n_fail"], row["n_unknown"], row["n_not_applicable"]),
+    )
+
+
+def checklist_rows(run_id: str, checklists: Sequence[ChecklistResult]) -> tuple[list[Row], list[Row]]:
+    """Rows of the checklists and of all their items (items numbered across the run)."""
+    heads = [
+        {"run_id": run_id, "seq": seq, "checklist_id": c.checklist_id, "title": c.title, "version": c.version}
+        for seq, c in enumerate(checklists)
+    ]
+    items = [
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "checklist_id": item.checklist_id,
+            "item_id": item.item_id,
+            "status": item.status.value,
+            "basis": item.basis,
+            "control_ids_json": _json(list(item.control_ids)),
+            "reason": item.reason,
+            "level": item.level,
+            "attestation_json": None if item.attestation is None else _json(_attestation_dict(item.attestation)),
+        }
+        for seq, item in enumerate(i for c in checklists for i in c.items)
+    ]
+    return heads, items
+
+
+def _attestation_dict(attestation: Attestation) -> dict[str, Any]:
+    data = asdict(attestation)
+    data["evidence"] = list(attestation.evidence)
+    return data
+
+
+def item(row: Mapping[str, Any]) -> ItemResult:
+    attestation = None
+    if row["attestation_json"] is not None:
+        data = json.loads(row["attestation_json"])
+        attestation = Attestation(**{**data, "evidence": tuple(data["evidence"])})
+    return ItemResult(
+        checklist_id=row["checklist_id"],
+        item_id=row["item_id"],
+        status=Status(row["status"]),
+        basis=row["basis"],
+        control_ids=tuple(json.loads(row["control_ids_json"])),
+        reason=row["reason"],
+        level=row["level"],
+        attestation=attestation,
+    )
+
+
+def checklists(heads: Sequence[Mapping[str, Any]], items: Sequence[ItemResult]) -> tuple[ChecklistResult, ...]:
+    by_checklist: dict[str, list[ItemResult]] = {h["checklist_id"]: [] for h in heads}
+    for entry in items:
+        by_checklist.setdefault(entry.checklist_id, []).append(entry)
+    return tuple(
+        ChecklistResult(h["checklist_id"], h["title"], h["version"], tuple(by_checklist[h["checklist_id"]]))
+        for h in heads
+    )

@@ -1,0 +1,376 @@
+"""Ready-to-use entries for a monthly audit: a cron line, a systemd service + timer, a CI workflow.
+
+Every entry runs the same small POSIX shell job: ``auditor audit`` with the user's own arguments
+(each shell-quoted), writing into a dated folder under ``reports/`` unless ``--output`` is given,
+then ``auditor diff`` against the previous run of the target. The job's exit code is the
+scheduler's signal: 0 nothing regressed, 1 something regressed (so cron mails, systemd marks the
+unit failed, CI turns red), 2 the audit or the diff could not run.
+
+Credentials never appear in an entry: an instance role / managed identity / attached service
+account, an environment file readable only by the service user (0600), or the CI's secret store
+with OIDC federation. Arguments that look like secrets are refused.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from auditor import __version__
+from auditor.errors import AuditorError
+
+PACKAGE = "municipal-cloud-auditor"
+_SECRET_OPTION = re.compile(r"secret|passw|token|access-key|private-key|api-key|apikey|sas-key|connection-string")
+_SECRET_VALUE = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|://[^/\s:@]+:[^/\s@]+@")
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    """What to schedule: the audit arguments and where and when the job runs."""
+
+    audit_args: tuple[str, ...]
+    day: int = 1
+    hour: int = 3
+    minute: int = 0
+    name: str = "auditor-monthly"
+    workdir: str = "/var/lib/auditor"
+    env_file: str = "/etc/auditor/auditor.env"
+    user: str = "auditor"
+    executable: str = "auditor"
+    store: str = ""
+    notify_emails: tuple[str, ...] = ()
+    notify_webhook: bool = False
+    install: str = f"{PACKAGE}=={__version__}"
+    lang: str = "ja"
+
+    @property
+    def store_location(self) -> str:
+        """Where the scheduled runs keep their history (an explicit file next to the job by default)."""
+        return self.store or f"{self.workdir.rstrip('/')}/history.sqlite"
+
+
+def _refuse(ja: str, en: str) -> AuditorError:
+    return AuditorError("raw", ja=ja, en=en)
+
+
+def validate(request: ScheduleRequest) -> None:
+    """Refuse what cannot go into a scheduler entry: secrets, line breaks, CI expressions."""
+    if not 1 <= request.day <= 28:
+        raise _refuse("--day は 1〜28 で指定してください（毎月必ずある日）。",
+                      "--day must be 1 to 28 (a day every month has).")
+    if not (0 <= request.hour <= 23 and 0 <= request.minute <= 59):
+        raise _refuse("時刻が不正です。", "Invalid time of day.")
+    if not re.fullmatch(r"[A-Za-z0-9_.@-]+", request.name):
+        raise _refuse("--name には英数字と _ . @ - だけを使えます。",
+                      "--name may use letters, digits and _ . @ - only.")
+    if not re.fullmatch(r"[a-z_][a-z0-9_-]*\$?", request.user):
+        raise _refuse("--user はユーザー名で指定してください。", "--user must be a user name.")
+    for word in (*request.audit_args, request.workdir, request.env_file, request.executable, request.store,
+                 *request.notify_emails, request.install):
+        if any(ch in word for ch in "\n\r\0"):
+            raise _refuse(f"改行を含む引数は使えません: {word!r}", f"Arguments cannot contain line breaks: {word!r}")
+        if "${{" in word:
+            raise _refuse(f"'${{{{' を含む引数は CI の式として解釈されるため使えません: {word}",
+                          f"Arguments cannot contain '${{{{' (CI would evaluate it): {word}")
+    for path in (request.workdir, request.env_file):
+        if not path.startswith("/"):
+            raise _refuse(f"絶対パスで指定してください: {path}", f"Give an absolute path: {path}")
+    for word in (*request.audit_args, request.store):
+        option = word[2:].split("=", 1)[0].lower() if word.startswith("--") else ""
+        if _SECRET_OPTION.search(option) or _SECRET_VALUE.search(word):
+            raise _refuse(
+                f"秘密情報をコマンドラインに書かないでください（{_shown(word)}）。"
+                "環境ファイル（0600）や CI のシークレットに置きます。",
+                f"Keep secrets off the command line ({_shown(word)}): put them in the environment file (0600) "
+                "or the CI's secret store.",
+            )
+
+
+def _shown(word: str) -> str:
+    """Enough of an argument to find it, never the secret itself."""
+    return word.split("=", 1)[0] + ("=…" if "=" in word else "") if word.startswith("--") else word[:4] + "…"
+
+
+def option_value(args: Sequence[str], *names: str) -> str | None:
+    """The last value given to an option (``--name VALUE`` or ``--name=VALUE``) among the arguments."""
+    found = None
+    for index, word in enumerate(args):
+        for name in names:
+            if word == name and index + 1 < len(args):
+                found = args[index + 1]
+            elif word.startswith(f"{name}=") and name.startswith("--"):
+                found = word.split("=", 1)[1]
+    return found
+
+
+def option_values(args: Sequence[str], *names: str) -> list[str]:
+    values = []
+    for index, word in enumerate(args):
+        for name in names:
+            if word == name and index + 1 < len(args):
+                values.append(args[index + 1])
+            elif word.startswith(f"{name}=") and name.startswith("--"):
+                values.append(word.split("=", 1)[1])
+    return values
+
+
+def job_lines(request: ScheduleRequest, executable: str) -> list[str]:
+    """The shell job shared by every entry: audit, stop on an error (exit ≥ 2), then diff."""
+    quoted = shlex.quote(executable)
+    audit = [quoted, "audit", *(shlex.quote(a) for a in request.audit_args)]
+    lines = []
+    if option_value(request.audit_args, "--output", "-o") is None:
+        lines.append('out="reports/$(date +%Y-%m-%dT%H%M%S)"')
+        audit += ["--output", '"$out"']
+    diff = [quoted, "diff"]
+    target = option_value(request.audit_args, "--target")
+    if target:
+        diff += ["--target", shlex.quote(target)]
+    for address in request.notify_emails:
+        diff += ["--notify-email", shlex.quote(address)]
+    lines += [
+        "rc=0",
+        " ".join(audit) + " || rc=$?",
+        'if [ "$rc" -gt 1 ]; then exit "$rc"; fi',
+        "exec " + " ".join(diff),
+    ]
+    return lines
+
+
+def _comments(lines: Sequence[str]) -> str:
+    return "\n".join(f"# {line}".rstrip() for line in lines) + "\n"
+
+
+def _when(request: ScheduleRequest) -> str:
+    return f"{request.hour:02d}:{request.minute:02d}"
+
+
+def _target_note(request: ScheduleRequest) -> list[str]:
+    if option_value(request.audit_args, "--target"):
+        return []
+    if request.lang == "ja":
+        return ["注意: --target がないため、diff は直近の実行の対象と比較します",
+                "（同じストアで複数の対象を監査するなら --target を指定）。"]
+    return ["Note: without --target, diff compares the most recent run's target (give --target when one store "
+            "holds several vendors)."]
+
+
+def cron_entry(request: ScheduleRequest) -> str:
+    """A user crontab line (``crontab -u USER -e``), with its explanation as comments."""
+    setup = [
+        f"cd {shlex.quote(request.workdir)} || exit 2",
+        f"AUDITOR_STORE={shlex.quote(request.store_location)}",
+        "export AUDITOR_STORE",
+        "set -a",
+        f". {shlex.quote(request.env_file)}",
+        "set +a",
+    ]
+    command = "; ".join(setup + job_lines(request, request.executable)).replace("%", "\\%")
+    if request.lang == "ja":
+        notes = [
+            f"auditor: 毎月 {request.day} 日 {_when(request)}（このマシンの時刻）に監査し、前回と比較します。",
+            f"登録: crontab -u {request.user} -e で次の行を貼り付けます（cron の % は \\% と書きます）。",
+            "終了コード: 0 悪化なし / 1 悪化あり / 2 実行できず。MAILTO を設定すると出力がメールで届きます。",
+            "認証情報: クラウド上のマシンならインスタンスロール / マネージド ID / 割り当てたサービスアカウントを使い、",
+            f"ファイルには何も置きません。それ以外は {request.env_file} に SDK 標準の環境変数を書き、",
+            f"chown {request.user} と chmod 0600 にします（コマンドラインには書かない）。",
+            "共有ストア（PostgreSQL の URL）や SMTP のパスワード、Webhook の URL も同じファイルに置きます。",
+            *_target_note(request),
+        ]
+    else:
+        notes = [
+            f"auditor: audit on day {request.day} of every month at {_when(request)} (this machine's time), "
+            "then compare with the previous run.",
+            f"Install: crontab -u {request.user} -e and paste the line below (cron needs % written as \\%).",
+            "Exit code: 0 no regression / 1 regressed / 2 could not run. Set MAILTO to get the output by e-mail.",
+            "Credentials: on a cloud machine use its instance role / managed identity / attached service account",
+            f"and keep nothing on disk. Otherwise put the SDKs' standard variables in {request.env_file},",
+            f"owned by {request.user}, mode 0600 (never on the command line). The shared store URL, the SMTP",
+            "password and the webhook URL belong in that file too.",
+            *_target_note(request),
+        ]
+    return _comments(notes) + f"{request.minute} {request.hour} {request.day} * * {command}\n"
+
+
+def systemd_word(text: str, *, exec_line: bool) -> str:
+    """One double-quoted word of a unit file: C escapes, ``%%`` for ``%``, and ``$$`` in Exec lines."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    if exec_line:
+        escaped = escaped.replace("$", "$$")
+    return f'"{escaped}"'
+
+
+def _systemd_path(path: str) -> str:
+    return path.replace("%", "%%")
+
+
+def systemd_service(request: ScheduleRequest) -> str:
+    """``NAME.service``: one run of the job as the service user, with the environment file."""
+    script = "; ".join(job_lines(request, request.executable))
+    if request.lang == "ja":
+        notes = [
+            f"{request.name}.service — 監査を 1 回実行し、前回と比較します（{request.name}.timer が毎月起動）。",
+            f"配置: /etc/systemd/system/{request.name}.service、その後 systemctl daemon-reload。",
+            f"認証情報: {request.env_file}（所有者 root、chmod 0600; systemd が読んで渡します）に SDK 標準の",
+            "環境変数を書きます。クラウド上ならインスタンスロール / マネージド ID を使い、ファイルに鍵を置きません。",
+            "悪化があると終了コード 1 でユニットが失敗扱いになります（OnFailure= で通知も可能）。",
+            *_target_note(request),
+        ]
+    else:
+        notes = [
+            f"{request.name}.service — one audit plus the comparison with the previous run ({request.name}.timer "
+            "starts it monthly).",
+            f"Install as /etc/systemd/system/{request.name}.service, then systemctl daemon-reload.",
+            f"Credentials: the SDKs' standard variables in {request.env_file} (owned by root, chmod 0600; systemd",
+            "reads it and passes them on). On a cloud machine use the instance role / managed identity instead.",
+            "A regression exits 1 and marks the unit failed (hook OnFailure= for alerts).",
+            *_target_note(request),
+        ]
+    return _comments(notes) + "\n".join([
+        "[Unit]",
+        "Description=Monthly read-only cloud configuration audit (auditor)",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        f"User={request.user}",
+        f"WorkingDirectory={_systemd_path(request.workdir)}",
+        "Environment=" + systemd_word(f"AUDITOR_STORE={request.store_location}", exec_line=False),
+        f"EnvironmentFile={_systemd_path(request.env_file)}",
+        "ExecStart=/bin/sh -c " + systemd_word(script, exec_line=True),
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "ProtectSystem=strict",
+        "ReadWritePaths=" + systemd_word(request.workdir, exec_line=False),
+        "",
+    ])
+
+
+def systemd_timer(request: ScheduleRequest) -> str:
+    """``NAME.timer``: starts the service once a month; a missed run is caught up after boot."""
+    if request.lang == "ja":
+        notes = [f"{request.name}.timer — 毎月 {request.day} 日 {_when(request)} に",
+                 f"{request.name}.service を起動します。有効化: systemctl enable --now {request.name}.timer"]
+    else:
+        notes = [f"{request.name}.timer — starts {request.name}.service on day {request.day} of every month at "
+                 f"{_when(request)}.", f"Enable: systemctl enable --now {request.name}.timer"]
+    return _comments(notes) + "\n".join([
+        "[Unit]",
+        f"Description=Run {request.name}.service monthly",
+        "",
+        "[Timer]",
+        f"OnCalendar=*-*-{request.day:02d} {_when(request)}:00",
+        "Persistent=true",
+        "RandomizedDelaySec=10min",
+        f"Unit={request.name}.service",
+        "",
+        "[Install]",
+        "WantedBy=timers.target",
+        "",
+    ])
+
+
+_CI_CREDENTIALS = {
+    "aws": [
+        "      - name: AWS credentials (OIDC, read-only role)",
+        "        uses: aws-actions/configure-aws-credentials@v4",
+        "        with:",
+        "          role-to-assume: ${{ secrets.AUDITOR_AWS_ROLE_ARN }}",
+        "          aws-region: ap-northeast-1",
+    ],
+    "azure": [
+        "      - name: Azure credentials (OIDC, Reader)",
+        "        uses: azure/login@v2",
+        "        with:",
+        "          client-id: ${{ secrets.AZURE_CLIENT_ID }}",
+        "          tenant-id: ${{ secrets.AZURE_TENANT_ID }}",
+        "          subscription-id: ${{ secrets.AZURE_SUBSCRIPTION_ID }}",
+    ],
+    "gcp": [
+        "      - name: Google Cloud credentials (workload identity federation, viewer roles)",
+        "        uses: google-github-actions/auth@v2",
+        "        with:",
+        "          workload_identity_provider: ${{ secrets.GCP_WORKLOAD_IDENTITY_PROVIDER }}",
+        "          service_account: ${{ secrets.GCP_SERVICE_ACCOUNT }}",
+    ],
+}
+
+
+def github_workflow(request: ScheduleRequest) -> str:
+    """``.github/workflows/NAME.yml``: the job on GitHub Actions, with OIDC credentials per cloud."""
+    providers = [p for p in dict.fromkeys(option_values(request.audit_args, "--provider", "-p"))]
+    env = ["      AUDITOR_STORE: ${{ secrets.AUDITOR_STORE }}"]
+    if request.notify_emails:
+        env += [f"      AUDITOR_SMTP_{name}: ${{{{ secrets.AUDITOR_SMTP_{name} }}}}"
+                for name in ("HOST", "PORT", "FROM", "USER", "PASSWORD")]
+    if request.notify_webhook:
+        env.append("      AUDITOR_NOTIFY_WEBHOOK: ${{ secrets.AUDITOR_NOTIFY_WEBHOOK }}")
+    credentials = [line for p in providers for line in _CI_CREDENTIALS.get(p, [])]
+    jst = (request.hour + 9) % 24
+    if request.lang == "ja":
+        notes = [
+            f"{request.name}.yml — GitHub Actions で毎月監査し、前回と比較します（.github/workflows/ に置く）。",
+            f"GitHub のスケジュールは UTC です: 毎月 {request.day} 日 {_when(request)} UTC（日本時間 {jst:02d}:"
+            f"{request.minute:02d}）。既定ブランチでのみ動きます。",
+            "認証情報: 鍵は置かず、OIDC フェデレーション（AWS のロール、Azure のフェデレーション資格情報、",
+            "GCP の Workload Identity）を使います。ロール ARN などの識別子はリポジトリのシークレットに置きます。",
+            "履歴: ランナーは毎回消えるため、AUDITOR_STORE シークレットに共有ストア（PostgreSQL の URL）を設定します。",
+            "悪化があるとジョブが失敗（赤）になります。レポートは成果物（artifact）として保存されます。",
+            *_target_note(request),
+        ]
+    else:
+        notes = [
+            f"{request.name}.yml — monthly audit and comparison on GitHub Actions (put it in .github/workflows/).",
+            f"GitHub schedules run in UTC: day {request.day} at {_when(request)} UTC ({jst:02d}:{request.minute:02d} "
+            "JST), on the default branch only.",
+            "Credentials: no keys — OIDC federation (an AWS role, an Azure federated credential, GCP workload",
+            "identity); identifiers such as the role ARN go in the repository's secrets.",
+            "History: runners are discarded after each run, so set the AUDITOR_STORE secret to a shared store",
+            "(a PostgreSQL URL). A regression turns the job red; the reports are kept as an artifact.",
+            *_target_note(request),
+        ]
+    script = [f"          {line}" for line in job_lines(request, "auditor")]
+    return _comments(notes) + "\n".join([
+        f"name: {request.name}",
+        "on:",
+        "  schedule:",
+        f'    - cron: "{request.minute} {request.hour} {request.day} * *"',
+        "  workflow_dispatch: {}",
+        "permissions:",
+        "  contents: read",
+        "  id-token: write",
+        "jobs:",
+        "  audit:",
+        "    runs-on: ubuntu-latest",
+        "    timeout-minutes: 120",
+        "    env:",
+        *env,
+        "    steps:",
+        "      - uses: actions/checkout@v4",
+        "      - uses: actions/setup-python@v5",
+        "        with:",
+        '          python-version: "3.12"',
+        "      - name: Install auditor",
+        f"        run: python -m pip install {_yaml_quote(shlex.quote(request.install))}",
+        *credentials,
+        "      - name: Audit and compare with the previous run",
+        "        shell: sh",
+        "        run: |",
+        *script,
+        "      - name: Keep the reports",
+        "        if: always()",
+        "        uses: actions/upload-artifact@v4",
+        "        with:",
+        f"          name: {request.name}-reports",
+        "          path: reports/",
+        "          if-no-files-found: ignore",
+        "",
+    ])
+
+
+def _yaml_quote(text: str) -> str:
+    """A double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
