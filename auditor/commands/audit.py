@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from auditor.attestations import load_attestations
+from auditor.bundle import write_bundle
 from auditor.checklists import Profile
 from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, say, with_provider_options
 from auditor.commands.history import store_option
@@ -47,6 +48,8 @@ def output_options(command):
         click.option("--format", "formats", default="all", show_default=True,
                      help="Comma-separated report formats (json always included), or 'all'."),
         click.option("--force", is_flag=True, help="Overwrite a non-empty output directory."),
+        click.option("--bundle", is_flag=True,
+                     help="Also write the evidence bundle (bundle/ + bundle.zip with SHA-256 manifest)."),
         store_option,
         click.option("--no-history", is_flag=True, help="Do not record this run in the history store."),
     ]
@@ -81,8 +84,8 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 @output_options
 @click.pass_context
 def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations,
-          profile_options, output: Path, formats: str, force: bool, store: str | None, no_history: bool,
-          **params: Any) -> None:
+          profile_options, output: Path, formats: str, force: bool, bundle: bool, store: str | None,
+          no_history: bool, **params: Any) -> None:
     """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
     catalogue = catalogue_of(ctx)
     options = pop_provider_options(params)
@@ -96,7 +99,7 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     with open_history(store, no_history) as history:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
         result = evaluate_run(catalogue, collected, selected, profile, answers)
-        finish(ctx, catalogue, collected, result, output, chosen_formats, history)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)
 
 
 def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], options, **kwargs) -> Collected:
@@ -129,14 +132,15 @@ def open_history(store: str | None, disabled: bool) -> Iterator[HistoryStore | N
 
 
 def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats,
-           history: HistoryStore | None) -> None:
+           history: HistoryStore | None, bundle: bool = False) -> None:
     """Write every report (with the changes since the previous run), record the run, print a summary.
 
     Exits 1 when something failed, 0 otherwise.
     """
     target = target_of(result.run)
     previous = history.previous_run(target, result.run.run_id) if history else None
-    written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx), previous=previous)
+    written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx), previous=previous,
+                            after_render=write_bundle if bundle else None)
     if history is not None:
         history.save_run(result, target)
     print_summary(ctx, result, written)
@@ -144,6 +148,20 @@ def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, o
         say(ctx, f"履歴に記録しました（対象: {target}、{history.location}）。差分: auditor diff --target {target}",
             f"Recorded in history (target: {target}, {history.location}). Changes: auditor diff --target {target}")
     ctx.exit(1 if result.has_failures else 0)
+
+
+def top_level_entries(written: Sequence[Path]) -> list[str]:
+    """The files directly in the output directory, and each sub-folder once (``bundle/``)."""
+    if not written:
+        return []
+    base = min((p.parent for p in written), key=lambda p: len(p.parts))
+    entries: list[str] = []
+    for path in written:
+        relative = path.relative_to(base)
+        entry = str(path) if len(relative.parts) == 1 else f"{base / relative.parts[0]}/"
+        if entry not in entries:
+            entries.append(entry)
+    return entries
 
 
 def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
@@ -167,8 +185,8 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
             name = finding.resource_name or finding.resource_id
             click.echo(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}")
     say(ctx, "出力:", "Written:")
-    for path in written:
-        click.echo(f"  {path}")
+    for entry in top_level_entries(written):
+        click.echo(f"  {entry}")
 
 
 @click.command()
@@ -176,7 +194,7 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
 @output_options
 @click.pass_context
 def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, profile_options, output: Path,
-             formats: str, force: bool, store: str | None, no_history: bool) -> None:
+             formats: str, force: bool, bundle: bool, store: str | None, no_history: bool) -> None:
     """Re-decide a saved snapshot offline, with the current mappings. / スナップショットを再評価"""
     catalogue = catalogue_of(ctx)
     chosen_formats = parse_formats(catalogue, formats)
@@ -186,4 +204,4 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, pr
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
         result = evaluate_run(catalogue, collected, selected, profile, answers)
-        finish(ctx, catalogue, collected, result, output, chosen_formats, history)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from auditor.attestations import load_attestations
+from auditor.bundle import write_bundle
 from auditor.checklists import Profile
 from auditor.commands.audit import collect_with_progress, print_summary
 from auditor.commands.common import catalogue_of, lang_of, say
@@ -89,7 +90,8 @@ def demo(ctx: click.Context, output: Path, force: bool) -> None:
             collected = collect_with_progress(ctx, catalogue, list(estates), options, target=DEMO_TARGET, demo=True,
                                               profile=profile)
     result = evaluate(catalogue, collected, list(catalogue.checklists.values()), profile, answers)
-    written = write_outputs(catalogue, collected, result, output, ["json", *catalogue.renderers], lang_of(ctx))
+    written = write_outputs(catalogue, collected, result, output, ["json", *catalogue.renderers], lang_of(ctx),
+                            after_render=write_bundle)
     for name, estate in estates.items():
         click.echo(f"\n[{name}] " + (estate.description_ja if ja else estate.description_en))
         say(ctx, "仕込まれた誤り:", "Planted mistakes:")

@@ -1,0 +1,77 @@
+"""``auditor permissions azure``: the grant a city gives the auditing service principal, from the checks.
+
+Azure RBAC: every ARM action the checks declare is a read, so the built-in **Reader** role at
+subscription scope covers all of them (the tool verifies this rather than assuming it). Microsoft
+Graph: the application permissions the identity checks declare, each with the checks that need it.
+Nothing else is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from auditor.checks import Check
+from providers.azure import facts
+
+GRAPH_PREFIX = "graph:"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+
+def arm_actions(checks: Sequence[Check]) -> list[str]:
+    return sorted({p for c in checks for p in c.permissions if not p.startswith(GRAPH_PREFIX)})
+
+
+def graph_permissions(checks: Sequence[Check]) -> dict[str, list[str]]:
+    needed: dict[str, list[str]] = {}
+    for check in checks:
+        for permission in check.permissions:
+            if permission.startswith(GRAPH_PREFIX):
+                needed.setdefault(permission[len(GRAPH_PREFIX):], []).append(check.id)
+    return {name: sorted(ids) for name, ids in sorted(needed.items())}
+
+
+def covered_by_reader(action: str) -> bool:
+    """Reader grants ``*/read``: every action ending in /read (and no data action)."""
+    return action == "*/read" or action.lower().endswith("/read")
+
+
+def grant(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[str, Any]:
+    actions = arm_actions(checks)
+    not_read = [a for a in actions if not covered_by_reader(a)]
+    if not_read:
+        raise ValueError(f"checks declare actions that are not reads: {', '.join(not_read)}")
+    subscriptions = [s for s in options.get("subscription") or () if s] or ["{subscriptionId}"]
+    roles = [{"role": "Reader", "role_definition_id": facts.READER_ROLE_ID, "scope": f"/subscriptions/{sid}",
+              "covers": actions} for sid in subscriptions] if actions else []
+    graph = graph_permissions(checks)
+    return {
+        "provider": "azure",
+        "azure_rbac_role_assignments": roles,
+        "microsoft_graph_application_permissions": [
+            {"permission": name, "resource_app_id": GRAPH_APP_ID, "needed_by": ids} for name, ids in graph.items()
+        ],
+        "notes": [
+            "Reader is read-only; no write, key or data action is requested.",
+            "Microsoft Graph permissions are application permissions and need tenant admin consent.",
+        ],
+    }
+
+
+def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    document = grant(checks, options)
+    if fmt == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    client = options.get("client_id") or "{appId}"
+    lines = ["# Azure RBAC（サブスクリプションごと / per subscription）"]
+    for role in document["azure_rbac_role_assignments"]:
+        lines.append(f"az role assignment create --assignee {client} --role Reader --scope {role['scope']}")
+    lines += ["", "# Microsoft Graph アプリケーション権限（管理者の同意が必要 / admin consent required）"]
+    for entry in document["microsoft_graph_application_permissions"]:
+        lines.append(f"{entry['permission']}\t← {', '.join(entry['needed_by'])}")
+    lines += ["", "# Graph の権限 ID は次で確認できます / look up each permission's id with:",
+              f"az ad sp show --id {GRAPH_APP_ID} --query \"appRoles[?value=='<permission>'].id\" -o tsv",
+              f"az ad app permission add --id {client} --api {GRAPH_APP_ID} --api-permissions <id>=Role",
+              f"az ad app permission admin-consent --id {client}"]
+    return "\n".join(lines)

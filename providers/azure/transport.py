@@ -1,0 +1,177 @@
+"""The three read-only channels to Azure: ARM GETs, Resource Graph queries and Microsoft Graph GETs.
+
+Each is an azure-core pipeline with the caller's bearer token and :class:`ReadOnlyPolicy` last
+before the transport. Lists follow ``nextLink`` / ``@odata.nextLink`` (absolute URLs) and
+Resource Graph follows ``$skipToken``; a refused or failed call raises :class:`CallFailed` with the
+HTTP status and the service's error code, which the collector turns into a gap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from azure.core import PipelineClient
+from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
+from azure.core.pipeline.policies import (
+    BearerTokenCredentialPolicy,
+    HeadersPolicy,
+    RequestIdPolicy,
+    RetryPolicy,
+    UserAgentPolicy,
+)
+from azure.core.rest import HttpRequest
+from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
+
+from providers.azure.readonly import ReadOnlyPolicy
+from providers.azure.settings import Settings
+
+USER_AGENT = "municipal-cloud-auditor"
+#: Rows per Resource Graph page (the service's maximum).
+GRAPH_PAGE_SIZE = 1000
+#: Resource Graph accepts at most this many subscriptions per query.
+SUBSCRIPTIONS_PER_QUERY = 1000
+
+
+class CallFailed(Exception):
+    """An API call that did not succeed: refused (401/403), missing (404) or failed otherwise."""
+
+    def __init__(self, status: int, code: str, message: str, source: str) -> None:
+        super().__init__(f"{source}: HTTP {status} {code}: {message}")
+        self.status = status
+        self.code = code or f"HTTP{status}"
+        self.message = message
+        self.source = source
+
+    @property
+    def denied(self) -> bool:
+        return self.status in (401, 403)
+
+
+def _error_of(body: Any) -> tuple[str, str]:
+    if isinstance(body, dict):
+        error = body.get("error") if isinstance(body.get("error"), dict) else body
+        return str(error.get("code") or ""), str(error.get("message") or "")
+    return "", ""
+
+
+def _policies(credential_policy, settings: Settings) -> list:
+    return [
+        RequestIdPolicy(),
+        HeadersPolicy({"Accept": "application/json"}),
+        UserAgentPolicy(base_user_agent=USER_AGENT),
+        RetryPolicy(retry_total=settings.retries, retry_backoff_factor=0.5),
+        credential_policy,
+        ReadOnlyPolicy(),
+    ]
+
+
+class JsonChannel:
+    """GET JSON documents from one service (ARM or Microsoft Graph) through a read-only pipeline."""
+
+    def __init__(self, base_url: str, credential_policy, settings: Settings, label: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.label = label
+        self._client = PipelineClient(
+            self.base_url, policies=_policies(credential_policy, settings),
+            connection_verify=settings.connection_verify,
+        )
+
+    def url(self, path: str, params: dict[str, str] | None = None) -> str:
+        url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params, quote_via=quote, safe="$,'()")
+        return url
+
+    def get(self, path: str, params: dict[str, str] | None = None, source: str = "") -> dict[str, Any]:
+        return self._fetch(self.url(path, params), source or f"{self.label}:GET {path}")
+
+    def _fetch(self, url: str, source: str) -> dict[str, Any]:
+        try:
+            response = self._client.send_request(HttpRequest("GET", url))
+        except ClientAuthenticationError:
+            raise
+        except HttpResponseError as exc:
+            raise CallFailed(exc.status_code or 0, "", str(exc.message), source) from exc
+        except AzureError as exc:
+            raise CallFailed(0, type(exc).__name__, str(exc.message), source) from exc
+        try:
+            body = response.json() if response.content else {}
+        except (ValueError, json.JSONDecodeError):
+            body = {}
+        if response.status_code >= 400:
+            code, message = _error_of(body)
+            raise CallFailed(response.status_code, code, message or response.reason or "", source)
+        return body
+
+    def pages(self, path: str, params: dict[str, str] | None = None, source: str = "",
+              items: str = "value", next_key: str = "nextLink") -> Iterator[list[dict[str, Any]]]:
+        """Yield each page of a list, following absolute next links."""
+        source = source or f"{self.label}:GET {path}"
+        url: str | None = self.url(path, params)
+        while url:
+            body = self._fetch(url, source)
+            yield list(body.get(items) or [])
+            url = body.get(next_key)
+
+    def list(self, path: str, params: dict[str, str] | None = None, source: str = "", **kwargs) -> list[dict]:
+        return [item for page in self.pages(path, params, source, **kwargs) for item in page]
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class ResourceGraph:
+    """Run KQL across subscriptions with the Resource Graph SDK, paging on ``$skipToken``."""
+
+    def __init__(self, credential, settings: Settings) -> None:
+        from azure.mgmt.resourcegraph import ResourceGraphClient
+
+        self._client = ResourceGraphClient(
+            credential, base_url=settings.arm_endpoint, credential_scopes=[settings.arm_scope],
+            connection_verify=settings.connection_verify, per_retry_policies=[ReadOnlyPolicy()],
+            retry_total=settings.retries, user_agent=USER_AGENT,
+        )
+
+    def rows(self, query: str, subscriptions: Sequence[str], source: str) -> Iterator[dict[str, Any]]:
+        from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+
+        for start in range(0, len(subscriptions), SUBSCRIPTIONS_PER_QUERY):
+            chunk = list(subscriptions[start:start + SUBSCRIPTIONS_PER_QUERY])
+            token: str | None = None
+            while True:
+                options = QueryRequestOptions(top=GRAPH_PAGE_SIZE, skip_token=token, result_format="objectArray")
+                try:
+                    response = self._client.resources(QueryRequest(subscriptions=chunk, query=query, options=options))
+                except ClientAuthenticationError:
+                    raise
+                except HttpResponseError as exc:
+                    code = getattr(getattr(exc, "error", None), "code", "") or ""
+                    raise CallFailed(exc.status_code or 0, code, str(exc.message), source) from exc
+                except AzureError as exc:
+                    raise CallFailed(0, type(exc).__name__, str(exc.message), source) from exc
+                yield from response.data or []
+                token = response.skip_token
+                if not token:
+                    break
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class AzureApis:
+    """The channels one audit uses, built from a credential and the settings."""
+
+    def __init__(self, credential, settings: Settings) -> None:
+        self.settings = settings
+        self.arm = JsonChannel(settings.arm_endpoint, ARMChallengeAuthenticationPolicy(credential, settings.arm_scope),
+                               settings, "arm")
+        self.graph = JsonChannel(settings.graph_endpoint,
+                                 BearerTokenCredentialPolicy(credential, settings.graph_scope), settings, "graph")
+        self.resource_graph = ResourceGraph(credential, settings)
+
+    def close(self) -> None:
+        for channel in (self.arm, self.graph, self.resource_graph):
+            channel.close()

@@ -1,0 +1,70 @@
+"""``findings.csv``: one row per finding, every ``results.json`` finding field, UTF-8 with a BOM.
+
+The BOM makes Excel open Japanese text correctly. ``observed`` is compact JSON (secrets redacted).
+Two convenience columns follow the contract fields: the status as the sheets print it and the
+collection time in JST. A cell an untrusted resource name could turn into a spreadsheet formula
+(starting with ``=``, ``+``, ``@``, a tab, or ``-`` not followed by a digit) is prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.bundle import redact
+from auditor.model import Finding
+from auditor.plugins import ReportContext
+from auditor.serialize import iso
+from reports.labels import jst, status_text
+
+FILE_NAME = "findings.csv"
+
+#: The results.json finding fields, in contract order.
+FIELDS = (
+    "check_id", "control_id", "provider", "scope", "region", "resource_type", "resource_id", "resource_name",
+    "status", "reason", "observed", "expected", "source", "collected_at",
+)
+EXTRA_FIELDS = {"ja": ("判定", "取得日時（JST）"), "en": ("status_text", "collected_at_jst")}
+
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![0-9.]))")
+
+
+def compact_json(value: object) -> str:
+    return json.dumps(redact(value), ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def safe_cell(text: str) -> str:
+    """Keep a spreadsheet from reading a value as a formula."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def finding_row(finding: Finding, lang: str) -> list[str]:
+    values = [
+        finding.check_id, finding.control_id, finding.provider, finding.scope, finding.region,
+        finding.resource_type, finding.resource_id, finding.resource_name, finding.status.value, finding.reason,
+        compact_json(finding.observed), finding.expected, finding.source, iso(finding.collected_at),
+        status_text(finding.status, lang), jst(finding.collected_at),
+    ]
+    return [safe_cell(v) for v in values]
+
+
+@dataclass(frozen=True)
+class CsvRenderer:
+    name: str = "csv"
+
+    def render(self, context: ReportContext, directory: Path) -> list[Path]:
+        lang = context.lang if context.lang in EXTRA_FIELDS else "ja"
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([*FIELDS, *EXTRA_FIELDS[lang]])
+        writer.writerows(finding_row(f, lang) for f in context.result.findings)
+        target = directory / FILE_NAME
+        target.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+        return [target]
+
+
+renderer = CsvRenderer()

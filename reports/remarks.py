@@ -1,0 +1,237 @@
+"""The 備考 text of a checklist row: the basis of its status in plain words.
+
+For an item answered by controls it names each control, its verdict on each cloud with how many
+resources passed and failed, the worst failures by resource name and, for anything unknown, the
+permission that would let the tool read it. For an organisational item it names the attestation's
+documents and who answered when (or the documents a city would expect); for an inherited one, where
+to confirm the provider's certification; for one that does not apply, why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from auditor.checklists import Item
+from auditor.controls import Control
+from auditor.model import Attestation, ControlResult, Finding, Gap, ItemResult, RunResult, StatusCounts
+from auditor.rollup import ISMAP_LIST
+from auditor.status import Status
+from reports.labels import provider_name, status_text
+
+MAX_FAILURES = 3
+MAX_UNKNOWN_CAUSES = 3
+
+_ANSWERS = {
+    "yes": ("適合", "yes"),
+    "partial": ("一部適合", "partial"),
+    "no": ("不適合", "no"),
+    "n/a": ("対象外", "not applicable"),
+}
+
+
+@dataclass(frozen=True)
+class RunIndex:
+    """Look-ups over one run result that every renderer needs (built once per render)."""
+
+    result: RunResult
+    providers: tuple[str, ...]
+    controls: Mapping[tuple[str, str], ControlResult]
+    findings_by_control: Mapping[str, tuple[Finding, ...]]
+    gaps: Mapping[tuple[str, str, str, str], Gap]
+
+    @classmethod
+    def of(cls, result: RunResult) -> RunIndex:
+        audited = [p.provider for p in result.run.providers]
+        providers = tuple(dict.fromkeys(audited + [c.provider for c in result.controls]))
+        by_control: dict[str, list[Finding]] = defaultdict(list)
+        for finding in result.findings:
+            by_control[finding.control_id].append(finding)
+        return cls(
+            result=result,
+            providers=providers,
+            controls={(c.control_id, c.provider): c for c in result.controls},
+            findings_by_control={k: tuple(v) for k, v in by_control.items()},
+            gaps={(g.provider, g.scope, g.region, g.source): g for g in result.gaps},
+        )
+
+    def control_results(self, control_id: str) -> list[ControlResult]:
+        return [self.controls[(control_id, p)] for p in self.providers if (control_id, p) in self.controls]
+
+    def gap_of(self, finding: Finding) -> Gap | None:
+        """The gap that made a finding UNKNOWN (gap findings name the call as ``*source``)."""
+        if finding.status is not Status.UNKNOWN or not finding.resource_id.startswith("*"):
+            return None
+        return self.gaps.get((finding.provider, finding.scope, finding.region, finding.resource_id[1:]))
+
+    def item_clouds(self, control_ids: tuple[str, ...]) -> list[str]:
+        """The clouds on which at least one of these controls was decided from evidence."""
+        decided = {Status.PASS, Status.FAIL, Status.UNKNOWN}
+        return [
+            p for p in self.providers
+            if any(self.controls.get((cid, p)) and self.controls[(cid, p)].status in decided for cid in control_ids)
+        ]
+
+
+def resource_label(finding: Finding) -> str:
+    return finding.resource_name or finding.resource_id
+
+
+def counts_text(counts: StatusCounts, lang: str) -> str:
+    parts = [
+        (counts.passed, "適合", "pass"),
+        (counts.failed, "不適合", "fail"),
+        (counts.unknown, "確認不能", "unknown"),
+        (counts.not_applicable, "対象外", "n/a"),
+    ]
+    if lang == "ja":
+        return "・".join(f"{ja} {n}" for n, ja, _ in parts if n)
+    return ", ".join(f"{en} {n}" for n, _, en in parts if n)
+
+
+def attestation_text(attestation: Attestation, lang: str) -> str:
+    ja, en = _ANSWERS.get(attestation.answer, (attestation.answer, attestation.answer))
+    documents = "、".join(attestation.evidence) if lang == "ja" else "; ".join(attestation.evidence)
+    if lang == "ja":
+        who = f"回答者: {attestation.answered_by}、回答日: {attestation.answered_on}"
+        line = f"申告: {ja}（{who}）。根拠資料: {documents}"
+        return line + (f"。補足: {attestation.comment}" if attestation.comment else "")
+    line = f"Attested: {en} (by {attestation.answered_by} on {attestation.answered_on}). Evidence: {documents}"
+    return line + (f". Comment: {attestation.comment}" if attestation.comment else "")
+
+
+def control_line(control_id: str, index: RunIndex, catalogue: Mapping[str, Control], lang: str) -> str:
+    control = catalogue.get(control_id)
+    title = control.title(lang) if control else control_id
+    results = index.control_results(control_id)
+    ja = lang == "ja"
+    if results and all(r.status is Status.NOT_APPLICABLE and r.counts == StatusCounts() for r in results):
+        clouds = ("・" if ja else ", ").join(provider_name(r.provider) for r in results)
+        decided = (f"{status_text(Status.NOT_APPLICABLE, lang)}（{clouds} とも該当する資源なし）" if ja
+                   else f"{status_text(Status.NOT_APPLICABLE, lang)} (nothing of this kind on {clouds})")
+    else:
+        parts = []
+        for result in results:
+            detail = counts_text(result.counts, lang) or result.reason
+            head = f"{provider_name(result.provider)} {status_text(result.status, lang)}"
+            parts.append(f"{head}（{detail}）" if ja else f"{head} ({detail})")
+        decided = ("／" if ja else " / ").join(parts) or ("判定なし" if ja else "not decided")
+    return f"・{title}（{control_id}）: {decided}" if ja else f"- {title} ({control_id}): {decided}"
+
+
+def failures_line(findings: list[Finding], lang: str) -> str:
+    failed = sorted((f for f in findings if f.status is Status.FAIL),
+                    key=lambda f: (f.provider, f.scope, f.region, resource_label(f)))
+    if not failed:
+        return ""
+    shown = [
+        f"{resource_label(f)}（{provider_name(f.provider)} {f.region}）— {f.reason}" if lang == "ja"
+        else f"{resource_label(f)} ({provider_name(f.provider)} {f.region}) — {f.reason}"
+        for f in failed[:MAX_FAILURES]
+    ]
+    rest = len(failed) - len(shown)
+    if lang == "ja":
+        return "主な不適合: " + "；".join(shown) + (f"；ほか {rest} 件（検出結果シート参照）" if rest else "")
+    return "Main failures: " + "; ".join(shown) + (f"; and {rest} more (see the findings)" if rest else "")
+
+
+def unknown_line(findings: list[Finding], index: RunIndex, lang: str) -> str:
+    causes: dict[str, str] = {}
+    for finding in findings:
+        if finding.status is not Status.UNKNOWN:
+            continue
+        gap = index.gap_of(finding)
+        if gap is not None:
+            key = f"{gap.source}:{gap.permission}"
+            if lang == "ja":
+                cause = f"{gap.source} が読めない（{gap.error_code}）→ 必要な権限: {gap.permission or '不明'}"
+            else:
+                cause = f"{gap.source} could not be read ({gap.error_code}) → needs {gap.permission or '?'}"
+            causes.setdefault(key, cause)
+        else:
+            causes.setdefault(finding.reason, f"{resource_label(finding)}: {finding.reason}")
+    if not causes:
+        return ""
+    shown = list(causes.values())[:MAX_UNKNOWN_CAUSES]
+    rest = len(causes) - len(shown)
+    if lang == "ja":
+        return "確認不能の原因: " + "；".join(shown) + (f"；ほか {rest} 件（確認不能シート参照）" if rest else "")
+    return "Could not read: " + "; ".join(shown) + (f"; and {rest} more" if rest else "")
+
+
+def inherited_line(index: RunIndex, lang: str) -> str:
+    clouds = ("、" if lang == "ja" else ", ").join(provider_name(p) for p in index.providers) or "-"
+    if lang == "ja":
+        return (f"クラウド事業者（{clouds}）の第三者認証を継承。"
+                f"登録と言明対象範囲は ISMAP クラウドサービスリストで確認: {ISMAP_LIST}"
+                "（登録番号は本ツールでは記載しない）")
+    return (f"Inherited from the cloud provider's certification ({clouds}). Confirm the registration and its scope in "
+            f"the ISMAP cloud service list: {ISMAP_LIST} (the tool states no registration number)")
+
+
+def item_remarks(
+    item_result: ItemResult,
+    item: Item | None,
+    index: RunIndex,
+    catalogue: Mapping[str, Control],
+    lang: str,
+    with_rationale: bool = True,
+) -> str:
+    """The whole 備考 cell for one row (lines separated by newlines).
+
+    ``with_rationale=False`` leaves out the mapping's long rationale (the HTML report shows it in the
+    item's details instead) and says only that the controls decide part of the item.
+    """
+    lines: list[str] = []
+    status = item_result.status
+    rationale = item.rationale if item else ""
+    if status is Status.NOT_APPLICABLE and item_result.reason.startswith("対象外"):
+        lines.append(item_result.reason if lang == "ja" else f"Not applicable: {item_result.reason}")
+        if item_result.attestation is not None:
+            lines.append(attestation_text(item_result.attestation, lang))
+        return "\n".join(lines)
+    if item_result.attestation is not None:
+        lines.append(attestation_text(item_result.attestation, lang))
+    if item_result.basis == "manual" and item_result.attestation is None:
+        lines.append("組織的対策のため、申告（根拠資料の提示）が必要です。" if lang == "ja"
+                     else "Organisational measure: needs an attestation naming its evidence documents.")
+        if rationale and with_rationale:
+            lines.append(f"想定される根拠資料: {rationale}" if lang == "ja" else f"Expected evidence: {rationale}")
+    elif item_result.basis == "inherited":
+        lines.append(inherited_line(index, lang))
+    elif item_result.basis == "controls":
+        findings: list[Finding] = []
+        for control_id in item_result.control_ids:
+            lines.append(control_line(control_id, index, catalogue, lang))
+            findings.extend(index.findings_by_control.get(control_id, ()))
+        for extra in (failures_line(findings, lang), unknown_line(findings, index, lang)):
+            if extra:
+                lines.append(extra)
+        if item is not None and item.coverage == "partial":
+            if with_rationale and rationale:
+                lines.append(f"※ 自動判定は項目の一部のみ: {rationale}" if lang == "ja"
+                             else f"Note: the controls decide only part of the item: {rationale}")
+            else:
+                lines.append("※ 自動判定は項目の一部のみ（残りは申告が必要）" if lang == "ja"
+                             else "Note: the controls decide only part of the item (the rest needs an attestation)")
+    if not lines:
+        lines.append(item_result.reason)
+    return "\n".join(lines)
+
+
+def gap_controls(result: RunResult) -> dict[tuple[str, str, str, str], list[str]]:
+    """Which controls each gap left undecided (gap findings name the call as ``*source``)."""
+    affected: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for f in result.findings:
+        if f.status is Status.UNKNOWN and f.resource_id.startswith("*"):
+            key = (f.provider, f.scope, f.region, f.resource_id[1:])
+            if f.control_id not in affected[key]:
+                affected[key].append(f.control_id)
+    return affected
+
+
+def not_automated(result: RunResult) -> list:
+    """Control results that are UNKNOWN without any finding: no check decides them on that cloud."""
+    return [c for c in result.controls
+            if c.status is Status.UNKNOWN and not (c.counts.passed or c.counts.failed or c.counts.unknown)]

@@ -1,0 +1,73 @@
+"""report.html as text: self-contained, escaped, with every section a reader needs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from auditor.status import Status
+from reports.html import render_html
+from tests.reports.sample import XSS_NAME, context_of, sample_result
+
+
+def test_self_contained_and_offline(written):
+    _, directory, _ = written
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert "<link" not in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "no external resource may be referenced"
+    assert "default-src 'none'" in html
+    nonce = re.search(r"script-src 'nonce-([^']+)'", html).group(1)
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    assert scripts == [' type="application/json" id="report-data"', f' nonce="{nonce}"']
+
+
+def test_untrusted_names_are_escaped(written):
+    _, directory, _ = written
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert XSS_NAME not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    payload = html.split('id="report-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in payload, "the embedded JSON must not be able to close its script element"
+    data = json.loads(payload)
+    assert XSS_NAME in [f[data["fields"].index("resource_name")] for f in data["findings"]]
+
+
+def test_summary_matrix_gaps_and_times(written):
+    _, directory, results = written
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    for checklist in results["checklists"]:
+        assert f'data-checklist="{checklist["id"]}"' in html
+    total = sum(len(c["items"]) for c in results["checklists"])
+    assert html.count('<tr class="item ') == total == html.count('<tr class="detail" hidden')
+    started = '<time datetime="2026-11-01T00:30:00Z" title="UTC 2026-11-01T00:30:00Z">2026-11-01 09:30:00 JST</time>'
+    assert started in html
+    assert "guardduty:ListDetectors" in html and "必要な権限（付与すると解消）" in html
+    assert "統制 × クラウド" in html and "データの国内保存" in html
+    assert "前回からの変化" not in html.split("<main", 1)[1].split('id="summary"', 1)[0]
+    assert 'id="changes"' not in html
+    assert 'id="demo-banner"' not in html
+    for status in Status:
+        assert status.sheet_value in html
+
+
+def test_demo_banner_and_english(written_demo_en):
+    _, directory, _ = written_demo_en
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert 'id="demo-banner"' in html and "DEMO (fictitious estate on a local emulator)" in html
+    assert '<html lang="en">' in html and "Cloud configuration audit report" in html
+
+
+def test_changes_section_when_a_previous_run_is_given(catalogue):
+    from dataclasses import replace
+
+    from tests.reports.sample import sample_evidence
+
+    _, previous = sample_result(catalogue)
+    fixed = tuple(replace(r, attributes={**r.attributes, "encrypted": True}) if r.resource_id == "vol-0bbb" else r
+                  for r in sample_evidence())
+    _, current = sample_result(catalogue, evidence=fixed)
+    html = render_html(context_of(catalogue, current, previous=previous))
+    assert 'id="changes"' in html and "前回からの変化" in html
+    section = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
+    assert "解消した不適合" in section and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert 'id="changes-fixed"' in section and 'id="changes-new_failures"' not in section
