@@ -1,0 +1,25 @@
+"""Every GCP check (pure functions over evidence), and the controls GCP cannot decide automatically."""
+
+from __future__ import annotations
+
+from auditor.checks import Check
+from providers.gcp.checks import encryption, identity, logs, network, operations, residency, resilience
+
+CHECKS: tuple[Check, ...] = (
+    *residency.CHECKS,
+    *encryption.CHECKS,
+    *network.CHECKS,
+    *identity.CHECKS,
+    *logs.CHECKS,
+    *resilience.CHECKS,
+    *operations.CHECKS,
+)
+
+NOT_AUTOMATED = {
+    "identity.password-policy": (
+        "GCP のパスワードは Cloud Identity / Google Workspace が管理し、その設定（最小文字数・強度）は Cloud Asset "
+        "Inventory や IAM からは読めず、管理コンソールの特権管理者権限が必要。また Google のポリシーは最小文字数と"
+        "「強度」判定で、英大文字・英小文字・数字・記号の各文字種を強制する設定がないため、項目の基準に対し自動判定できない。"
+        "管理コンソール（セキュリティ › パスワードの管理）の設定画面を根拠資料として申告すること。"
+    ),
+}

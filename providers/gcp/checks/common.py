@@ -1,0 +1,48 @@
+"""Shared pieces of the GCP check tables: the row constructor and the permissions evidence needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.checks import Check, Verdict
+from auditor.model import Evidence
+from providers.gcp.apis import (
+    LIST_ACCESS_POLICIES,
+    LIST_IAM_POLICIES,
+    LIST_IDS_ENDPOINTS,
+    LIST_ORG_POLICIES,
+    LIST_RESOURCES,
+    LIST_SCC_SERVICES,
+    LIST_USER_ACCESS_BINDINGS,
+    LIST_VULNERABILITY_REPORTS,
+)
+
+PROVIDER = "gcp"
+
+RESOURCES = (LIST_RESOURCES.permission,)
+IAM = (LIST_RESOURCES.permission, LIST_IAM_POLICIES.permission)
+ORG_POLICIES = (LIST_RESOURCES.permission, LIST_ORG_POLICIES.permission)
+THREATS = (LIST_RESOURCES.permission, LIST_IDS_ENDPOINTS.permission, LIST_SCC_SERVICES.permission)
+VULNERABILITIES = (LIST_RESOURCES.permission, LIST_VULNERABILITY_REPORTS.permission)
+ACCESS = (LIST_RESOURCES.permission, LIST_ACCESS_POLICIES.permission, LIST_USER_ACCESS_BINDINGS.permission)
+
+
+def check(
+    check_id: str,
+    control_id: str,
+    resource_type: str,
+    evaluate: Callable[[Evidence], Verdict],
+    *,
+    expected: str,
+    title: str,
+    title_ja: str,
+    permissions: tuple[str, ...] = RESOURCES,
+) -> Check:
+    return Check(
+        id=check_id, control_id=control_id, provider=PROVIDER, resource_type=resource_type,
+        permissions=permissions, expected=expected, evaluate=evaluate, title=title, title_ja=title_ja,
+    )
+
+
+def readable(evidence: Evidence, attribute: str) -> bool:
+    return attribute not in evidence.unreadable and evidence.attributes.get(attribute) is not None

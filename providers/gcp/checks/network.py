@@ -1,0 +1,206 @@
+"""tls.in-transit, network.waf, network.firewall, network.ids — the network-facing controls.
+
+- TLS: target HTTPS / SSL proxies refuse TLS below 1.2 (no SSL policy = Google's default
+  COMPATIBLE profile, minimum TLS 1.0); external HTTP forwarding rules redirect to HTTPS;
+  Cloud SQL requires encrypted connections.
+- WAF: every external HTTP(S) backend service has a Cloud Armor policy with preconfigured WAF rules.
+- Firewall: no enabled ingress rule opens an administrative or database port to 0.0.0.0/0 or ::/0.
+- IDS: a Cloud IDS endpoint or Security Command Center Event Threat Detection covers each project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from auditor.checks import Verdict, need
+from auditor.model import Evidence
+from providers.gcp.checks.common import THREATS, check, readable
+
+TLS_OK = ("TLS_1_2", "TLS_1_3")
+EXTERNAL_SCHEMES = ("EXTERNAL", "EXTERNAL_MANAGED")
+HTTP_PROTOCOLS = ("HTTP", "HTTPS", "HTTP2", "H2C")
+SQL_ENCRYPTED_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+INTERNET = ("0.0.0.0/0", "::/0")
+
+#: Administrative and database ports that must never be open to the whole internet.
+ADMIN_PORTS: Mapping[int, str] = {
+    20: "FTP-data", 21: "FTP", 22: "SSH", 23: "Telnet", 135: "MS-RPC", 137: "NetBIOS", 138: "NetBIOS",
+    139: "NetBIOS", 445: "SMB", 1433: "SQL Server", 1434: "SQL Server", 1521: "Oracle", 2375: "Docker API",
+    2376: "Docker API", 3306: "MySQL", 3389: "RDP", 5432: "PostgreSQL", 5900: "VNC", 5984: "CouchDB",
+    5985: "WinRM", 5986: "WinRM", 6379: "Redis", 9042: "Cassandra", 9200: "Elasticsearch",
+    9300: "Elasticsearch", 10250: "kubelet", 11211: "memcached", 27017: "MongoDB",
+}
+PORTED_PROTOCOLS = ("tcp", "udp", "sctp", "6", "17", "132")
+
+
+# --------------------------------------------------------------------------- TLS
+
+
+def proxy_min_tls(evidence: Evidence) -> Verdict:
+    version = need(evidence, "min_tls_version")
+    policy = evidence.attributes.get("ssl_policy") or ""
+    observed = {"ssl_policy": policy or None, "min_tls_version": version, "profile": evidence.attributes.get("profile")}
+    if version in TLS_OK:
+        return Verdict.passed(f"SSL ポリシー {policy} の最小 TLS バージョンは {version}", observed=observed)
+    if not policy:
+        return Verdict.failed(
+            "SSL ポリシー未設定: Google の既定（COMPATIBLE プロファイル、最小 TLS 1.0）が適用され"
+            " TLS1.0/1.1 を受け付ける",
+            observed=observed,
+        )
+    return Verdict.failed(f"SSL ポリシー {policy} の最小 TLS バージョンが {version}（TLS1.2 未満を許可）",
+                          observed=observed)
+
+
+def http_redirects_to_https(evidence: Evidence) -> Verdict:
+    scheme = need(evidence, "scheme")
+    if scheme not in EXTERNAL_SCHEMES:
+        return Verdict.not_applicable(f"内部向けの転送ルール（{scheme}）")
+    if need(evidence, "target_kind") != "targetHttpProxies":
+        target_kind = evidence.attributes.get("target_kind") or "-"
+        return Verdict.not_applicable(f"HTTP プロキシ以外への転送ルール（{target_kind}）")
+    redirect = need(evidence, "https_redirect")
+    observed = {"target": evidence.attributes.get("target"), "url_map": evidence.attributes.get("url_map"),
+                "https_redirect": redirect}
+    return Verdict.of(
+        bool(redirect),
+        f"外部 HTTP の入口は URL マップ {evidence.attributes.get('url_map')} で HTTPS にリダイレクトされる",
+        "外部に HTTP（平文）で公開され、HTTPS へのリダイレクトがない",
+        observed=observed,
+    )
+
+
+def sql_requires_ssl(evidence: Evidence) -> Verdict:
+    mode = need(evidence, "ssl_mode") or ""
+    mode = "" if mode == "SSL_MODE_UNSPECIFIED" else mode
+    require = bool(need(evidence, "require_ssl"))
+    observed = {"sslMode": mode or None, "requireSsl": require}
+    if mode in SQL_ENCRYPTED_MODES or (not mode and require):
+        return Verdict.passed(f"暗号化された接続のみ受け付ける（sslMode={mode or '-'}, requireSsl={require}）",
+                              observed=observed)
+    return Verdict.failed(
+        f"暗号化されていない接続も受け付ける（sslMode={mode or '未設定'}, requireSsl={require}）。"
+        "Cloud SQL Auth Proxy / コネクタ経由の接続は暗号化されるが、直接接続は平文を許す", observed=observed,
+    )
+
+
+# --------------------------------------------------------------------------- WAF
+
+
+def backend_has_cloud_armor(evidence: Evidence) -> Verdict:
+    scheme = need(evidence, "scheme")
+    protocol = need(evidence, "protocol")
+    if scheme not in EXTERNAL_SCHEMES:
+        return Verdict.not_applicable(f"内部向けのバックエンドサービス（{scheme or '-'}）")
+    if protocol not in HTTP_PROTOCOLS:
+        return Verdict.not_applicable(f"HTTP(S) 以外のバックエンド（{protocol}）: WAF の対象外")
+    policy = evidence.attributes.get("security_policy") or ""
+    if not policy:
+        edge = evidence.attributes.get("edge_security_policy")
+        extra = f"（エッジセキュリティポリシー {edge} はキャッシュ配信のみが対象）" if edge else ""
+        return Verdict.failed(f"外部公開のバックエンドに Cloud Armor セキュリティポリシーがない{extra}",
+                              observed={"securityPolicy": None})
+    rules = need(evidence, "waf_rules") or []
+    observed = {"securityPolicy": policy, "waf_rule_priorities": rules}
+    return Verdict.of(
+        bool(rules),
+        f"Cloud Armor ポリシー {policy} の事前構成済み WAF ルール（優先度 {', '.join(map(str, rules))}）で保護",
+        f"Cloud Armor ポリシー {policy} はあるが、事前構成済み WAF ルール（evaluatePreconfiguredWaf）が有効でない"
+        "（IP・地域などの制限のみ）",
+        observed=observed,
+    )
+
+
+# --------------------------------------------------------------------------- firewall
+
+
+def _port_ranges(ports: Iterable[Any]) -> list[tuple[int, int]]:
+    ranges = []
+    for port in ports:
+        text = str(port)
+        low, _, high = text.partition("-")
+        try:
+            ranges.append((int(low), int(high or low)))
+        except ValueError:
+            continue
+    return ranges
+
+
+def exposed_admin_ports(allowed: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Names of the admin/DB ports a list of ``allowed`` entries opens (every port for ``all``)."""
+    exposed: set[str] = set()
+    for entry in allowed:
+        protocol = str(entry.get("IPProtocol", "")).lower()
+        ports = entry.get("ports") or []
+        if protocol == "all" or (protocol in PORTED_PROTOCOLS and not ports):
+            return [f"全ポート（{protocol}）"]
+        if protocol not in PORTED_PROTOCOLS:
+            continue
+        for low, high in _port_ranges(ports):
+            exposed.update(f"{port}/{ADMIN_PORTS[port]}" for port in ADMIN_PORTS if low <= port <= high)
+    return sorted(exposed, key=lambda s: int(s.split("/")[0]))
+
+
+def firewall_admin_ports_closed(evidence: Evidence) -> Verdict:
+    if need(evidence, "direction") != "INGRESS":
+        return Verdict.not_applicable("送信（EGRESS）ルール")
+    sources = need(evidence, "source_ranges") or []
+    observed = {"sourceRanges": sources, "allowed": evidence.attributes.get("allowed"),
+                "disabled": evidence.attributes.get("disabled")}
+    if need(evidence, "disabled"):
+        return Verdict.passed("無効化されたルール", observed=observed)
+    if not need(evidence, "allowed"):
+        return Verdict.passed("拒否（deny）ルール", observed=observed)
+    internet = [s for s in sources if s in INTERNET]
+    if not internet:
+        return Verdict.passed("接続元が限定されている（0.0.0.0/0・::/0 を含まない）", observed=observed)
+    exposed = exposed_admin_ports(need(evidence, "allowed") or [])
+    if exposed:
+        return Verdict.failed(f"{', '.join(internet)} に管理用・DB 用ポートを開放: {', '.join(exposed)}",
+                              observed=observed)
+    return Verdict.passed(f"{', '.join(internet)} に開放しているのは管理用・DB 用以外のポートのみ", observed=observed)
+
+
+# --------------------------------------------------------------------------- IDS
+
+
+def threat_detection(evidence: Evidence) -> Verdict:
+    observed = {"ids_endpoints": evidence.attributes.get("ids_endpoints"),
+                "event_threat_detection": (evidence.attributes.get("scc_services") or {}).get("event-threat-detection")}
+    if readable(evidence, "ids_endpoints"):
+        ready = [e["name"] for e in need(evidence, "ids_endpoints") if e.get("state") == "READY"]
+        if ready:
+            return Verdict.passed(f"Cloud IDS エンドポイントが稼働中: {', '.join(ready)}", observed=observed)
+    if readable(evidence, "scc_services") and need(evidence, "scc_services").get("event-threat-detection") == "ENABLED":
+        return Verdict.passed("Security Command Center の Event Threat Detection が有効", observed=observed)
+    need(evidence, "ids_endpoints")
+    need(evidence, "scc_services")
+    return Verdict.failed(
+        "稼働中の Cloud IDS エンドポイントがなく、Security Command Center の Event Threat Detection も有効でない",
+        observed=observed,
+    )
+
+
+CHECKS = (
+    check("gcp.compute.proxy_min_tls12", "tls.in-transit", "gcp.compute.target_proxy", proxy_min_tls,
+          expected="SSL ポリシーの最小 TLS バージョンが TLS 1.2 以上", title="HTTPS/SSL proxy refuses TLS below 1.2",
+          title_ja="HTTPS/SSL プロキシの最小 TLS1.2"),
+    check("gcp.compute.http_redirects_to_https", "tls.in-transit", "gcp.compute.forwarding_rule",
+          http_redirects_to_https, expected="外部 HTTP の入口は HTTPS へリダイレクト",
+          title="External HTTP redirects to HTTPS", title_ja="外部 HTTP の HTTPS リダイレクト"),
+    check("gcp.sql.ssl_required", "tls.in-transit", "gcp.sql.instance", sql_requires_ssl,
+          expected="sslMode が ENCRYPTED_ONLY / TRUSTED_CLIENT_CERTIFICATE_REQUIRED（または requireSsl）",
+          title="Cloud SQL requires encrypted connections", title_ja="Cloud SQL の暗号化接続の強制"),
+    check("gcp.compute.backend_cloud_armor_waf", "network.waf", "gcp.compute.backend_service",
+          backend_has_cloud_armor,
+          expected="外部 HTTP(S) バックエンドに事前構成済み WAF ルールを持つ Cloud Armor ポリシー",
+          title="External backend protected by Cloud Armor WAF", title_ja="Cloud Armor による WAF 保護"),
+    check("gcp.compute.firewall_admin_ports_closed", "network.firewall", "gcp.compute.firewall",
+          firewall_admin_ports_closed, expected="管理用・DB 用ポートを 0.0.0.0/0・::/0 に開放しない",
+          title="No admin/DB port open to the internet", title_ja="管理・DB ポートのインターネット非開放"),
+    check("gcp.project.threat_detection", "network.ids", "gcp.resourcemanager.project_threat_detection",
+          threat_detection, expected="Cloud IDS エンドポイント稼働、または SCC Event Threat Detection 有効",
+          title="Threat detection (Cloud IDS / SCC) enabled", title_ja="脅威検知（Cloud IDS / SCC）の有効化",
+          permissions=THREATS),
+)

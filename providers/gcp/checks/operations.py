@@ -1,0 +1,116 @@
+"""time.sync, vuln.management, vuln.malware, ops.monitoring — operating the VMs and the projects.
+
+- time sync: Google-provided public images synchronise with the metadata server's NTP service
+  (metadata.google.internal) by default. The guest's own configuration is not visible through any
+  API, so a VM booted from a Google image PASSes as platform default (said so), and a VM from a
+  custom image is UNKNOWN.
+- vulnerabilities: each running VM has an OS Config vulnerability report (VM Manager) and no
+  critical vulnerability with an available fix.
+- malware: Security Command Center's VM Threat Detection is enabled where VMs run.
+- monitoring: each project has an enabled alert policy that notifies an enabled channel.
+"""
+
+from __future__ import annotations
+
+from auditor.checks import Verdict, need
+from auditor.model import Evidence
+from providers.gcp.checks.common import THREATS, VULNERABILITIES, check
+
+#: Image projects of Google-provided public images (configured for the metadata server's NTP).
+GOOGLE_IMAGE_PROJECTS = frozenset({
+    "almalinux-cloud", "centos-cloud", "cos-cloud", "debian-cloud", "deeplearning-platform-release",
+    "fedora-coreos-cloud", "gke-node-images", "ml-images", "opensuse-cloud", "oracle-linux-cloud", "rhel-cloud",
+    "rhel-sap-cloud", "rocky-linux-cloud", "suse-cloud", "suse-sap-cloud", "ubuntu-os-accelerator-images",
+    "ubuntu-os-cloud", "ubuntu-os-pro-cloud", "windows-cloud", "windows-sql-cloud",
+})
+
+
+def time_sync(evidence: Evidence) -> Verdict:
+    projects = need(evidence, "image_projects") or []
+    google = sorted(set(projects) & GOOGLE_IMAGE_PROJECTS)
+    if google:
+        return Verdict.passed(
+            f"Google 提供の公開イメージ（{', '.join(google)}）はメタデータサーバの NTP（metadata.google.internal）と"
+            "同期する設定（プラットフォーム既定。ゲスト OS 内の設定変更は API からは見えない）",
+            observed={"image_projects": projects},
+        )
+    return Verdict.unknown(
+        "Google 提供の公開イメージではない（カスタムイメージ等）ため、時刻同期の設定を API から確認できない。"
+        "メタデータサーバの NTP（metadata.google.internal）はすべての VM から利用可能。ゲストの NTP 設定を申告すること",
+        observed={"image_projects": projects},
+    )
+
+
+def vulnerability_report(evidence: Evidence) -> Verdict:
+    status = need(evidence, "status")
+    if status != "RUNNING":
+        return Verdict.not_applicable(f"停止中の VM（{status}）")
+    if need(evidence, "managed_by") == "gke":
+        return Verdict.not_applicable(
+            "GKE ノード（ノードの更新は GKE の自動アップグレードで管理、VM Manager の対象外）"
+        )
+    report = need(evidence, "vulnerability_report")
+    if not report:
+        return Verdict.failed(
+            "OS Config の脆弱性レポートがない（VM Manager / OS Config エージェントが動作していない）",
+            observed={"vulnerability_report": None},
+        )
+    if report.get("fixable_critical"):
+        return Verdict.failed(
+            f"修正版がある重大（CRITICAL）な脆弱性が {report['fixable_critical']} 件未適用"
+            f"（レポート {report.get('update_time')}）",
+            observed=report,
+        )
+    return Verdict.passed(
+        f"OS Config の脆弱性レポートあり（{report.get('update_time')} 更新、検出 {report.get('vulnerabilities')} 件、"
+        "修正可能な重大脆弱性なし）",
+        observed=report,
+    )
+
+
+def vm_threat_detection(evidence: Evidence) -> Verdict:
+    if not need(evidence, "vm_count"):
+        return Verdict.not_applicable("VM がないプロジェクト")
+    state = (need(evidence, "scc_services") or {}).get("vm-threat-detection", "")
+    observed = {"vm-threat-detection": state or None, "vm_count": evidence.attributes.get("vm_count")}
+    return Verdict.of(
+        state == "ENABLED",
+        "Security Command Center の VM Threat Detection（マルウェア・マイニング検知）が有効",
+        f"VM Threat Detection が有効でない（{state or '未設定'}）",
+        observed=observed,
+    )
+
+
+def alerting(evidence: Evidence) -> Verdict:
+    policies = need(evidence, "alert_policies") or []
+    enabled = [p for p in policies if p.get("enabled")]
+    notifying = [p for p in enabled if p.get("active_channels")]
+    observed = {"alert_policies": len(policies), "enabled": len(enabled), "notifying": [p["name"] for p in notifying]}
+    if notifying:
+        silent = [p["display_name"] or p["name"] for p in enabled if not p.get("channels")]
+        extra = f"（通知先のないポリシー: {', '.join(silent)}）" if silent else ""
+        return Verdict.passed(f"通知チャネルに通知する有効なアラートポリシーが {len(notifying)} 件{extra}",
+                              observed=observed)
+    if any(p.get("unknown_channels") for p in enabled):
+        return Verdict.unknown("アラートポリシーの通知チャネルがこの監査範囲の資産一覧にない（状態を確認できない）",
+                               observed=observed)
+    reason = "アラートポリシーがない" if not policies else "有効な通知チャネルに通知する有効なアラートポリシーがない"
+    return Verdict.failed(
+        f"{reason}（別プロジェクトの指標スコープで集中監視している場合は申告）", observed=observed
+    )
+
+
+CHECKS = (
+    check("gcp.compute.instance_time_sync", "time.sync", "gcp.compute.instance", time_sync,
+          expected="メタデータサーバの NTP と同期（Google 提供イメージの既定）", title="VM time synchronisation",
+          title_ja="VM の時刻同期"),
+    check("gcp.compute.instance_vulnerability_report", "vuln.management", "gcp.compute.instance",
+          vulnerability_report, expected="OS Config 脆弱性レポートがあり、修正可能な重大脆弱性がない",
+          title="VM vulnerability reporting (OS Config)", title_ja="VM の脆弱性レポート", permissions=VULNERABILITIES),
+    check("gcp.project.vm_threat_detection", "vuln.malware", "gcp.resourcemanager.project_threat_detection",
+          vm_threat_detection, expected="VM がある場合、SCC VM Threat Detection が有効",
+          title="VM Threat Detection enabled", title_ja="VM の不正プログラム検知", permissions=THREATS),
+    check("gcp.monitoring.alerting_configured", "ops.monitoring", "gcp.monitoring.project_alerting", alerting,
+          expected="有効な通知チャネルに通知する有効なアラートポリシーがある", title="Alert policies notify someone",
+          title_ja="アラートポリシーと通知チャネル"),
+)

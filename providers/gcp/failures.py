@@ -1,0 +1,67 @@
+"""A call that failed, as a value: HTTP status, Google's reason, message, and what would fix it.
+
+Google answers errors as ``{"error": {"code", "message", "status", "details": [ErrorInfo …]}}``;
+``google.api_core.exceptions`` parses that for both the Cloud Asset client and the plain REST GETs,
+so a disabled API (``SERVICE_DISABLED``) and a missing permission (``IAM_PERMISSION_DENIED``) are
+told apart the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from providers.gcp.apis import Call
+
+
+@dataclass(frozen=True)
+class Failure:
+    call: Call
+    status: int
+    reason: str
+    message: str
+
+    @property
+    def code(self) -> str:
+        """What a gap records as ``error_code``: Google's reason, else the HTTP status."""
+        if self.reason:
+            return self.reason
+        return f"HTTP {self.status}" if self.status else "UNAVAILABLE"
+
+    @property
+    def api_disabled(self) -> bool:
+        return self.reason in ("SERVICE_DISABLED", "API_DISABLED") or "has not been used in project" in self.message
+
+    @property
+    def fix(self) -> str:
+        if self.status == 404:
+            return "not found (for a directory user: not in the Cloud Identity / Workspace account this identity reads)"
+        if self.api_disabled:
+            return f"enable {self.call.api.host} in the project, or audit it as it is (the feature is then unused)"
+        return f"grant {self.call.grant}"
+
+    def describe(self) -> str:
+        """One line for a finding's reason or an unreadable attribute's cause."""
+        return f"{self.call.source} → {self.code}: {self.message} [{self.fix}]"
+
+
+def failure_from_exception(call: Call, error: Exception) -> Failure:
+    """Turn a ``GoogleAPICallError`` or a transport error into a :class:`Failure`."""
+    from google.api_core import exceptions as core
+    from google.auth import exceptions as auth
+
+    if isinstance(error, auth.GoogleAuthError):
+        return Failure(call, 401, "UNAUTHENTICATED", f"credentials could not be refreshed: {error}")
+    if isinstance(error, core.GoogleAPICallError):
+        status = int(error.code) if isinstance(error.code, int) else _http_status(error)
+        return Failure(call, status, error.reason or _status_name(error), error.message or str(error))
+    return Failure(call, 0, "UNAVAILABLE", f"{type(error).__name__}: {error}")
+
+
+def _http_status(error) -> int:
+    response = getattr(error, "response", None)
+    return int(getattr(response, "status_code", 0) or 0)
+
+
+def _status_name(error) -> str:
+    grpc_status = getattr(error, "grpc_status_code", None)
+    return grpc_status.name if grpc_status is not None else ""
