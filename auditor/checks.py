@@ -99,7 +99,7 @@ def _decide(check: Check, record: Evidence) -> Finding:
     try:
         verdict = check.evaluate(record)
     except AttributeUnreadable as missing:
-        verdict = Verdict.unknown(f"{missing.attribute} could not be read: {missing.cause}")
+        verdict = Verdict.unknown(f"{missing.attribute} を読み取れなかった: {missing.cause}")
     return Finding(
         check_id=check.id,
         control_id=check.control_id,
@@ -128,7 +128,7 @@ def _unknown_from_gap(check: Check, gap: Gap) -> Finding:
         resource_type=check.resource_type,
         resource_id=f"*{gap.source}",
         status=Status.UNKNOWN,
-        reason=f"{gap.source} could not be read ({gap.error_code}): {gap.message}",
+        reason=f"{gap.source} を呼び出せなかった（{gap.error_code}）: {gap.message}",
         observed=None,
         expected=check.expected,
         source=gap.source,
