@@ -71,7 +71,7 @@ def _name(resource_id: str) -> str:
 def workspace_destination(arm: JsonChannel, workspace_id: str) -> dict[str, Any]:
     """Retention of a Log Analytics workspace and of its AzureActivity table (archive included)."""
     entry: dict[str, Any] = {"kind": "workspace", "id": workspace_id, "name": _name(workspace_id),
-                             "immutability": "none (Log Analytics is append-only but data can be purged)"}
+                             "immutability": "none（Log Analytics は追記のみだが、purge でデータを消去できる）"}
     try:
         workspace = arm.get(workspace_id, _v("workspaces"), source="arm:GET Microsoft.OperationalInsights/workspaces")
         days = prop(workspace, "properties", "retentionInDays")
@@ -149,7 +149,7 @@ def _optional(arm: JsonChannel, path: str, source: str) -> dict[str, Any] | None
 
 def event_hub_destination(rule_id: str) -> dict[str, Any]:
     return {"kind": "event_hub", "id": rule_id, "name": _name(rule_id.split("/authorizationrules/")[0]),
-            "unreadable": "streamed to an event hub: retention and immutability belong to the receiving system"}
+            "unreadable": "イベント ハブへストリーミングしている（保持期間と不変性は受信側のシステムが決める）"}
 
 
 def protected_items(arm: JsonChannel, vault_id: str) -> list[dict[str, Any]]:

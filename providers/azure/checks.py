@@ -2,7 +2,9 @@
 
 Every function reads the normalised attributes :mod:`providers.azure.normalize` builds, through
 :func:`auditor.checks.need` where an attribute may have been unreadable, and returns a
-:class:`~auditor.checks.Verdict`. Nothing here calls Azure or imports an Azure SDK.
+:class:`~auditor.checks.Verdict`. Nothing here calls Azure or imports an Azure SDK. Reasons are
+written in Japanese, as the municipal reports print them; Azure's own product and setting names
+(minimumTlsVersion, Defender for Cloud, Log Analytics …) keep their usual form.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ from providers.azure import kinds as k
 
 ARG = "Microsoft.ResourceGraph/resources/read"
 
+#: The Japanese names Azure gives its two regions in Japan.
+JAPAN_REGION_NAMES = {"japaneast": "東日本", "japanwest": "西日本"}
+
 
 def _lower(value) -> str:
     return str(value or "").lower()
+
+
+def _region(location: str) -> str:
+    """'japaneast' → 'japaneast（東日本）'; any other region as it is."""
+    name = JAPAN_REGION_NAMES.get(_lower(location).replace(" ", ""))
+    return f"{location}（{name}）" if name else location
 
 
 def _tls_rank(version) -> float:
@@ -39,43 +50,46 @@ def _tls_rank(version) -> float:
 def resource_in_japan(e: Evidence) -> Verdict:
     location = _lower(e.attributes.get("location"))
     if not location:
-        return Verdict.not_applicable("Azure reports no location for this resource", location)
+        return Verdict.not_applicable("Azure がこの資源の所在リージョン（location）を返していない", location)
     if location in facts.NON_REGIONAL:
-        return Verdict.passed("location 'global': a non-regional resource, which the control accepts", location)
-    return Verdict.of(facts.in_japan(location), f"located in {location} (Japan)",
-                      f"located in {location}, outside Japan (japaneast / japanwest)", location)
+        return Verdict.passed("location が global（リージョンに属さない資源で、管理策上は許容される）", location)
+    return Verdict.of(facts.in_japan(location), f"国内リージョン {_region(location)}にある",
+                      f"国外リージョン {location} にある（国内は japaneast / japanwest）", location)
 
 
 def storage_secondary_in_japan(e: Evidence) -> Verdict:
     sku = _lower(e.attributes.get("sku"))
     if sku not in facts.GEO_REPLICATED_SKUS:
-        return Verdict.not_applicable(f"{sku or 'this SKU'} keeps no copy in a second region", {"sku": sku})
+        return Verdict.not_applicable(f"{sku or 'この SKU'} は別リージョンに複製を持たない", {"sku": sku})
     secondary = e.attributes.get("secondary_location")
     observed = {"sku": sku, "secondary_location": secondary}
     if not secondary:
-        return Verdict.unknown("geo-replicated, but Azure reported no secondary location", observed)
-    return Verdict.of(facts.in_japan(secondary), f"geo-replica in {secondary} (Japan)",
-                      f"geo-replica in {secondary}, outside Japan", observed)
+        return Verdict.unknown("地理冗長の SKU だが、Azure がセカンダリリージョン（secondaryLocation）を返していない",
+                               observed)
+    return Verdict.of(facts.in_japan(secondary), f"地理冗長コピーは国内リージョン {_region(secondary)}にある",
+                      f"地理冗長コピーが国外リージョン {secondary} にある", observed)
 
 
 def location_policy(e: Evidence) -> Verdict:
     assignments = need(e, "assignments") or []
     if not assignments:
         return Verdict.not_applicable(
-            "no allowed-locations policy assignment: nothing prevents new resources outside Japan "
-            "(residency is decided from each resource's location)", [])
+            "「許可されている場所」（Allowed locations）ポリシーの割り当てがなく、国外での資源の新規作成を"
+            "防ぐ仕組みがない（所在は各資源の location で判定する）", [])
     enforced = [a for a in assignments if _lower(a.get("enforcement_mode")) != "donotenforce"]
     if not enforced:
-        return Verdict.failed("allowed-locations assignments exist but none is enforced (DoNotEnforce)", assignments)
+        return Verdict.failed("「許可されている場所」ポリシーの割り当てはあるが、いずれも適用されていない"
+                              "（DoNotEnforce）", assignments)
     allowed = None
     for assignment in enforced:
         listed = {_lower(loc) for loc in assignment.get("allowed_locations") or []}
         allowed = listed if allowed is None else allowed & listed
     outside = sorted(loc for loc in allowed or () if not facts.in_japan(loc) and loc not in facts.NON_REGIONAL)
     if outside:
-        return Verdict.failed(f"the enforced allowed-locations policy permits {', '.join(outside)}", assignments)
+        return Verdict.failed(f"適用中の「許可されている場所」ポリシーが国外の {', '.join(outside)} を許可している",
+                              assignments)
     return Verdict.passed(
-        f"an enforced allowed-locations policy denies deployments outside {', '.join(sorted(allowed or ()))}",
+        f"適用中の「許可されている場所」ポリシーが {', '.join(sorted(allowed or ()))} 以外へのデプロイを拒否している",
         assignments)
 
 
@@ -88,14 +102,14 @@ def storage_encrypted(e: Evidence) -> Verdict:
     observed = {"key_source": key_source, "services": services,
                 "infrastructure_encryption": e.attributes.get("infrastructure_encryption")}
     if key_source is None:
-        return Verdict.unknown("Azure returned no encryption settings for this account", observed)
+        return Verdict.unknown("Azure がこのストレージアカウントの暗号化設定を返していない", observed)
     disabled = sorted(name for name, on in services.items() if on is False)
     if disabled:
-        return Verdict.failed(f"encryption reported off for {', '.join(disabled)}", observed)
+        return Verdict.failed(f"{', '.join(disabled)} の暗号化が無効と報告されている", observed)
     if _lower(key_source) == "microsoft.keyvault":
-        return Verdict.passed("encrypted at rest with a customer-managed key in Key Vault", observed)
-    return Verdict.passed("encrypted at rest with Microsoft-managed keys (Azure Storage always encrypts; "
-                          "platform default)", observed)
+        return Verdict.passed("Key Vault のカスタマー マネージド キーで保存時に暗号化されている", observed)
+    return Verdict.passed("Microsoft マネージド キーで保存時に暗号化されている（Azure Storage は常に暗号化する。"
+                          "プラットフォーム既定）", observed)
 
 
 def disk_encrypted(e: Evidence) -> Verdict:
@@ -103,16 +117,18 @@ def disk_encrypted(e: Evidence) -> Verdict:
     observed = {"encryption_type": kind, "disk_encryption_set": e.attributes.get("disk_encryption_set"),
                 "azure_disk_encryption": e.attributes.get("ade_enabled")}
     if not kind:
-        return Verdict.unknown("Azure returned no encryption type for this disk", observed)
+        return Verdict.unknown("Azure がこのディスクの暗号化の種類を返していない", observed)
     if "customerkey" in _lower(kind):
-        return Verdict.passed(f"server-side encryption with a customer-managed key ({kind})", observed)
-    return Verdict.passed(f"server-side encryption with platform-managed keys ({kind}; platform default)", observed)
+        return Verdict.passed(f"カスタマー マネージド キーによるサーバー側暗号化（{kind}）", observed)
+    return Verdict.passed(f"プラットフォーム マネージド キーによるサーバー側暗号化（{kind}、プラットフォーム既定）",
+                          observed)
 
 
 def sql_tde(e: Evidence) -> Verdict:
     state = need(e, "tde_state")
-    return Verdict.of(_lower(state) == "enabled", "transparent data encryption enabled",
-                      f"transparent data encryption is {state or 'not reported'}", state,
+    return Verdict.of(_lower(state) == "enabled", "透過的データ暗号化（TDE）が有効",
+                      f"透過的データ暗号化（TDE）が {state} 状態" if state
+                      else "透過的データ暗号化（TDE）の状態が返されていない", state,
                       "arm:GET Microsoft.Sql/servers/databases/transparentDataEncryption")
 
 
@@ -122,73 +138,75 @@ def sql_tde(e: Evidence) -> Verdict:
 def storage_min_tls(e: Evidence) -> Verdict:
     version = e.attributes.get("min_tls")
     if not version:
-        return Verdict.failed("minimumTlsVersion not set: the account accepts TLS 1.0 and later", version)
-    return Verdict.of(_tls_rank(version) >= 1.2, f"minimum TLS {version}", f"minimum TLS {version} (below 1.2)",
-                      version)
+        return Verdict.failed("minimumTlsVersion が未設定（TLS 1.0 以上をすべて受け付ける）", version)
+    return Verdict.of(_tls_rank(version) >= 1.2, f"最小 TLS バージョン（minimumTlsVersion）は {version}",
+                      f"最小 TLS バージョン（minimumTlsVersion）が {version}（1.2 未満）", version)
 
 
 def storage_https_only(e: Evidence) -> Verdict:
     https_only = e.attributes.get("https_only")
-    return Verdict.of(https_only is True, "secure transfer required (HTTPS only)",
-                      "secure transfer not required: plain HTTP requests are accepted", https_only)
+    return Verdict.of(https_only is True, "安全な転送が必須（HTTPS のみ）",
+                      "安全な転送が必須になっていない（暗号化されない HTTP の要求を受け付ける）", https_only)
 
 
 def webapp_https_only(e: Evidence) -> Verdict:
     https_only = e.attributes.get("https_only")
-    return Verdict.of(https_only is True, "HTTPS only: HTTP requests are redirected",
-                      "httpsOnly is off: the app answers plain HTTP", https_only)
+    return Verdict.of(https_only is True, "HTTPS のみ（HTTP の要求は HTTPS にリダイレクトされる）",
+                      "httpsOnly が無効（アプリが暗号化されない HTTP に応答する）", https_only)
 
 
 def webapp_min_tls(e: Evidence) -> Verdict:
     version = need(e, "min_tls")
     if not version:
-        return Verdict.unknown("the site's web configuration reports no minimum TLS version", version)
-    return Verdict.of(_tls_rank(version) >= 1.2, f"minimum TLS {version}", f"minimum TLS {version} (below 1.2)",
-                      version)
+        return Verdict.unknown("サイトの Web 構成に最小 TLS バージョン（minTlsVersion）がない", version)
+    return Verdict.of(_tls_rank(version) >= 1.2, f"最小 TLS バージョン（minTlsVersion）は {version}",
+                      f"最小 TLS バージョン（minTlsVersion）が {version}（1.2 未満）", version)
 
 
 def sql_min_tls(e: Evidence) -> Verdict:
     version = e.attributes.get("min_tls")
     if not version or _lower(version) == "none":
-        return Verdict.failed("minimalTlsVersion not set: every TLS version the service offers is accepted", version)
-    return Verdict.of(_tls_rank(version) >= 1.2, f"minimal TLS {version}", f"minimal TLS {version} (below 1.2)",
-                      version)
+        return Verdict.failed("minimalTlsVersion が未設定（サービスが提供するすべての TLS バージョンを受け付ける）",
+                              version)
+    return Verdict.of(_tls_rank(version) >= 1.2, f"最小 TLS バージョン（minimalTlsVersion）は {version}",
+                      f"最小 TLS バージョン（minimalTlsVersion）が {version}（1.2 未満）", version)
 
 
 def appgw_min_tls(e: Evidence) -> Verdict:
     policy = e.attributes.get("ssl_policy") or {}
     if not policy:
-        return Verdict.failed("no SSL policy set: the gateway uses the default of the API version it was "
-                              "created with, which may accept TLS 1.0", policy)
+        return Verdict.failed("SSL ポリシーが未設定（作成時の API バージョンの既定が使われ、TLS 1.0 を受け付ける"
+                              "おそれがある）", policy)
     kind = _lower(policy.get("policyType"))
     if kind == "predefined":
         version = facts.APPGW_PREDEFINED_MIN_TLS.get(_lower(policy.get("policyName")))
         if version is None:
-            return Verdict.unknown(f"predefined policy {policy.get('policyName')} is not one this tool knows", policy)
+            return Verdict.unknown(f"定義済み SSL ポリシー {policy.get('policyName')} は本ツールが把握していないもの",
+                                   policy)
     else:
         version = policy.get("minProtocolVersion")
-    return Verdict.of(_tls_rank(version) >= 1.2, f"SSL policy minimum {version}",
-                      f"SSL policy allows {version} (below TLS 1.2)", policy)
+    return Verdict.of(_tls_rank(version) >= 1.2, f"SSL ポリシーの最小プロトコルバージョンは {version}",
+                      f"SSL ポリシーが {version} を許可している（TLS 1.2 未満）", policy)
 
 
 def appgw_https_redirect(e: Evidence) -> Verdict:
     if not e.attributes.get("public"):
-        return Verdict.not_applicable("no public frontend IP: not an internet entry point")
+        return Verdict.not_applicable("パブリックのフロントエンド IP がない（インターネットからの入口ではない）")
     plain = e.attributes.get("http_listeners_without_redirect") or []
-    return Verdict.of(not plain, "every public HTTP listener redirects to HTTPS",
-                      f"public HTTP listeners without an HTTPS redirect: {', '.join(plain)}", plain)
+    return Verdict.of(not plain, "公開の HTTP リスナーはすべて HTTPS にリダイレクトする",
+                      f"HTTPS へのリダイレクトがない公開の HTTP リスナー: {', '.join(plain)}", plain)
 
 
 def frontdoor_min_tls(e: Evidence) -> Verdict:
     endpoints = need(e, "endpoints") or []
     custom = [ep for ep in endpoints if ep.get("custom")]
     if not custom:
-        return Verdict.not_applicable("no custom domain: the default Front Door domain's TLS settings are managed "
-                                      "by Microsoft and not configurable", endpoints)
-    weak = [f"{ep.get('host') or ep.get('name')} ({ep.get('min_tls') or 'not set'})"
+        return Verdict.not_applicable("カスタムドメインがない（Front Door 既定ドメインの TLS 設定は Microsoft が"
+                                      "管理し、変更できない）", endpoints)
+    weak = [f"{ep.get('host') or ep.get('name')} ({ep.get('min_tls') or '未設定'})"
             for ep in custom if _tls_rank(ep.get("min_tls")) < 1.2]
-    return Verdict.of(not weak, "every custom domain requires TLS 1.2 or later",
-                      f"custom domains accepting TLS below 1.2: {', '.join(weak)}", custom)
+    return Verdict.of(not weak, "すべてのカスタムドメインで TLS 1.2 以上が必須",
+                      f"TLS 1.2 未満を受け付けるカスタムドメイン: {', '.join(weak)}", custom)
 
 
 # ---------------------------------------------------------------- identity
@@ -235,23 +253,23 @@ def _uncovered(e: Evidence, predicate) -> tuple[dict, list[str]]:
 def admin_mfa_enforced(e: Evidence) -> Verdict:
     source = "graph:GET /policies/identitySecurityDefaultsEnforcementPolicy"
     if need(e, "security_defaults") is True:
-        return Verdict.passed("security defaults are on: Entra ID requires MFA for administrator roles",
+        return Verdict.passed("セキュリティの既定値群が有効（Entra ID が管理者ロールに MFA を要求する）",
                               {"security_defaults": True}, source)
     roles, missing = _uncovered(e, _requires_mfa)
     observed = {"security_defaults": False, "privileged_roles_in_use": roles, "uncovered": missing}
     source = "graph:GET /identity/conditionalAccess/policies"
     if not roles:
-        return Verdict.not_applicable("no privileged directory role has an assignment", observed, source)
-    return Verdict.of(not missing, "an enabled Conditional Access policy requires MFA for every privileged role "
-                      "in use", f"no enabled Conditional Access policy requires MFA for: {', '.join(missing)}",
+        return Verdict.not_applicable("特権ディレクトリロールの割り当てがない", observed, source)
+    return Verdict.of(not missing, "使用中のすべての特権ロールに、有効な条件付きアクセスポリシーが MFA を要求している",
+                      f"有効な条件付きアクセスポリシーで MFA が要求されていない特権ロール: {', '.join(missing)}",
                       observed, source)
 
 
 def admin_mfa_registered(e: Evidence) -> Verdict:
     registered = need(e, "is_mfa_registered")
     methods = e.attributes.get("methods") or []
-    return Verdict.of(registered is True, f"MFA registered ({', '.join(methods) or 'methods not listed'})",
-                      "administrator without a registered MFA method", {"methods": methods})
+    return Verdict.of(registered is True, f"MFA 登録済み（{', '.join(methods) or '認証方法の一覧なし'}）",
+                      "管理者が MFA の認証方法を登録していない", {"methods": methods})
 
 
 def admin_access_restricted(e: Evidence) -> Verdict:
@@ -259,16 +277,18 @@ def admin_access_restricted(e: Evidence) -> Verdict:
     observed = {"privileged_roles_in_use": roles, "uncovered": missing,
                 "named_locations": e.attributes.get("named_locations")}
     if not roles:
-        return Verdict.not_applicable("no privileged directory role has an assignment", observed)
-    return Verdict.of(not missing, "Conditional Access limits every privileged role in use to named locations or "
-                      "managed devices",
-                      f"no Conditional Access policy restricts the origin of: {', '.join(missing)}", observed)
+        return Verdict.not_applicable("特権ディレクトリロールの割り当てがない", observed)
+    return Verdict.of(not missing, "条件付きアクセスにより、使用中のすべての特権ロールの接続元がネームド "
+                      "ロケーションまたは管理対象デバイスに制限されている",
+                      f"条件付きアクセスポリシーで接続元が制限されていない特権ロール: {', '.join(missing)}", observed)
 
 
 def global_admin_count(e: Evidence) -> Verdict:
     admins = need(e, "global_admins") or []
-    return Verdict.of(len(admins) <= facts.MAX_GLOBAL_ADMINS, f"{len(admins)} Global Administrator assignment(s)",
-                      f"{len(admins)} Global Administrator assignments (Microsoft recommends fewer than five)",
+    return Verdict.of(len(admins) <= facts.MAX_GLOBAL_ADMINS,
+                      f"グローバル管理者（Global Administrator）の割り当ては {len(admins)} 件",
+                      f"グローバル管理者（Global Administrator）の割り当てが {len(admins)} 件"
+                      "（Microsoft の推奨は 5 件未満）",
                       {"count": len(admins)}, "graph:GET /roleManagement/directory/roleAssignments")
 
 
@@ -276,9 +296,9 @@ def subscription_owners(e: Evidence) -> Verdict:
     owners = need(e, "owners") or []
     observed = {"owners": owners, "contributors": e.attributes.get("contributors")}
     return Verdict.of(len(owners) <= facts.MAX_SUBSCRIPTION_OWNERS,
-                      f"{len(owners)} Owner assignment(s) at subscription scope",
-                      f"{len(owners)} Owner assignments at subscription scope (at most "
-                      f"{facts.MAX_SUBSCRIPTION_OWNERS} recommended)", observed)
+                      f"サブスクリプションスコープの所有者（Owner）の割り当ては {len(owners)} 件",
+                      f"サブスクリプションスコープの所有者（Owner）の割り当てが {len(owners)} 件（推奨は "
+                      f"{facts.MAX_SUBSCRIPTION_OWNERS} 件以下）", observed)
 
 
 def password_policy(e: Evidence) -> Verdict:
@@ -286,29 +306,29 @@ def password_policy(e: Evidence) -> Verdict:
     observed = {"authentication_type": e.attributes.get("authentication_type"),
                 "password_validity_days": e.attributes.get("password_validity_days")}
     if kind == "federated":
-        return Verdict.unknown("federated domain: passwords are governed by the federation's identity provider, "
-                               "which Microsoft Graph cannot read", observed)
+        return Verdict.unknown("フェデレーションドメイン（パスワードはフェデレーション先の ID プロバイダーが管理して"
+                               "おり、Microsoft Graph からは読めない）", observed)
     return Verdict.failed(
-        "cloud accounts follow Entra ID's fixed password policy: 8–256 characters and three of the four classes "
-        "(upper case, lower case, digits, symbols). It cannot be set to require all four; attest compensating "
-        "measures (MFA, banned-password list) instead", observed)
+        "クラウドのアカウントには Entra ID の固定のパスワードポリシーが適用される: 8〜256 文字で、4 種類の文字"
+        "（英大文字・英小文字・数字・記号）のうち 3 種類を含むこと。4 種類すべてを必須にする設定はできないため、"
+        "代替の対策（MFA、禁止パスワード リスト）を申告で示すこと", observed)
 
 
 def user_not_stale(e: Evidence) -> Verdict:
     if e.attributes.get("enabled") is False:
-        return Verdict.passed("account disabled", {"enabled": False})
+        return Verdict.passed("無効化されたアカウント", {"enabled": False})
     last = need(e, "last_sign_in")
     created = e.attributes.get("created")
     limit = e.collected_at - timedelta(days=facts.STALE_AFTER_DAYS)
     observed = {"last_sign_in": last, "created": created, "user_type": e.attributes.get("user_type")}
     if last:
-        return Verdict.of(_time(last) >= limit, f"last sign-in {last[:10]}",
-                          f"enabled account unused for more than {facts.STALE_AFTER_DAYS} days (last sign-in "
-                          f"{last[:10]})", observed)
+        return Verdict.of(_time(last) >= limit, f"最終サインイン {last[:10]}",
+                          f"有効なアカウントが {facts.STALE_AFTER_DAYS} 日を超えて使われていない（最終サインイン "
+                          f"{last[:10]}）", observed)
     if created and _time(created) >= limit:
-        return Verdict.passed(f"created {created[:10]}, not yet signed in", observed)
-    return Verdict.failed(f"enabled account that has never signed in, created more than {facts.STALE_AFTER_DAYS} "
-                          "days ago", observed)
+        return Verdict.passed(f"{created[:10]} に作成され、まだサインインしていない", observed)
+    return Verdict.failed(f"作成から {facts.STALE_AFTER_DAYS} 日を超えて一度もサインインしていない有効なアカウント",
+                          observed)
 
 
 def _time(text: str) -> datetime:
@@ -326,47 +346,54 @@ def activity_log_exported(e: Evidence) -> Verdict:
     settings = _settings(e)
     exporting = [s["name"] for s in settings if "administrative" in {_lower(c) for c in s.get("categories") or ()}
                  and (s.get("workspace_id") or s.get("storage_account_id") or s.get("event_hub"))]
-    return Verdict.of(bool(exporting), f"activity log (Administrative) exported by {', '.join(exporting)}",
-                      "no diagnostic setting exports the activity log; Azure keeps it only "
-                      f"{facts.PLATFORM_ACTIVITY_LOG_DAYS} days", settings)
+    return Verdict.of(bool(exporting),
+                      f"アクティビティログ（Administrative）を診断設定 {', '.join(exporting)} がエクスポートしている",
+                      "アクティビティログをエクスポートする診断設定がない（Azure での保持は "
+                      f"{facts.PLATFORM_ACTIVITY_LOG_DAYS} 日のみ）", settings)
 
 
 def _destinations(e: Evidence) -> list[dict]:
     return [d for s in _settings(e) for d in s.get("destinations") or ()]
 
 
+def _days(value) -> str:
+    return "無期限" if value == "unlimited" else f"{value} 日"
+
+
 def activity_log_retention(e: Evidence) -> Verdict:
     destinations = _destinations(e)
     if not destinations:
-        return Verdict.failed(f"activity log not exported: Azure keeps it {facts.PLATFORM_ACTIVITY_LOG_DAYS} days",
-                              [])
+        return Verdict.failed(f"アクティビティログがエクスポートされていない（Azure での保持は "
+                              f"{facts.PLATFORM_ACTIVITY_LOG_DAYS} 日）", [])
     long_enough = [d for d in destinations if d.get("retention_days") == "unlimited"
                    or (isinstance(d.get("retention_days"), int) and d["retention_days"] >= 365)]
     if long_enough:
-        return Verdict.passed("activity log kept ≥ 365 days in " + ", ".join(
-            f"{d['name']} ({d['retention_days']})" for d in long_enough), destinations)
+        return Verdict.passed("アクティビティログを 365 日以上保存している: " + ", ".join(
+            f"{d['name']} ({_days(d['retention_days'])})" for d in long_enough), destinations)
     unreadable = [d for d in destinations if d.get("unreadable") or d.get("retention_days") is None]
     if unreadable:
-        causes = "; ".join(f"{d['name']}: {d.get('unreadable') or 'retention kept outside Azure'}" for d in unreadable)
-        return Verdict.unknown(f"retention could not be read for {causes}", destinations)
-    return Verdict.failed("every destination keeps the activity log less than 365 days: " + ", ".join(
-        f"{d['name']} ({d['retention_days']} days)" for d in destinations), destinations)
+        causes = "; ".join(f"{d['name']}: {d.get('unreadable') or '保持期間は Azure の外で管理されている'}"
+                           for d in unreadable)
+        return Verdict.unknown(f"保持期間を読めない送信先がある: {causes}", destinations)
+    return Verdict.failed("どの送信先もアクティビティログの保持期間が 365 日未満: " + ", ".join(
+        f"{d['name']} ({_days(d['retention_days'])})" for d in destinations), destinations)
 
 
 def activity_log_immutable(e: Evidence) -> Verdict:
     destinations = _destinations(e)
     if not destinations:
-        return Verdict.failed("activity log not exported to any store", [])
+        return Verdict.failed("アクティビティログがどこにもエクスポートされていない", [])
     locked = [d for d in destinations if d.get("immutability") == "locked"]
     if locked:
-        return Verdict.passed("activity log written to immutable (WORM, locked policy) storage: "
+        return Verdict.passed("アクティビティログは不変（WORM、ロック済みポリシー）のストレージに書き込まれている: "
                               + ", ".join(d["name"] for d in locked), destinations)
     unreadable = [d for d in destinations if d.get("kind") in ("storage", "event_hub") and d.get("unreadable")]
     if unreadable:
-        return Verdict.unknown("immutability could not be read for " + "; ".join(
+        return Verdict.unknown("不変性の設定を読めない送信先がある: " + "; ".join(
             f"{d['name']}: {d['unreadable']}" for d in unreadable), destinations)
-    return Verdict.failed("no destination keeps the activity log in locked immutable storage ("
-                          + ", ".join(f"{d['name']}: {d.get('immutability') or 'none'}" for d in destinations) + ")",
+    return Verdict.failed("ロック済みの不変ストレージにアクティビティログを保存している送信先がない。"
+                          "送信先ごとの不変性: "
+                          + ", ".join(f"{d['name']} = {d.get('immutability') or 'none'}" for d in destinations),
                           destinations)
 
 
@@ -375,27 +402,27 @@ def activity_log_immutable(e: Evidence) -> Verdict:
 
 def _waf_verdict(waf: dict | None, what: str) -> Verdict:
     if not waf:
-        return Verdict.failed(f"{what}: no WAF attached", waf)
+        return Verdict.failed(f"{what}: WAF が関連付けられていない", waf)
     if not waf.get("enabled"):
-        return Verdict.failed(f"{what}: WAF present but disabled", waf)
+        return Verdict.failed(f"{what}: WAF はあるが無効", waf)
     mode = _lower(waf.get("mode"))
-    return Verdict.of(mode == "prevention", f"{what}: WAF enabled in Prevention mode",
-                      f"{what}: WAF in {waf.get('mode') or 'unknown'} mode (detects, does not block)", waf)
+    return Verdict.of(mode == "prevention", f"{what}: WAF が防止（Prevention）モードで有効",
+                      f"{what}: WAF が {waf.get('mode') or '不明な'} モード（検知のみで遮断しない）", waf)
 
 
 def appgw_waf(e: Evidence) -> Verdict:
     if not e.attributes.get("public"):
-        return Verdict.not_applicable("no public frontend IP: not an internet entry point")
-    return _waf_verdict(need(e, "waf"), "application gateway")
+        return Verdict.not_applicable("パブリックのフロントエンド IP がない（インターネットからの入口ではない）")
+    return _waf_verdict(need(e, "waf"), "Application Gateway")
 
 
 def frontdoor_waf(e: Evidence) -> Verdict:
     endpoints = need(e, "endpoints") or []
     if not endpoints:
-        return Verdict.not_applicable("no endpoint or domain", [])
+        return Verdict.not_applicable("エンドポイントもドメインもない", [])
     bad, unreadable = [], []
     for ep in endpoints:
-        label = ep.get("host") or ep.get("name") or "endpoint"
+        label = ep.get("host") or ep.get("name") or "エンドポイント"
         waf = ep.get("waf")
         if waf and waf.get("unreadable"):
             unreadable.append(f"{label}: {waf['unreadable']}")
@@ -406,8 +433,8 @@ def frontdoor_waf(e: Evidence) -> Verdict:
     if bad:
         return Verdict.failed("; ".join(bad), endpoints)
     if unreadable:
-        return Verdict.unknown("WAF policy could not be read for " + "; ".join(unreadable), endpoints)
-    return Verdict.passed("every endpoint and domain has a WAF policy in Prevention mode", endpoints)
+        return Verdict.unknown("WAF ポリシーを読めない: " + "; ".join(unreadable), endpoints)
+    return Verdict.passed("すべてのエンドポイントとドメインに防止（Prevention）モードの WAF ポリシーがある", endpoints)
 
 
 def _port_ranges(ports) -> list[tuple[int, int]]:
@@ -443,22 +470,23 @@ def open_admin_ports(rules: list[dict]) -> dict[int, str]:
 def nsg_admin_ports(e: Evidence) -> Verdict:
     exposed = open_admin_ports(e.attributes.get("rules") or [])
     observed = {str(port): rule for port, rule in sorted(exposed.items())}
-    names = ", ".join(f"{port}/{facts.ADMIN_PORTS[port]} ({rule})" for port, rule in sorted(exposed.items()))
-    return Verdict.of(not exposed, "no administration or database port open to the internet",
-                      f"open to the internet: {names}", observed)
+    names = ", ".join(f"{port}/{facts.ADMIN_PORTS[port]}（規則 {rule}）" for port, rule in sorted(exposed.items()))
+    return Verdict.of(not exposed, "管理用・DB 用ポートをインターネットに開放していない",
+                      f"管理用・DB 用ポートをインターネットに開放している: {names}", observed)
 
 
 def firewall_idps(e: Evidence) -> Verdict:
     policy = need(e, "policy")
     if not policy:
-        return Verdict.failed("no firewall policy attached: IDPS needs a Premium firewall policy",
-                              {"sku_tier": e.attributes.get("sku_tier")})
+        return Verdict.failed("ファイアウォールポリシーが関連付けられていない（IDPS には Premium のファイアウォール"
+                              "ポリシーが必要）", {"sku_tier": e.attributes.get("sku_tier")})
     mode = _lower(policy.get("idps_mode"))
     observed = {"policy_tier": policy.get("tier"), "idps_mode": policy.get("idps_mode")}
     if _lower(policy.get("tier")) != "premium":
-        return Verdict.failed(f"firewall policy tier {policy.get('tier')}: IDPS needs Premium", observed)
-    return Verdict.of(mode in ("alert", "deny"), f"IDPS in {policy.get('idps_mode')} mode",
-                      f"IDPS {policy.get('idps_mode') or 'Off'}", observed)
+        return Verdict.failed(f"ファイアウォールポリシーのレベルが {policy.get('tier')}（IDPS には Premium が必要）",
+                              observed)
+    return Verdict.of(mode in ("alert", "deny"), f"IDPS が {policy.get('idps_mode')} モード",
+                      f"IDPS が {policy.get('idps_mode') or 'Off'}（Alert / Deny でない）", observed)
 
 
 def _plan(e: Evidence, name: str) -> dict:
@@ -472,13 +500,13 @@ def _plan_on(plan: dict) -> bool:
 def defender_threat_detection(e: Evidence) -> Verdict:
     in_use = e.attributes.get("types_in_use") or {}
     if not in_use:
-        return Verdict.not_applicable("no resources in this subscription", {})
+        return Verdict.not_applicable("このサブスクリプションに資源がない", {})
     wanted = sorted({facts.DEFENDER_PLAN_FOR_TYPE[t] for t in in_use if t in facts.DEFENDER_PLAN_FOR_TYPE}
                     | {facts.DEFENDER_ARM_PLAN})
     off = [name for name in wanted if not _plan_on(_plan(e, name))]
     observed = {name: _plan(e, name).get("tier") or "Free" for name in wanted}
-    return Verdict.of(not off, f"Defender plans on for every resource kind in use: {', '.join(wanted)}",
-                      f"Defender plans off for resource kinds in use: {', '.join(off)}", observed)
+    return Verdict.of(not off, f"使用中のすべての資源の種類で Defender プランが有効: {', '.join(wanted)}",
+                      f"使用中の資源の種類で Defender プランが無効: {', '.join(off)}", observed)
 
 
 def _vms_in_use(e: Evidence) -> int:
@@ -488,34 +516,36 @@ def _vms_in_use(e: Evidence) -> int:
 
 def defender_servers_vulnerability(e: Evidence) -> Verdict:
     if not _vms_in_use(e):
-        return Verdict.not_applicable("no virtual machines in this subscription")
+        return Verdict.not_applicable("このサブスクリプションに仮想マシンがない")
     plan = _plan(e, "VirtualMachines")
-    return Verdict.of(_plan_on(plan), f"Defender for Servers {plan.get('sub_plan') or ''} on: includes vulnerability "
-                      "assessment (Defender Vulnerability Management)",
-                      "Defender for Servers off: no vulnerability assessment of the machines", plan)
+    sub_plan = f" {plan['sub_plan']}" if plan.get("sub_plan") else ""
+    return Verdict.of(_plan_on(plan), f"Defender for Servers{sub_plan} が有効（Defender Vulnerability Management "
+                      "による脆弱性評価を含む）",
+                      "Defender for Servers が無効（マシンの脆弱性評価が行われていない）", plan)
 
 
 def defender_servers_malware(e: Evidence) -> Verdict:
     if not _vms_in_use(e):
-        return Verdict.not_applicable("no virtual machines in this subscription")
+        return Verdict.not_applicable("このサブスクリプションに仮想マシンがない")
     plan = _plan(e, "VirtualMachines")
     if not _plan_on(plan):
-        return Verdict.failed("Defender for Servers off: no endpoint malware protection is enforced", plan)
+        return Verdict.failed("Defender for Servers が無効（エンドポイントのマルウェア対策が強制されていない）", plan)
     wdatp = need(e, "wdatp_enabled")
     observed = {**plan, "defender_for_endpoint_integration": wdatp}
-    return Verdict.of(wdatp is True, "Defender for Servers with the Defender for Endpoint integration (anti-malware)",
-                      "Defender for Servers on, but the Defender for Endpoint integration (WDATP) is off", observed,
+    return Verdict.of(wdatp is True, "Defender for Servers と Defender for Endpoint 統合が有効（マルウェア対策）",
+                      "Defender for Servers は有効だが、Defender for Endpoint 統合（WDATP）が無効", observed,
                       "arm:GET Microsoft.Security/settings")
 
 
 def defender_storage_malware(e: Evidence) -> Verdict:
     in_use = e.attributes.get("types_in_use") or {}
     if not in_use.get("microsoft.storage/storageaccounts"):
-        return Verdict.not_applicable("no storage accounts in this subscription")
+        return Verdict.not_applicable("このサブスクリプションにストレージアカウントがない")
     plan = _plan(e, "StorageAccounts")
     scanning = (plan.get("extensions") or {}).get("OnUploadMalwareScanning")
-    return Verdict.of(_plan_on(plan) and scanning is True, "Defender for Storage malware scanning on upload enabled",
-                      "Defender for Storage malware scanning is not enabled", plan)
+    return Verdict.of(_plan_on(plan) and scanning is True,
+                      "Defender for Storage のアップロード時マルウェアスキャンが有効",
+                      "Defender for Storage のマルウェアスキャンが有効になっていない", plan)
 
 
 # ---------------------------------------------------------------- resilience
@@ -523,8 +553,8 @@ def defender_storage_malware(e: Evidence) -> Verdict:
 
 def storage_redundancy(e: Evidence) -> Verdict:
     sku = _lower(e.attributes.get("sku"))
-    return Verdict.of(sku in facts.ZONE_OR_GEO_SKUS, f"{sku}: copies across zones or regions",
-                      f"{sku or 'unknown SKU'}: copies kept in one datacenter only", sku)
+    return Verdict.of(sku in facts.ZONE_OR_GEO_SKUS, f"SKU {sku}（ゾーンまたはリージョンをまたいで複製される）",
+                      f"SKU {sku or '不明'}（複製が 1 つのデータセンター内にしかない）", sku)
 
 
 def _zones(e: Evidence) -> list[str]:
@@ -533,31 +563,33 @@ def _zones(e: Evidence) -> list[str]:
 
 def zonal_spread(e: Evidence) -> Verdict:
     zones = _zones(e)
-    return Verdict.of(len(zones) >= 2, f"spread across zones {', '.join(zones)}",
-                      f"not zone-redundant (zones: {', '.join(zones) or 'none'})", zones)
+    return Verdict.of(len(zones) >= 2, f"ゾーン {', '.join(zones)} に分散している",
+                      f"ゾーン冗長になっていない（ゾーン: {', '.join(zones) or 'なし'}）", zones)
 
 
 def sql_zone_redundant(e: Evidence) -> Verdict:
     redundant = e.attributes.get("zone_redundant")
-    return Verdict.of(redundant is True, "zone-redundant database", "database not zone-redundant", redundant)
+    return Verdict.of(redundant is True, "ゾーン冗長のデータベース", "データベースがゾーン冗長になっていない",
+                      redundant)
 
 
 def sql_automated_backup(e: Evidence) -> Verdict:
     redundancy = e.attributes.get("backup_storage_redundancy")
-    return Verdict.passed("Azure SQL Database always takes automated backups with point-in-time restore "
-                          f"(platform default, not switchable off); backup storage: {redundancy or 'not reported'}",
-                          redundancy)
+    return Verdict.passed("Azure SQL Database は常に自動バックアップを取得し、ポイントインタイムリストアができる"
+                          "（プラットフォーム既定で、無効にできない）。バックアップストレージ: "
+                          f"{redundancy or '報告なし'}", redundancy)
 
 
 def vm_backup(e: Evidence) -> Verdict:
     backup = need(e, "backup")
     if not backup:
-        return Verdict.failed("not protected by any Recovery Services vault", None,
+        return Verdict.failed("どの Recovery Services コンテナーでも保護されていない", None,
                               "arm:GET Microsoft.RecoveryServices/vaults/backupProtectedItems")
     state = _lower(backup.get("state"))
     return Verdict.of(state in ("protected", "irpending"),
-                      f"backed up by {backup.get('vault')} ({backup.get('state')})",
-                      f"backup item in {backup.get('vault')} is {backup.get('state')}", backup,
+                      f"Recovery Services コンテナー {backup.get('vault')} でバックアップされている"
+                      f"（{backup.get('state')}）",
+                      f"{backup.get('vault')} のバックアップ項目が {backup.get('state')} 状態", backup,
                       "arm:GET Microsoft.RecoveryServices/vaults/backupProtectedItems")
 
 
@@ -569,33 +601,33 @@ def host_time_sync(e: Evidence) -> Verdict:
     publisher = _lower(image.get("publisher"))
     if publisher in facts.ENDORSED_IMAGE_PUBLISHERS:
         return Verdict.passed(
-            f"image from {image.get('publisher')}: Azure documents these images as synchronising with the host clock "
-            "(Hyper-V time sync / PTP) or the distribution's NTP servers by default; changes made inside the guest "
-            "are not visible through the management API", image)
-    return Verdict.unknown("custom or third-party image: whether the guest synchronises its clock cannot be read "
-                           "through the management API", image)
+            f"{image.get('publisher')} のイメージ: Azure はこれらのイメージが既定でホストの時刻"
+            "（Hyper-V 時刻同期・PTP）またはディストリビューションの NTP サーバーと同期すると文書化している。"
+            "ゲスト内で変更された設定は管理 API からは見えない", image)
+    return Verdict.unknown("カスタムまたはサードパーティのイメージ（ゲストが時刻を同期しているかは管理 API からは"
+                           "読めない）", image)
 
 
 def vm_patch_assessment(e: Evidence) -> Verdict:
     mode = e.attributes.get("patch_assessment_mode")
-    return Verdict.of(_lower(mode) == "automaticbyplatform", "periodic patch assessment by Azure Update Manager",
-                      f"patch assessment mode {mode or 'ImageDefault'}: missing updates are not assessed "
-                      "periodically", mode)
+    return Verdict.of(_lower(mode) == "automaticbyplatform", "Azure Update Manager による定期的なパッチ評価が有効",
+                      f"パッチ評価モードが {mode or 'ImageDefault'}（不足している更新プログラムが定期的に評価"
+                      "されない）", mode)
 
 
 def alert_notifies(e: Evidence) -> Verdict:
     if e.attributes.get("enabled") is False:
-        return Verdict.not_applicable("alert rule disabled")
+        return Verdict.not_applicable("アラートルールが無効")
     groups = e.attributes.get("action_groups") or []
     notifying = [g["name"] for g in groups if g.get("enabled") and g.get("receivers")]
-    return Verdict.of(bool(notifying), f"notifies through {', '.join(notifying)}",
-                      "the alert notifies no one (no enabled action group with a receiver)", groups)
+    return Verdict.of(bool(notifying), f"アクショングループ {', '.join(notifying)} で通知する",
+                      "アラートの通知先がない（受信者を持つ有効なアクショングループがない）", groups)
 
 
 def subscription_alerting(e: Evidence) -> Verdict:
     notifying = e.attributes.get("notifying_rules") or []
-    return Verdict.of(bool(notifying), f"{len(notifying)} enabled alert rule(s) notify someone",
-                      "no enabled alert rule notifies anyone", {"notifying_rules": notifying[:20]})
+    return Verdict.of(bool(notifying), f"通知先のある有効なアラートルールが {len(notifying)} 件",
+                      "通知先のある有効なアラートルールがない", {"notifying_rules": notifying[:20]})
 
 
 # ---------------------------------------------------------------- the table
@@ -610,141 +642,161 @@ def _graph(*permissions: str) -> tuple[str, ...]:
 
 
 _ROWS = (
-    # id, control, kind, permissions, expected, function, title_ja
+    # id, control, kind, permissions, expected, function, title_ja, title (English)
     ("azure.resource.location_japan", "residency.japan", k.RESOURCE, _arm("*/read"),
-     "location japaneast / japanwest (or global)", resource_in_japan, "資源の所在リージョンが国内"),
+     "location が japaneast / japanwest（または global）", resource_in_japan, "資源の所在リージョンが国内",
+     "location japaneast / japanwest (or global)"),
     ("azure.storage.geo_secondary_japan", "residency.japan", k.STORAGE,
-     _arm("Microsoft.Storage/storageAccounts/read"), "geo-replica (secondaryLocation) in Japan",
-     storage_secondary_in_japan, "ストレージの地理冗長コピー先が国内"),
+     _arm("Microsoft.Storage/storageAccounts/read"), "地理冗長コピー先（secondaryLocation）も国内リージョン",
+     storage_secondary_in_japan, "ストレージの地理冗長コピー先が国内", "geo-replica (secondaryLocation) in Japan"),
     ("azure.policy.allowed_locations_japan", "residency.japan", k.SUB_LOCATION_POLICY,
-     ("Microsoft.Authorization/policyAssignments/read",), "enforced allowed-locations policy limited to Japan",
-     location_policy, "許可リージョンポリシーが国内に限定"),
+     ("Microsoft.Authorization/policyAssignments/read",),
+     "国内リージョンに限定した「許可されている場所」ポリシーを適用", location_policy,
+     "許可リージョンポリシーが国内に限定", "enforced allowed-locations policy limited to Japan"),
     ("azure.storage.encrypted", "encryption.at-rest", k.STORAGE, _arm("Microsoft.Storage/storageAccounts/read"),
-     "storage service encryption on (key source stated)", storage_encrypted, "ストレージの保存時暗号化"),
+     "ストレージサービス暗号化が有効（キーの種類を記録）", storage_encrypted, "ストレージの保存時暗号化",
+     "storage service encryption on (key source stated)"),
     ("azure.disk.encrypted", "encryption.at-rest", k.DISK, _arm("Microsoft.Compute/disks/read"),
-     "managed disk server-side encryption", disk_encrypted, "マネージドディスクの暗号化"),
+     "マネージドディスクのサーバー側暗号化", disk_encrypted, "マネージドディスクの暗号化",
+     "managed disk server-side encryption"),
     ("azure.sql.tde_enabled", "encryption.at-rest", k.SQL_DATABASE,
      _arm("Microsoft.Sql/servers/databases/read", "Microsoft.Sql/servers/databases/transparentDataEncryption/read"),
-     "transparent data encryption Enabled", sql_tde, "SQL Database の TDE"),
+     "透過的データ暗号化（TDE）が Enabled", sql_tde, "SQL Database の TDE", "transparent data encryption Enabled"),
     ("azure.storage.min_tls_1_2", "tls.in-transit", k.STORAGE, _arm("Microsoft.Storage/storageAccounts/read"),
-     "minimumTlsVersion TLS1_2 or later", storage_min_tls, "ストレージの最小 TLS 1.2"),
+     "minimumTlsVersion が TLS1_2 以上", storage_min_tls, "ストレージの最小 TLS 1.2",
+     "minimumTlsVersion TLS1_2 or later"),
     ("azure.storage.https_only", "tls.in-transit", k.STORAGE, _arm("Microsoft.Storage/storageAccounts/read"),
-     "supportsHttpsTrafficOnly true", storage_https_only, "ストレージの HTTPS 強制"),
+     "supportsHttpsTrafficOnly = true", storage_https_only, "ストレージの HTTPS 強制", "supportsHttpsTrafficOnly true"),
     ("azure.appservice.https_only", "tls.in-transit", k.WEB_APP, _arm("Microsoft.Web/sites/read"),
-     "httpsOnly true", webapp_https_only, "App Service の HTTPS 強制"),
+     "httpsOnly = true", webapp_https_only, "App Service の HTTPS 強制", "httpsOnly true"),
     ("azure.appservice.min_tls_1_2", "tls.in-transit", k.WEB_APP,
-     _arm("Microsoft.Web/sites/read", "Microsoft.Web/sites/config/read"), "minTlsVersion 1.2 or later",
-     webapp_min_tls, "App Service の最小 TLS 1.2"),
+     _arm("Microsoft.Web/sites/read", "Microsoft.Web/sites/config/read"), "minTlsVersion が 1.2 以上",
+     webapp_min_tls, "App Service の最小 TLS 1.2", "minTlsVersion 1.2 or later"),
     ("azure.sql.min_tls_1_2", "tls.in-transit", k.SQL_SERVER, _arm("Microsoft.Sql/servers/read"),
-     "minimalTlsVersion 1.2 or later", sql_min_tls, "SQL Server の最小 TLS 1.2"),
+     "minimalTlsVersion が 1.2 以上", sql_min_tls, "SQL Server の最小 TLS 1.2", "minimalTlsVersion 1.2 or later"),
     ("azure.appgw.min_tls_1_2", "tls.in-transit", k.APP_GATEWAY,
-     _arm("Microsoft.Network/applicationGateways/read"), "SSL policy with minimum TLSv1_2", appgw_min_tls,
-     "Application Gateway の SSL ポリシー"),
+     _arm("Microsoft.Network/applicationGateways/read"), "SSL ポリシーの最小プロトコルバージョンが TLSv1_2 以上",
+     appgw_min_tls, "Application Gateway の SSL ポリシー", "SSL policy with minimum TLSv1_2"),
     ("azure.appgw.https_redirect", "tls.in-transit", k.APP_GATEWAY,
-     _arm("Microsoft.Network/applicationGateways/read"), "public HTTP listeners redirect to HTTPS",
-     appgw_https_redirect, "Application Gateway の HTTP→HTTPS リダイレクト"),
+     _arm("Microsoft.Network/applicationGateways/read"), "公開の HTTP リスナーは HTTPS へリダイレクト",
+     appgw_https_redirect, "Application Gateway の HTTP→HTTPS リダイレクト", "public HTTP listeners redirect to HTTPS"),
     ("azure.frontdoor.min_tls_1_2", "tls.in-transit", k.FRONT_DOOR,
      _arm("Microsoft.Cdn/profiles/read", "Microsoft.Cdn/profiles/customDomains/read",
-          "Microsoft.Network/frontDoors/read"), "custom domains minimum TLS 1.2", frontdoor_min_tls,
-     "Front Door カスタムドメインの最小 TLS"),
+          "Microsoft.Network/frontDoors/read"), "カスタムドメインの最小 TLS が 1.2 以上", frontdoor_min_tls,
+     "Front Door カスタムドメインの最小 TLS", "custom domains minimum TLS 1.2"),
     ("azure.entra.admin_mfa_enforced", "identity.admin-mfa", k.TENANT,
      _graph("Policy.Read.All", "RoleManagement.Read.Directory"),
-     "security defaults on, or Conditional Access requires MFA for every privileged role in use",
-     admin_mfa_enforced, "管理者ロールへの MFA 強制"),
+     "セキュリティの既定値群が有効、または条件付きアクセスで使用中の全特権ロールに MFA を要求",
+     admin_mfa_enforced, "管理者ロールへの MFA 強制",
+     "security defaults on, or Conditional Access requires MFA for every privileged role in use"),
     ("azure.entra.admin_mfa_registered", "identity.admin-mfa", k.ADMIN, _graph("AuditLog.Read.All"),
-     "every administrator has registered MFA", admin_mfa_registered, "管理者の MFA 登録"),
+     "すべての管理者が MFA を登録済み", admin_mfa_registered, "管理者の MFA 登録",
+     "every administrator has registered MFA"),
     ("azure.entra.password_policy", "identity.password-policy", k.DOMAIN, _graph("Domain.Read.All"),
-     "8+ characters requiring upper, lower, digit and symbol", password_policy, "パスワードポリシー"),
+     "8 文字以上・大文字・小文字・数字・記号", password_policy, "パスワードポリシー",
+     "8+ characters requiring upper, lower, digit and symbol"),
     ("azure.rbac.subscription_owners", "identity.least-privilege", k.SUB_RBAC,
-     _arm("Microsoft.Authorization/roleAssignments/read"), f"at most {facts.MAX_SUBSCRIPTION_OWNERS} Owners at "
-     "subscription scope", subscription_owners, "サブスクリプション Owner の限定"),
+     _arm("Microsoft.Authorization/roleAssignments/read"),
+     f"サブスクリプションスコープの Owner は {facts.MAX_SUBSCRIPTION_OWNERS} 件以下", subscription_owners,
+     "サブスクリプション Owner の限定", f"at most {facts.MAX_SUBSCRIPTION_OWNERS} Owners at subscription scope"),
     ("azure.entra.global_admin_count", "identity.least-privilege", k.TENANT,
-     _graph("RoleManagement.Read.Directory"), "fewer than five Global Administrators", global_admin_count,
-     "全体管理者の人数"),
+     _graph("RoleManagement.Read.Directory"), "グローバル管理者（Global Administrator）は 5 件未満", global_admin_count,
+     "全体管理者の人数", "fewer than five Global Administrators"),
     ("azure.entra.user_not_stale", "identity.account-lifecycle", k.USER,
-     _graph("User.Read.All", "AuditLog.Read.All"), f"enabled accounts used within {facts.STALE_AFTER_DAYS} days",
-     user_not_stale, "未使用アカウントの管理"),
+     _graph("User.Read.All", "AuditLog.Read.All"), f"有効なアカウントは {facts.STALE_AFTER_DAYS} 日以内に使用",
+     user_not_stale, "未使用アカウントの管理", f"enabled accounts used within {facts.STALE_AFTER_DAYS} days"),
     ("azure.entra.admin_access_restricted", "identity.access-restriction", k.TENANT,
      _graph("Policy.Read.All", "RoleManagement.Read.Directory"),
-     "Conditional Access limits privileged roles to named locations or managed devices", admin_access_restricted,
-     "管理者の接続元制限"),
+     "条件付きアクセスで特権ロールの接続元をネームド ロケーションまたは管理対象デバイスに制限", admin_access_restricted,
+     "管理者の接続元制限", "Conditional Access limits privileged roles to named locations or managed devices"),
     ("azure.activitylog.exported", "logging.audit-trail", k.SUB_ACTIVITY_LOG,
-     ("Microsoft.Insights/diagnosticSettings/read",), "a diagnostic setting exports the Administrative category",
-     activity_log_exported, "アクティビティログの取得"),
+     ("Microsoft.Insights/diagnosticSettings/read",), "診断設定が Administrative カテゴリをエクスポート",
+     activity_log_exported, "アクティビティログの取得", "a diagnostic setting exports the Administrative category"),
     ("azure.activitylog.retention_365", "logging.retention-1y", k.SUB_ACTIVITY_LOG,
      ("Microsoft.Insights/diagnosticSettings/read", "Microsoft.OperationalInsights/workspaces/read",
       "Microsoft.OperationalInsights/workspaces/tables/read",
       "Microsoft.Storage/storageAccounts/managementPolicies/read"),
-     "activity log kept ≥ 365 days", activity_log_retention, "アクティビティログの 1 年以上保存"),
+     "アクティビティログを 365 日以上保存", activity_log_retention, "アクティビティログの 1 年以上保存",
+     "activity log kept ≥ 365 days"),
     ("azure.activitylog.immutable", "logging.integrity", k.SUB_ACTIVITY_LOG,
      ("Microsoft.Insights/diagnosticSettings/read", "Microsoft.Storage/storageAccounts/read",
       "Microsoft.Storage/storageAccounts/blobServices/containers/read"),
-     "activity log in a container with a locked immutability policy", activity_log_immutable,
-     "アクティビティログの改ざん防止"),
+     "ロック済みの不変ポリシーを持つコンテナーにアクティビティログを保存", activity_log_immutable,
+     "アクティビティログの改ざん防止", "activity log in a container with a locked immutability policy"),
     ("azure.appgw.waf_prevention", "network.waf", k.APP_GATEWAY,
      _arm("Microsoft.Network/applicationGateways/read",
           "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/read"),
-     "WAF enabled in Prevention mode", appgw_waf, "Application Gateway の WAF"),
+     "WAF が防止（Prevention）モードで有効", appgw_waf, "Application Gateway の WAF", "WAF enabled in Prevention mode"),
     ("azure.frontdoor.waf_prevention", "network.waf", k.FRONT_DOOR,
      _arm("Microsoft.Cdn/profiles/read", "Microsoft.Cdn/profiles/securityPolicies/read",
           "Microsoft.Cdn/profiles/afdEndpoints/read", "Microsoft.Network/frontDoors/read",
           "Microsoft.Network/frontDoorWebApplicationFirewallPolicies/read"),
-     "every endpoint and domain has a WAF policy in Prevention mode", frontdoor_waf, "Front Door の WAF"),
+     "すべてのエンドポイント・ドメインに防止（Prevention）モードの WAF ポリシー", frontdoor_waf, "Front Door の WAF",
+     "every endpoint and domain has a WAF policy in Prevention mode"),
     ("azure.defender.threat_detection", "network.ids", k.SUB_DEFENDER,
      _arm("*/read", "Microsoft.Security/pricings/read"),
-     "Defender plans on for every resource kind in use (and Resource Manager)", defender_threat_detection,
-     "Defender for Cloud の脅威検知"),
+     "使用中のすべての資源の種類（と Resource Manager）で Defender プランが有効", defender_threat_detection,
+     "Defender for Cloud の脅威検知", "Defender plans on for every resource kind in use (and Resource Manager)"),
     ("azure.firewall.idps", "network.ids", k.FIREWALL,
      _arm("Microsoft.Network/azureFirewalls/read", "Microsoft.Network/firewallPolicies/read"),
-     "Premium firewall policy with IDPS in Alert or Deny", firewall_idps, "Azure Firewall の IDPS"),
+     "IDPS が Alert または Deny の Premium ファイアウォールポリシー", firewall_idps, "Azure Firewall の IDPS",
+     "Premium firewall policy with IDPS in Alert or Deny"),
     ("azure.nsg.admin_ports_closed", "network.firewall", k.NSG,
-     _arm("Microsoft.Network/networkSecurityGroups/read"), "no admin/DB port open to Internet / * / 0.0.0.0/0",
-     nsg_admin_ports, "NSG の管理・DB ポート開放"),
+     _arm("Microsoft.Network/networkSecurityGroups/read"), "管理用・DB 用ポートを Internet・*・0.0.0.0/0 に開放しない",
+     nsg_admin_ports, "NSG の管理・DB ポート開放", "no admin/DB port open to Internet / * / 0.0.0.0/0"),
     ("azure.storage.redundant", "resilience.redundancy", k.STORAGE, _arm("Microsoft.Storage/storageAccounts/read"),
-     "ZRS, GRS, RA-GRS, GZRS or RA-GZRS", storage_redundancy, "ストレージの冗長化"),
+     "ZRS・GRS・RA-GRS・GZRS・RA-GZRS のいずれか", storage_redundancy, "ストレージの冗長化",
+     "ZRS, GRS, RA-GRS, GZRS or RA-GZRS"),
     ("azure.sql.zone_redundant", "resilience.redundancy", k.SQL_DATABASE, _arm("Microsoft.Sql/servers/databases/read"),
-     "zoneRedundant true", sql_zone_redundant, "SQL Database のゾーン冗長"),
+     "zoneRedundant = true", sql_zone_redundant, "SQL Database のゾーン冗長", "zoneRedundant true"),
     ("azure.appgw.zone_redundant", "resilience.redundancy", k.APP_GATEWAY,
-     _arm("Microsoft.Network/applicationGateways/read"), "deployed in two or more zones", zonal_spread,
-     "Application Gateway のゾーン冗長"),
+     _arm("Microsoft.Network/applicationGateways/read"), "2 つ以上のゾーンに配置", zonal_spread,
+     "Application Gateway のゾーン冗長", "deployed in two or more zones"),
     ("azure.vmss.zone_redundant", "resilience.redundancy", k.VMSS,
-     _arm("Microsoft.Compute/virtualMachineScaleSets/read"), "instances spread across two or more zones",
-     zonal_spread, "スケールセットのゾーン分散"),
+     _arm("Microsoft.Compute/virtualMachineScaleSets/read"), "インスタンスを 2 つ以上のゾーンに分散",
+     zonal_spread, "スケールセットのゾーン分散", "instances spread across two or more zones"),
     ("azure.vm.backup", "resilience.backup", k.VM,
      _arm("Microsoft.Compute/virtualMachines/read", "Microsoft.RecoveryServices/vaults/read",
           "Microsoft.RecoveryServices/vaults/backupProtectedItems/read"),
-     "protected by a Recovery Services vault", vm_backup, "VM のバックアップ"),
+     "Recovery Services コンテナーで保護", vm_backup, "VM のバックアップ", "protected by a Recovery Services vault"),
     ("azure.sql.automated_backup", "resilience.backup", k.SQL_DATABASE, _arm("Microsoft.Sql/servers/databases/read"),
-     "automated backups (platform)", sql_automated_backup, "SQL Database の自動バックアップ"),
+     "自動バックアップ（プラットフォーム既定）", sql_automated_backup, "SQL Database の自動バックアップ",
+     "automated backups (platform)"),
     ("azure.vm.host_time_sync", "time.sync", k.VM, _arm("Microsoft.Compute/virtualMachines/read"),
-     "image that synchronises with the Azure host or NTP by default", host_time_sync, "VM の時刻同期"),
+     "既定で Azure ホストまたは NTP と時刻を同期するイメージ", host_time_sync, "VM の時刻同期",
+     "image that synchronises with the Azure host or NTP by default"),
     ("azure.vmss.host_time_sync", "time.sync", k.VMSS, _arm("Microsoft.Compute/virtualMachineScaleSets/read"),
-     "image that synchronises with the Azure host or NTP by default", host_time_sync, "スケールセットの時刻同期"),
+     "既定で Azure ホストまたは NTP と時刻を同期するイメージ", host_time_sync, "スケールセットの時刻同期",
+     "image that synchronises with the Azure host or NTP by default"),
     ("azure.defender.servers_vulnerability", "vuln.management", k.SUB_DEFENDER,
-     _arm("*/read", "Microsoft.Security/pricings/read"), "Defender for Servers on where VMs exist",
-     defender_servers_vulnerability, "Defender for Servers の脆弱性評価"),
+     _arm("*/read", "Microsoft.Security/pricings/read"), "VM のあるサブスクリプションで Defender for Servers が有効",
+     defender_servers_vulnerability, "Defender for Servers の脆弱性評価", "Defender for Servers on where VMs exist"),
     ("azure.vm.patch_assessment", "vuln.management", k.VM, _arm("Microsoft.Compute/virtualMachines/read"),
-     "patchSettings.assessmentMode AutomaticByPlatform", vm_patch_assessment, "VM のパッチ評価"),
+     "patchSettings.assessmentMode = AutomaticByPlatform", vm_patch_assessment, "VM のパッチ評価",
+     "patchSettings.assessmentMode AutomaticByPlatform"),
     ("azure.defender.servers_malware", "vuln.malware", k.SUB_DEFENDER,
      _arm("*/read", "Microsoft.Security/pricings/read", "Microsoft.Security/settings/read"),
-     "Defender for Servers with the Defender for Endpoint integration", defender_servers_malware,
-     "サーバのマルウェア対策"),
+     "Defender for Servers と Defender for Endpoint 統合が有効", defender_servers_malware, "サーバのマルウェア対策",
+     "Defender for Servers with the Defender for Endpoint integration"),
     ("azure.defender.storage_malware", "vuln.malware", k.SUB_DEFENDER,
-     _arm("*/read", "Microsoft.Security/pricings/read"), "Defender for Storage with malware scanning on upload",
-     defender_storage_malware, "ストレージのマルウェアスキャン"),
+     _arm("*/read", "Microsoft.Security/pricings/read"),
+     "Defender for Storage のアップロード時マルウェアスキャンが有効", defender_storage_malware,
+     "ストレージのマルウェアスキャン", "Defender for Storage with malware scanning on upload"),
     ("azure.monitor.alert_notifies", "ops.monitoring", k.ALERT_RULE,
      _arm("Microsoft.Insights/metricAlerts/read", "Microsoft.Insights/activityLogAlerts/read",
           "Microsoft.Insights/scheduledQueryRules/read", "Microsoft.Insights/actionGroups/read"),
-     "enabled alert rule routed to an enabled action group with a receiver", alert_notifies, "アラートの通知先"),
+     "有効なアラートルールが、受信者のいる有効なアクショングループに通知", alert_notifies, "アラートの通知先",
+     "enabled alert rule routed to an enabled action group with a receiver"),
     ("azure.monitor.subscription_alerting", "ops.monitoring", k.SUB_MONITORING,
      _arm("Microsoft.Insights/metricAlerts/read", "Microsoft.Insights/actionGroups/read"),
-     "at least one enabled alert rule that notifies someone", subscription_alerting, "サブスクリプションの監視通知"),
+     "誰かに通知する有効なアラートルールが 1 件以上", subscription_alerting, "サブスクリプションの監視通知",
+     "at least one enabled alert rule that notifies someone"),
 )
 
 CHECKS: tuple[Check, ...] = tuple(
     Check(id=cid, control_id=control, provider="azure", resource_type=kind, permissions=perms, expected=expected,
-          evaluate=fn, title=expected, title_ja=title_ja)
-    for cid, control, kind, perms, expected, fn, title_ja in _ROWS
+          evaluate=fn, title=title, title_ja=title_ja)
+    for cid, control, kind, perms, expected, fn, title_ja, title in _ROWS
 )
 
 #: Controls no Azure check decides, with the reason (shown as UNKNOWN, never PASS).

@@ -160,9 +160,10 @@ class Collector:
             if sid in visible and lower(visible[sid].get("state")) == "enabled":
                 self.subscriptions.append(sid)
                 continue
-            state = visible[sid].get("state") if sid in visible else "not visible"
+            message = (f"この ID から見たサブスクリプション {sid} の状態は {visible[sid].get('state')}"
+                       if sid in visible else f"サブスクリプション {sid} はこの ID から見えない")
             self._gap(sid, CallFailed(403 if sid not in visible else 409, "SubscriptionNotAvailable",
-                                      f"subscription {sid} is {state} for this identity", "arm:GET /subscriptions"),
+                                      message, "arm:GET /subscriptions"),
                       sorted(arm_kinds), self._reader("*/read", f"/subscriptions/{sid}"))
 
     # ------------------------------------------------------------ Resource Graph
@@ -191,8 +192,8 @@ class Collector:
         seen = {lower(r.get("subscriptionId")) for r in self.rows.get("subscriptions", [])}
         for sid in [s for s in self.subscriptions if s not in seen]:
             self._gap(sid, CallFailed(403, "ResourceGraphPartialAccess",
-                                      "Resource Graph does not return this subscription: the identity can list it "
-                                      "but cannot read its resources", "resourcegraph:resourcecontainers"),
+                                      "Resource Graph がこのサブスクリプションを返さない（この ID は一覧で見えるが、"
+                                      "資源を読めない）", "resourcegraph:resourcecontainers"),
                       sorted(arm_kinds), self._reader("*/read", f"/subscriptions/{sid}"))
             self.subscriptions.remove(sid)
 
@@ -249,7 +250,7 @@ class Collector:
         unreadable_vaults: list[str] = []
         if "vaults" in self.failed_queries:
             failed = self.failed_queries["vaults"]
-            unreadable_vaults.append(f"the Recovery Services vaults could not be listed: {failed}")
+            unreadable_vaults.append(f"Recovery Services コンテナーの一覧を取得できない: {failed}")
         self._report("backup")
         for vault, result in self._parallel(lambda v: arm.protected_items(self.apis.arm, v["id"]), vaults):
             if isinstance(result, CallFailed):
@@ -278,7 +279,7 @@ class Collector:
             state = None
             if isinstance(result, CallFailed):
                 permission = self._reader("Microsoft.Sql/servers/databases/transparentDataEncryption/read")
-                unreadable["tde_state"] = f"{result.source}: {result.code} {result.message} — grant {permission}"
+                unreadable["tde_state"] = f"{result.source}: {result.code} {result.message} — 必要な権限: {permission}"
                 self._gap(lower(row.get("subscriptionId")), result, [], permission)
             else:
                 state = result
@@ -298,8 +299,8 @@ class Collector:
             config = by_site.get(lower(row.get("id")))
             unreadable = {}
             if config is None:
-                unreadable["min_tls"] = ("the site configuration could not be read from Resource Graph"
-                                         if configs is None else "Resource Graph holds no web configuration for it")
+                unreadable["min_tls"] = ("Resource Graph からサイトの構成を読めない"
+                                         if configs is None else "Resource Graph にこのサイトの Web 構成がない")
             self._add(kind, row, normalize.web_app(row, config), self._source("sites"), unreadable)
 
     def _app_gateways(self, kind: str) -> None:
@@ -323,7 +324,7 @@ class Collector:
                 permission = self._reader(result.source.split(" ", 1)[-1] + "/read")
                 self._gap(lower(row.get("subscriptionId")), result, [], permission)
                 self._add(kind, row, {"variant": "afd"}, self._source("front_doors"),
-                          {"endpoints": f"{result.source}: {result.code} {result.message} — grant {permission}"})
+                          {"endpoints": f"{result.source}: {result.code} {result.message} — 必要な権限: {permission}"})
                 continue
             self._add(kind, row, normalize.afd_profile(row, *result, policies), self._source("front_doors"),
                       raw={"profile": row, "children": list(result)})
@@ -399,7 +400,7 @@ class Collector:
             wdatp = arm.defender_for_endpoint(self.apis.arm, sid)
         except CallFailed as failed:
             permission = self._reader("Microsoft.Security/settings/read")
-            unreadable["wdatp_enabled"] = f"{failed.source}: {failed.code} {failed.message} — grant {permission}"
+            unreadable["wdatp_enabled"] = f"{failed.source}: {failed.code} {failed.message} — 必要な権限: {permission}"
             self._gap(sid, failed, [], permission)
         types = Counter(lower(r.get("type")) for r in in_use if lower(r.get("subscriptionId")) == sid)
         self._add(k.SUB_DEFENDER, self._subscription_row(sid, k.SUB_DEFENDER),
@@ -437,7 +438,7 @@ class Collector:
     def _graph_gap(self, read: entra.Read, failed: CallFailed, kinds: Sequence[str]) -> str:
         permission = f"Microsoft Graph application permission {read.permission}"
         self._gap(self.tenant or "tenant", failed, kinds, permission)
-        return f"{read.source}: {failed.code} {failed.message} — grant {permission}"
+        return f"{read.source}: {failed.code} {failed.message} — 必要な権限: {permission}"
 
     def _entra(self) -> None:
         reads = [name for name, kinds in (

@@ -133,7 +133,7 @@ def app_gateway(row: Mapping[str, Any], waf_policies: Mapping[str, Mapping[str, 
     if policy_id:
         policy = waf_policies.get(policy_id)
         if policy is None:
-            unreadable["waf"] = f"WAF policy {policy_id} is not visible in the audited subscriptions"
+            unreadable["waf"] = f"WAF ポリシー {policy_id} は監査対象のサブスクリプションから見えない"
         else:
             settings = policy.get("policySettings") or {}
             waf = {"source": "policy", "id": policy_id, "enabled": lower(settings.get("state")) == "enabled",
@@ -156,7 +156,7 @@ def frontdoor_waf(policy_id: str, policies: Mapping[str, Mapping[str, Any]]) -> 
         return None
     policy = policies.get(policy_id)
     if policy is None:
-        return {"id": policy_id, "unreadable": "WAF policy not visible in the audited subscriptions"}
+        return {"id": policy_id, "unreadable": "WAF ポリシーが監査対象のサブスクリプションから見えない"}
     settings = policy.get("policySettings") or {}
     return {"id": policy_id, "enabled": lower(settings.get("enabledState")) == "enabled", "mode": settings.get("mode")}
 
@@ -217,7 +217,7 @@ def firewall(row: Mapping[str, Any], policies: Mapping[str, Mapping[str, Any]]) 
     if policy_id:
         policy = policies.get(policy_id)
         if policy is None:
-            unreadable["policy"] = f"firewall policy {policy_id} is not visible in the audited subscriptions"
+            unreadable["policy"] = f"ファイアウォールポリシー {policy_id} は監査対象のサブスクリプションから見えない"
         else:
             attributes["policy"] = {"id": policy_id, "tier": prop(policy, "policySku", "tier"),
                                     "idps_mode": prop(policy, "intrusionDetection", "mode")}

@@ -53,7 +53,7 @@ class AzureProvider:
         return render(checks, options, fmt)
 
     def demo_estate(self) -> AbstractContextManager[DemoEstate]:
-        from providers.azure.emulator import demo_estate
+        from providers.azure.demo import demo_estate
 
         return demo_estate()
 

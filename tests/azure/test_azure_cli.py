@@ -52,5 +52,5 @@ def test_demo_estate_is_audited_through_its_options():
     with provider.demo_estate() as demo:
         collection = provider.collect(CollectRequest(resource_types_for(CHECKS), demo.options))
     assert "Japan" in demo.description_en and demo.planted_ja and len(demo.planted_ja) == len(demo.planted_en)
-    assert len(collection.scope.scopes) == 3 and not collection.gaps
+    assert len(collection.scope.scopes) == 2 and not collection.gaps  # the subscription and the tenant
     assert {e.region for e in collection.evidence} >= {"japaneast", "japanwest", "eastus"}

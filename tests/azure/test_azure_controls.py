@@ -32,15 +32,20 @@ def test_residency_locations_secondaries_and_location_policy(estate):
     none = sub_id(estate, "none")
     result = audit(estate)
     assert result.status("azure.resource.location_japan", "sttokyo") == "PASS"
+    tokyo_reason = result.finding("azure.resource.location_japan", "sttokyo").reason
+    assert "国内リージョン japaneast（東日本）にある" in tokyo_reason
     assert result.status("azure.resource.location_japan", "stabroad") == "FAIL"
+    assert "国外リージョン southeastasia" in result.finding("azure.resource.location_japan", "stabroad").reason
     assert result.status("azure.resource.location_japan", "ag") == "PASS"  # global
     assert result.status("azure.storage.geo_secondary_japan", "sttokyo") == "PASS"
     assert result.status("azure.storage.geo_secondary_japan", "stabroad") == "FAIL"
+    assert "国外リージョン eastasia" in result.finding("azure.storage.geo_secondary_japan", "stabroad").reason
     assert result.status("azure.storage.geo_secondary_japan", "stzrs") == "NOT_APPLICABLE"
     assert result.status("azure.policy.allowed_locations_japan", "tokyo") == "PASS"
     assert result.status("azure.policy.allowed_locations_japan", "loose") == "FAIL"
-    assert "eastus" in result.finding("azure.policy.allowed_locations_japan", "loose").reason
+    assert "国外の eastus を許可" in result.finding("azure.policy.allowed_locations_japan", "loose").reason
     assert result.status("azure.policy.allowed_locations_japan", "off") == "FAIL"
+    assert "DoNotEnforce" in result.finding("azure.policy.allowed_locations_japan", "off").reason
     assert result.status("azure.policy.allowed_locations_japan", "none") == "NOT_APPLICABLE"
     assert none
 
@@ -89,13 +94,15 @@ def test_encryption_at_rest(estate):
     estate.deny(f"{denied}/transparentDataEncryption")
     result = audit(estate, frozenset({k.STORAGE, k.DISK, k.SQL_DATABASE}))
     assert result.status("azure.storage.encrypted", "stcmk") == "PASS"
-    assert "customer-managed" in result.finding("azure.storage.encrypted", "stcmk").reason
+    assert "Key Vault のカスタマー マネージド キー" in result.finding("azure.storage.encrypted", "stcmk").reason
     assert result.status("azure.disk.encrypted", "disk-pmk") == "PASS"
-    assert "platform default" in result.finding("azure.disk.encrypted", "disk-pmk").reason
+    pmk = result.finding("azure.disk.encrypted", "disk-pmk").reason
+    assert "EncryptionAtRestWithPlatformKey" in pmk and "プラットフォーム既定" in pmk
     assert result.status("azure.disk.encrypted", "disk-cmk") == "PASS"
     assert result.status("azure.disk.encrypted", "disk-unreported") == "UNKNOWN"
     assert result.status("azure.sql.tde_enabled", "on") == "PASS"
     assert result.status("azure.sql.tde_enabled", "off") == "FAIL"
+    assert "Disabled" in result.finding("azure.sql.tde_enabled", "off").reason
     assert result.status("azure.sql.tde_enabled", "denied") == "UNKNOWN"
     assert "transparentDataEncryption/read" in result.finding("azure.sql.tde_enabled", "denied").reason
     assert not [f for f in result.findings if f.resource_name == "master"]
@@ -117,7 +124,9 @@ def test_tls_minimums_and_https(estate):
     result = audit(estate, frozenset({k.STORAGE, k.WEB_APP, k.SQL_SERVER}))
     assert result.status("azure.storage.min_tls_1_2", "stgood") == "PASS"
     assert result.status("azure.storage.min_tls_1_2", "stold") == "FAIL"
+    assert "TLS1_1（1.2 未満）" in result.finding("azure.storage.min_tls_1_2", "stold").reason
     assert result.status("azure.storage.min_tls_1_2", "stunset") == "FAIL"
+    assert "minimumTlsVersion が未設定" in result.finding("azure.storage.min_tls_1_2", "stunset").reason
     assert result.status("azure.storage.https_only", "stold") == "FAIL"
     assert result.status("azure.appservice.https_only", "app-good") == "PASS"
     assert result.status("azure.appservice.https_only", "app-old") == "FAIL"
@@ -126,6 +135,7 @@ def test_tls_minimums_and_https(estate):
     assert result.status("azure.sql.min_tls_1_2", "sql-good") == "PASS"
     assert result.status("azure.sql.min_tls_1_2", "sql-unset") == "FAIL"
     assert result.status("azure.sql.min_tls_1_2", "sql-old") == "FAIL"
+    assert "1.1（1.2 未満）" in result.finding("azure.sql.min_tls_1_2", "sql-old").reason
 
 
 def test_app_service_without_config_row_is_unknown(estate):
@@ -163,6 +173,8 @@ def test_application_gateway_tls_redirect_waf_and_zones(estate):
     assert result.status("azure.appgw.waf_prevention", "agw-default") == "FAIL"
     assert result.status("azure.appgw.waf_prevention", "agw-custom") == "NOT_APPLICABLE"
     assert result.status("azure.appgw.waf_prevention", "agw-foreign-waf") == "UNKNOWN"
+    foreign_reason = result.finding("azure.appgw.waf_prevention", "agw-foreign-waf").reason
+    assert "elsewhere" in foreign_reason and "監査対象のサブスクリプションから見えない" in foreign_reason
     assert result.status("azure.appgw.zone_redundant", "agw-good") == "PASS"
     assert result.status("azure.appgw.zone_redundant", "agw-old") == "FAIL"
 
@@ -180,10 +192,12 @@ def test_front_door_tls_and_waf(estate):
     result = audit(estate, frozenset({k.FRONT_DOOR}))
     assert result.status("azure.frontdoor.min_tls_1_2", "afd-good") == "PASS"
     assert result.status("azure.frontdoor.min_tls_1_2", "afd-weak") == "FAIL"
+    assert "www.weak.example.jp (TLS10)" in result.finding("azure.frontdoor.min_tls_1_2", "afd-weak").reason
     assert result.status("azure.frontdoor.min_tls_1_2", "afd-bare") == "NOT_APPLICABLE"
     assert result.status("azure.frontdoor.min_tls_1_2", "fd-classic") == "FAIL"
     assert result.status("azure.frontdoor.waf_prevention", "afd-good") == "PASS"
     assert result.status("azure.frontdoor.waf_prevention", "afd-weak") == "FAIL"
+    assert "Detection モード" in result.finding("azure.frontdoor.waf_prevention", "afd-weak").reason
     assert result.status("azure.frontdoor.waf_prevention", "afd-bare") == "FAIL"
     assert result.status("azure.frontdoor.waf_prevention", "fd-classic") == "FAIL"
     assert result.status("azure.frontdoor.waf_prevention", "afd-locked") == "UNKNOWN"
@@ -201,7 +215,9 @@ def test_admin_mfa_by_conditional_access_and_registration(estate):
     result = audit(estate, frozenset({k.TENANT, k.ADMIN}))
     tenant = estate.tenant_id
     assert result.status("azure.entra.admin_mfa_enforced", tenant) == "FAIL"
-    assert "User Administrator" in result.finding("azure.entra.admin_mfa_enforced", tenant).reason
+    enforced = result.finding("azure.entra.admin_mfa_enforced", tenant).reason
+    assert "MFA が要求されていない特権ロール: User Administrator" in enforced
+    assert "Global Administrator" not in enforced
     assert result.status("azure.entra.admin_mfa_registered", "ga@test-city.onmicrosoft.com") == "PASS"
     assert result.status("azure.entra.admin_mfa_registered", "useradmin@test-city.onmicrosoft.com") == "FAIL"
     assert result.collection.scope.identity["tenant"] == tenant
@@ -239,7 +255,8 @@ def test_password_policy_is_fixed_for_managed_domains_and_unreadable_for_federat
     estate.domain_entry("city.example.jp", authentication="Federated")
     result = audit(estate, frozenset({k.DOMAIN}))
     managed = result.finding("azure.entra.password_policy", "test-city.onmicrosoft.com")
-    assert managed.status.value == "FAIL" and "three of the four" in managed.reason
+    assert managed.status.value == "FAIL"
+    assert "8〜256 文字" in managed.reason and "4 種類" in managed.reason and "3 種類" in managed.reason
     assert result.status("azure.entra.password_policy", "city.example.jp") == "UNKNOWN"
 
 
@@ -257,7 +274,10 @@ def test_least_privilege_owners_and_global_admins(estate):
     assert result.finding("azure.rbac.subscription_owners", "few").observed["owners"] == [
         {"principal_id": "p1", "principal_type": "User"}]
     assert result.status("azure.rbac.subscription_owners", "many") == "FAIL"
+    many_reason = result.finding("azure.rbac.subscription_owners", "many").reason
+    assert "割り当てが 4 件" in many_reason and f"{facts.MAX_SUBSCRIPTION_OWNERS} 件以下" in many_reason
     assert result.status("azure.entra.global_admin_count", estate.tenant_id) == "FAIL"
+    assert "割り当てが 5 件" in result.finding("azure.entra.global_admin_count", estate.tenant_id).reason
 
 
 def test_account_lifecycle(estate):
@@ -270,6 +290,7 @@ def test_account_lifecycle(estate):
     upn = "@test-city.onmicrosoft.com"
     assert result.status("azure.entra.user_not_stale", "active" + upn) == "PASS"
     assert result.status("azure.entra.user_not_stale", "stale" + upn) == "FAIL"
+    assert f"{facts.STALE_AFTER_DAYS} 日を超えて" in result.finding("azure.entra.user_not_stale", "stale" + upn).reason
     assert result.status("azure.entra.user_not_stale", "never-old" + upn) == "FAIL"
     assert result.status("azure.entra.user_not_stale", "never-new" + upn) == "PASS"
     assert result.status("azure.entra.user_not_stale", "disabled" + upn) == "PASS"
@@ -305,8 +326,10 @@ def test_activity_log_trail_retention_and_integrity(estate):
     assert [s("exported", n) for n in ("good", "short", "expiring", "hub", "silent")] == ["PASS"] * 4 + ["FAIL"]
     assert s("retention_365", "good") == "PASS"
     assert s("retention_365", "short") == "FAIL"
+    assert "log30 (30 日)" in result.finding("azure.activitylog.retention_365", "short").reason
     assert s("retention_365", "expiring") == "FAIL"
     assert s("retention_365", "hub") == "UNKNOWN"
+    assert "siem: イベント ハブ" in result.finding("azure.activitylog.retention_365", "hub").reason
     assert s("retention_365", "silent") == "FAIL"
     assert s("immutable", "good") == "PASS"
     assert s("immutable", "short") == "FAIL"
@@ -340,6 +363,7 @@ def test_nsg_exposure(estate):
                                             ("https", 110, "443", "*", "Allow")))
     result = audit(estate, frozenset({k.NSG}))
     assert result.status("azure.nsg.admin_ports_closed", "nsg-open-rdp") == "FAIL"
+    assert "3389/RDP（規則 rdp）" in result.finding("azure.nsg.admin_ports_closed", "nsg-open-rdp").reason
     assert result.finding("azure.nsg.admin_ports_closed", "nsg-range").observed == {
         "21": "mgmt", "22": "mgmt", "23": "mgmt"}
     shadowed = result.finding("azure.nsg.admin_ports_closed", "nsg-shadowed")
@@ -367,6 +391,7 @@ def test_ids_defender_plans_and_firewall_idps(estate):
     assert result.status("azure.firewall.idps", "afw-deny") == "PASS"
     assert result.status("azure.firewall.idps", "afw-off") == "FAIL"
     assert result.status("azure.firewall.idps", "afw-standard") == "FAIL"
+    assert "レベルが Standard" in result.finding("azure.firewall.idps", "afw-standard").reason
 
 
 # ---------------------------------------------------------------- resilience
@@ -387,6 +412,8 @@ def test_redundancy_and_backup(estate):
     estate.recovery_vault(sid, G, "rsv-old", protect=(stopped,), state="ProtectionStopped")
     result = audit(estate, frozenset({k.STORAGE, k.SQL_DATABASE, k.VMSS, k.VM}))
     assert result.status("azure.storage.redundant", "stlrs") == "FAIL"
+    lrs_reason = result.finding("azure.storage.redundant", "stlrs").reason
+    assert "SKU standard_lrs（複製が 1 つのデータセンター内にしかない）" in lrs_reason
     assert result.status("azure.storage.redundant", "stgzrs") == "PASS"
     assert result.status("azure.sql.zone_redundant", "zoned") == "PASS"
     assert result.status("azure.sql.zone_redundant", "single") == "FAIL"
@@ -394,6 +421,7 @@ def test_redundancy_and_backup(estate):
     assert result.status("azure.vmss.zone_redundant", "vmss-one") == "FAIL"
     assert result.status("azure.vm.backup", "vm-protected") == "PASS"
     assert result.status("azure.vm.backup", "vm-stopped") == "FAIL"
+    assert "rsv-old のバックアップ項目が ProtectionStopped" in result.finding("azure.vm.backup", "vm-stopped").reason
     assert result.status("azure.vm.backup", "vm-bare") == "FAIL"
 
 
@@ -421,11 +449,12 @@ def test_time_sync_and_patch_assessment(estate):
     estate.scale_set(sid, G, "vmss", publisher="MicrosoftWindowsServer")
     result = audit(estate, frozenset({k.VM, k.VMSS}))
     ubuntu = result.finding("azure.vm.host_time_sync", "vm-ubuntu")
-    assert ubuntu.status.value == "PASS" and "not visible" in ubuntu.reason
+    assert ubuntu.status.value == "PASS" and "管理 API からは見えない" in ubuntu.reason
     assert result.status("azure.vm.host_time_sync", "vm-golden") == "UNKNOWN"
     assert result.status("azure.vmss.host_time_sync", "vmss") == "PASS"
     assert result.status("azure.vm.patch_assessment", "vm-ubuntu") == "PASS"
     assert result.status("azure.vm.patch_assessment", "vm-golden") == "FAIL"
+    assert "ImageDefault" in result.finding("azure.vm.patch_assessment", "vm-golden").reason
 
 
 def test_vulnerability_and_malware_protection(estate):
@@ -450,6 +479,8 @@ def test_vulnerability_and_malware_protection(estate):
     assert result.status("azure.defender.servers_vulnerability", "empty") == "NOT_APPLICABLE"
     assert result.status("azure.defender.servers_malware", "full") == "PASS"
     assert result.status("azure.defender.servers_malware", "partial") == "FAIL"
+    assert "Defender for Endpoint 統合（WDATP）が無効" in result.finding("azure.defender.servers_malware",
+                                                                       "partial").reason
     assert result.status("azure.defender.servers_malware", "off") == "FAIL"
     assert result.status("azure.defender.servers_malware", "hidden") == "UNKNOWN"
     assert result.status("azure.defender.storage_malware", "full") == "PASS"
@@ -469,6 +500,7 @@ def test_monitoring_alerts_and_action_groups(estate):
     sub_id(estate, "unwatched")
     result = audit(estate, frozenset({k.ALERT_RULE, k.SUB_MONITORING}))
     assert result.status("azure.monitor.alert_notifies", "cpu") == "PASS"
+    assert "アクショングループ ag-ops" in result.finding("azure.monitor.alert_notifies", "cpu").reason
     assert result.status("azure.monitor.alert_notifies", "cpu-muted") == "FAIL"
     assert result.status("azure.monitor.alert_notifies", "health-nobody") == "FAIL"
     assert result.status("azure.monitor.alert_notifies", "disabled") == "NOT_APPLICABLE"
