@@ -39,18 +39,16 @@ class GcpProvider:
 
     @contextmanager
     def demo_estate(self) -> Iterator[DemoEstate]:
-        """The sample organisation on the local Google APIs emulator (``auditor demo``); stopped on exit."""
+        """The demo estate on the local Google APIs emulator (``auditor demo``); stopped on exit."""
+        from providers.gcp.demo import DESCRIPTION_EN, DESCRIPTION_JA, PLANTED, seed_demo_estate
         from providers.gcp.emulator import demo_emulator
-        from providers.gcp.sample import PLANTED, seed_sample_estate
 
-        with demo_emulator(seed_sample_estate) as demo:
+        with demo_emulator(seed_demo_estate) as demo:
             yield DemoEstate(
                 options={"organization": (demo.organization.removeprefix("organizations/"),)},
                 environment=dict(demo.environment),
-                description_ja="GCP: 架空の事業者の組織（本番・検証の 2 プロジェクト）をローカルの"
-                " Google API エミュレータ上で監査",
-                description_en="GCP: a fictional vendor's organisation (production and staging projects) on the local "
-                "Google APIs emulator",
+                description_ja=DESCRIPTION_JA,
+                description_en=DESCRIPTION_EN,
                 planted_ja=tuple(ja for ja, _ in PLANTED),
                 planted_en=tuple(en for _, en in PLANTED),
             )

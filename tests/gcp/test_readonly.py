@@ -14,9 +14,10 @@ from providers.gcp.inventory import AssetInventory
 from providers.gcp.readonly import ReadOnlySession, ReadOnlyViolation, ensure_read_only
 
 ADAPTER = Path(__file__).resolve().parents[2] / "providers" / "gcp"
-#: Modules that talk to Google. The emulator and the sample estate only serve or seed the emulator; the
-#: guard (readonly.py) forwards checked requests to ``requests`` and is tested on its own above.
-CALLING_MODULES = [p for p in ADAPTER.rglob("*.py") if p.name not in ("emulator.py", "sample.py", "readonly.py")]
+#: Modules that talk to Google. The emulator, the sample estate and the demo estate only serve or seed the
+#: emulator; the guard (readonly.py) forwards checked requests to ``requests`` and is tested on its own above.
+SEEDING = ("emulator.py", "sample.py", "demo.py", "readonly.py")
+CALLING_MODULES = [p for p in ADAPTER.rglob("*.py") if p.name not in SEEDING]
 
 
 @pytest.mark.parametrize("method, url", [
