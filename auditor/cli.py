@@ -31,8 +31,15 @@ class AuditorGroup(click.Group):
             click.echo(_prefix(lang) + error.message(lang), err=True)
             ctx.exit(EXIT_ERROR)
         except KeyboardInterrupt:
+            _quiet_shutdown()
             click.echo(_prefix(lang) + translate("interrupted", lang), err=True)
             ctx.exit(EXIT_ERROR)
+
+
+def _quiet_shutdown() -> None:
+    """After Ctrl-C, writers abandoned mid-file (a workbook in the staging folder) are collected at exit;
+    their cleanup errors are noise, not news: the staging folder is already gone and nothing was published."""
+    sys.unraisablehook = lambda _unraisable: None
 
 
 def _prefix(lang: str) -> str:
@@ -68,5 +75,6 @@ def main() -> None:
     try:
         cli.main(prog_name="auditor", standalone_mode=True)
     except KeyboardInterrupt:
+        _quiet_shutdown()
         click.echo("interrupted", err=True)
         sys.exit(EXIT_ERROR)
