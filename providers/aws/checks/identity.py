@@ -1,0 +1,138 @@
+"""identity.*: root MFA and keys, console administrators' MFA and source restriction, the password
+policy, full-access policies, and users and access keys unused or unrotated for more than 90 days."""
+
+from __future__ import annotations
+
+from auditor.checks import Verdict, need
+from auditor.model import Evidence
+from providers.aws.checks.common import STALE_DAYS, check, days_since
+
+PASSWORD_RULES = {
+    "MinimumPasswordLength": "8 文字以上",
+    "RequireUppercaseCharacters": "英大文字",
+    "RequireLowercaseCharacters": "英小文字",
+    "RequireNumbers": "数字",
+    "RequireSymbols": "記号",
+}
+
+
+def root_mfa(evidence: Evidence) -> Verdict:
+    on = bool(need(evidence, "root_mfa"))
+    return Verdict.of(on, "ルートユーザーに MFA が設定されている", "ルートユーザーに MFA が設定されていない",
+                      {"AccountMFAEnabled": int(on)}, "iam:GetAccountSummary")
+
+
+def admin_mfa(evidence: Evidence) -> Verdict:
+    if not need(evidence, "administrator"):
+        return Verdict.not_applicable("管理者権限を持たない利用者")
+    if not need(evidence, "console_access"):
+        return Verdict.not_applicable("コンソールのパスワードを持たない（コンソールにサインインできない）")
+    on = bool(need(evidence, "mfa_active"))
+    via = evidence.attributes.get("administrator_via") or []
+    return Verdict.of(on, "管理者権限を持つコンソール利用者に MFA が設定されている",
+                      "管理者権限（" + "; ".join(via) + "）を持つコンソール利用者に MFA が設定されていない",
+                      {"mfa_active": on, "administrator_via": via}, "iam:GetCredentialReport")
+
+
+def password_policy(evidence: Evidence) -> Verdict:
+    policy = need(evidence, "password_policy")
+    if policy is None:
+        return Verdict.failed("パスワードポリシーが設定されていない", None, "iam:GetAccountPasswordPolicy")
+    missing = [label for key, label in PASSWORD_RULES.items()
+               if (policy.get(key, 0) < 8 if key == "MinimumPasswordLength" else not policy.get(key))]
+    observed = {key: policy.get(key) for key in PASSWORD_RULES}
+    return Verdict.of(not missing, "8 文字以上・英大文字・英小文字・数字・記号を必須とするポリシー",
+                      "パスワードポリシーが次を求めていない: " + "、".join(missing), observed,
+                      "iam:GetAccountPasswordPolicy")
+
+
+def root_keys(evidence: Evidence) -> Verdict:
+    present = bool(need(evidence, "root_access_keys"))
+    return Verdict.of(not present, "ルートユーザーにアクセスキーがない", "ルートユーザーにアクセスキーがある",
+                      {"AccountAccessKeysPresent": int(present),
+                       "administrators": evidence.attributes.get("administrators")}, "iam:GetAccountSummary")
+
+
+def full_access(evidence: Evidence) -> Verdict:
+    granted = bool(need(evidence, "full_access"))
+    attachments = evidence.attributes.get("attachments", 0)
+    if not granted:
+        return Verdict.passed("全権限（*:*）を与えないポリシー", {"full_access": False})
+    if not attachments:
+        return Verdict.not_applicable("全権限（*:*）のポリシーだが、どこにもアタッチされていない",
+                                      {"full_access": True, "attachments": 0})
+    return Verdict.failed("全権限（Action * / Resource *）を与えるポリシーが使われている",
+                          {"full_access": True, "attachments": attachments,
+                           "attached_to": evidence.attributes.get("attached_to")})
+
+
+def console_unused(evidence: Evidence) -> Verdict:
+    if not need(evidence, "console_access"):
+        return Verdict.not_applicable("コンソールのパスワードを持たない")
+    last = need(evidence, "password_last_used")
+    idle = days_since(last, evidence)
+    if idle is None:
+        age = days_since(evidence.attributes.get("created"), evidence) or 0
+        return Verdict.of(age <= STALE_DAYS, f"作成後 {age} 日でまだ使われていない（{STALE_DAYS} 日以内）",
+                          f"作成後 {age} 日間一度もサインインしていない", {"password_last_used": None, "age_days": age},
+                          "iam:GetCredentialReport")
+    return Verdict.of(idle <= STALE_DAYS, f"{idle} 日前にサインイン",
+                      f"{idle} 日間サインインしていない（{STALE_DAYS} 日超）",
+                      {"password_last_used": last, "idle_days": idle}, "iam:GetCredentialReport")
+
+
+def key_unused(evidence: Evidence) -> Verdict:
+    if not evidence.attributes.get("active"):
+        return Verdict.not_applicable("無効化されたアクセスキー")
+    last = evidence.attributes.get("last_used")
+    idle = days_since(last, evidence)
+    if idle is None:
+        age = days_since(evidence.attributes.get("last_rotated"), evidence) or 0
+        return Verdict.of(age <= STALE_DAYS, f"発行後 {age} 日で未使用（{STALE_DAYS} 日以内）",
+                          f"発行後 {age} 日間一度も使われていない有効なキー", {"last_used": None, "age_days": age})
+    return Verdict.of(idle <= STALE_DAYS, f"{idle} 日前に使用",
+                      f"{idle} 日間使われていない有効なキー（{STALE_DAYS} 日超）",
+                      {"last_used": last, "idle_days": idle})
+
+
+def key_rotated(evidence: Evidence) -> Verdict:
+    if not evidence.attributes.get("active"):
+        return Verdict.not_applicable("無効化されたアクセスキー")
+    age = days_since(evidence.attributes.get("last_rotated"), evidence) or 0
+    return Verdict.of(age <= STALE_DAYS, f"発行後 {age} 日（{STALE_DAYS} 日以内に更新）",
+                      f"発行後 {age} 日間更新されていない（{STALE_DAYS} 日超）",
+                      {"last_rotated": evidence.attributes.get("last_rotated"), "age_days": age})
+
+
+def source_restricted(evidence: Evidence) -> Verdict:
+    if not need(evidence, "administrator"):
+        return Verdict.not_applicable("管理者権限を持たない利用者")
+    restricted = bool(need(evidence, "source_restricted"))
+    by = evidence.attributes.get("source_restricted_by") or []
+    return Verdict.of(restricted,
+                      "管理者の操作が接続元（aws:SourceIp / aws:SourceVpc）で制限されている: " + "; ".join(by),
+                      "管理者権限を持つ利用者の操作が接続元 IP・VPC で制限されていない",
+                      {"source_restricted_by": by, "administrator_via": evidence.attributes.get("administrator_via")})
+
+
+CHECKS = [
+    check("iam.root_mfa", "identity.admin-mfa", "aws.iam.account", "ルートユーザーの MFA が有効", root_mfa,
+          "ルートユーザーの MFA"),
+    check("iam.admin_console_mfa", "identity.admin-mfa", "aws.iam.user", "管理者権限のコンソール利用者は MFA 有効",
+          admin_mfa, "管理者の MFA"),
+    check("iam.password_policy", "identity.password-policy", "aws.iam.account",
+          "8 文字以上・大文字・小文字・数字・記号",
+          password_policy, "パスワードポリシー"),
+    check("iam.root_access_keys", "identity.least-privilege", "aws.iam.account", "ルートのアクセスキーなし",
+          root_keys, "ルートユーザーのアクセスキー"),
+    check("iam.policy_full_access", "identity.least-privilege", "aws.iam.policy",
+          "Action * / Resource * を許可するポリシーを使わない", full_access, "全権限ポリシー"),
+    check("iam.user_console_unused", "identity.account-lifecycle", "aws.iam.user",
+          f"{STALE_DAYS} 日以内にサインイン", console_unused, "未使用のコンソール利用者"),
+    check("iam.access_key_unused", "identity.account-lifecycle", "aws.iam.access_key", f"{STALE_DAYS} 日以内に使用",
+          key_unused, "未使用のアクセスキー"),
+    check("iam.access_key_rotated", "identity.account-lifecycle", "aws.iam.access_key",
+          f"{STALE_DAYS} 日以内に更新", key_rotated, "アクセスキーの更新"),
+    check("iam.admin_source_restricted", "identity.access-restriction", "aws.iam.user",
+          "管理者の操作を aws:SourceIp / aws:SourceVpc 条件で制限", source_restricted, "管理者の接続元制限"),
+]

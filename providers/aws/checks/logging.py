@@ -1,0 +1,88 @@
+"""logging.*: a multi-region trail that is logging, trail logs and log groups kept 365 days or more,
+and trail logs protected by validation digests or Object Lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.checks import Verdict, need
+from auditor.model import Evidence
+from providers.aws.checks.common import check
+
+RETENTION_DAYS = 365
+
+
+def audit_trail(evidence: Evidence) -> Verdict:
+    qualifying = need(evidence, "qualifying_trails") or []
+    trails = evidence.attributes.get("trails") or []
+    if qualifying:
+        return Verdict.passed("全リージョンの管理イベントを記録中のマルチリージョン証跡がある", qualifying)
+    if not trails:
+        return Verdict.failed("CloudTrail の証跡がない（90 日分のイベント履歴のみ）", trails)
+    return Verdict.failed("記録中で管理イベントを含むマルチリージョン証跡がない", trails)
+
+
+def shortest_expiry(rules: Sequence[dict[str, Any]], prefix: str) -> tuple[int | None, list[str]]:
+    """Days after which lifecycle rules delete current objects under ``prefix`` (``None``: never)."""
+    days: list[int] = []
+    ids: list[str] = []
+    for rule in rules:
+        if not rule.get("enabled") or rule.get("tag_filter"):
+            continue  # log files carry no tags, so tag-filtered rules do not reach them
+        scope = rule.get("prefix") or ""
+        if not (prefix.startswith(scope) or scope.startswith(prefix)):
+            continue
+        if rule.get("expiration_days") is not None:
+            days.append(int(rule["expiration_days"]))
+            ids.append(rule.get("id") or "")
+        elif rule.get("expiration_date"):
+            days.append(0)
+            ids.append(rule.get("id") or "")
+    return (min(days) if days else None), ids
+
+
+def trail_retention(evidence: Evidence) -> Verdict:
+    bucket = evidence.attributes.get("bucket")
+    rules = need(evidence, "bucket_lifecycle_rules")
+    expiry, ids = shortest_expiry(rules or [], evidence.attributes.get("log_prefix") or "AWSLogs/")
+    observed = {"bucket": bucket, "expiration_days": expiry, "rules": ids}
+    if expiry is None:
+        return Verdict.passed(f"ログバケット {bucket} に証跡ログを削除するライフサイクルルールがない（無期限保存）",
+                              observed)
+    return Verdict.of(expiry >= RETENTION_DAYS, f"ログは {expiry} 日保存される（365 日以上）",
+                      f"ログバケット {bucket} のライフサイクルが証跡ログを {expiry} 日で削除する", observed)
+
+
+def log_group_retention(evidence: Evidence) -> Verdict:
+    days = evidence.attributes.get("retention_days")
+    if days is None:
+        return Verdict.passed("保持期間が「失効しない」", {"retention_days": None})
+    return Verdict.of(int(days) >= RETENTION_DAYS, f"保持期間 {days} 日", f"保持期間が {days} 日（365 日未満）",
+                      {"retention_days": days})
+
+
+def integrity(evidence: Evidence) -> Verdict:
+    validation = bool(evidence.attributes.get("log_file_validation"))
+    lock = evidence.attributes.get("bucket_object_lock")
+    if validation:
+        return Verdict.passed("ログファイルの整合性検証（ダイジェスト）が有効",
+                              {"log_file_validation": True, "bucket_object_lock": lock})
+    lock = need(evidence, "bucket_object_lock") or {}
+    if lock.get("enabled"):
+        return Verdict.passed(f"ログバケットで Object Lock が有効（{lock.get('mode') or '既定の保持なし'}）",
+                              {"log_file_validation": False, "bucket_object_lock": lock})
+    return Verdict.failed("ログファイルの整合性検証が無効で、ログバケットの Object Lock もない",
+                          {"log_file_validation": False, "bucket_object_lock": lock})
+
+
+CHECKS = [
+    check("cloudtrail.multi_region_trail_logging", "logging.audit-trail", "aws.cloudtrail.account",
+          "管理イベントを記録中のマルチリージョン証跡", audit_trail, "CloudTrail マルチリージョン証跡"),
+    check("cloudtrail.log_bucket_retention", "logging.retention-1y", "aws.cloudtrail.trail",
+          "ログバケットのライフサイクルが 365 日以上または削除なし", trail_retention, "証跡ログの保存期間"),
+    check("logs.log_group_retention", "logging.retention-1y", "aws.logs.log_group", "365 日以上または失効しない",
+          log_group_retention, "ロググループの保持期間"),
+    check("cloudtrail.log_integrity", "logging.integrity", "aws.cloudtrail.trail",
+          "ログファイル検証が有効、またはログバケットに Object Lock", integrity, "証跡ログの改ざん防止"),
+]

@@ -1,0 +1,170 @@
+"""The collection run: who we are, which accounts and regions, and a bounded pool working through tasks.
+
+1. Open the session (profile / default chain), assume the delegated role if asked, and check the
+   caller identity (credentials that do not work stop here with a clear message).
+2. Accounts: the caller's, or with ``--org`` every active account of the organisation through the
+   named role (an account whose role cannot be assumed becomes a gap, the others go on).
+3. Regions per account: ``--regions``, or every region enabled for it (``ec2:DescribeRegions``,
+   opt-in status ``opt-in-not-required`` or ``opted-in``).
+4. One task per collector and region (global collectors once per account), only for the kinds the
+   selected checks read; follow-up tasks (one per bucket, table, trail …) join the same pool. The
+   coordinating thread alone waits on futures, so the pool never deadlocks on itself.
+5. Derived facts (region in use, account-wide CloudTrail) once everything is in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.model import Evidence, Gap, ProviderScope
+from auditor.plugins import Collection, CollectRequest
+from providers.aws import session as sessions
+from providers.aws.collectors import COLLECTORS, KINDS
+from providers.aws.collectors.common import gap
+from providers.aws.collectors.organizations import organization_accounts
+from providers.aws.context import AccountContext
+from providers.aws.derive import derive
+from providers.aws.failures import CallFailed
+from providers.aws.kinds import GLOBAL, Outcome, Task
+from providers.aws.settings import AwsSettings
+
+JAPAN_FALLBACK = ("ap-northeast-1", "ap-northeast-3")
+ENABLED = frozenset({"opt-in-not-required", "opted-in"})
+
+
+@dataclass
+class _Run:
+    settings: AwsSettings
+    wanted: frozenset[str]
+    regions: tuple[str, ...]
+    evidence: list[Evidence] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    swept: set[str] = field(default_factory=set)
+
+
+def parse_regions(value: Any) -> tuple[str, ...]:
+    """``--regions`` as given: repeated and/or comma-separated."""
+    items = [value] if isinstance(value, str) else list(value or ())
+    return tuple(dict.fromkeys(part.strip() for item in items for part in str(item).split(",") if part.strip()))
+
+
+def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
+    options: Mapping[str, Any] = request.options
+    wanted = frozenset(request.resource_types) & frozenset(KINDS)
+    run = _Run(settings, wanted, parse_regions(options.get("regions")))
+    base = sessions.open_session(options.get("profile"), settings)
+    session_name = options.get("role_session_name") or sessions.DEFAULT_SESSION_NAME
+    session = base
+    if options.get("role_arn"):
+        session = sessions.assume_role_or_stop(base, options["role_arn"], options.get("external_id"), session_name,
+                                               settings)
+    identity = sessions.whoami(session, settings)
+    first = AccountContext(identity.account, session, settings, _partition(identity.arn))
+    tasks = [Task(f"account {identity.account}", lambda: _account_tasks(run, first))]
+    run.accounts.append(identity.account)
+    described = {"account": identity.account, "arn": identity.arn, "user_id": identity.user_id}
+    if options.get("role_arn"):
+        described.update({"role_arn": options["role_arn"], "role_session_name": session_name,
+                          "external_id": "yes" if options.get("external_id") else "no"})
+    if options.get("org"):
+        role = options.get("org_role") or sessions.DEFAULT_ORG_ROLE
+        members = _organization(first)
+        described.update({"organization_role": role, "organization_accounts": str(len(members) + 1)})
+        for account in members:
+            run.accounts.append(account)
+            tasks.append(Task(f"account {account}", lambda account=account: _member_tasks(
+                run, session, account, role, options.get("external_id"), session_name, first.partition)))
+    _execute(tasks, settings.max_workers, request.progress, run)
+    evidence = derive(run.evidence, run.gaps, KINDS, wanted, run.accounts)
+    scope = ProviderScope("aws", tuple(run.accounts), described, tuple(sorted(run.swept)))
+    return Collection(tuple(evidence), tuple(run.gaps), scope)
+
+
+def _partition(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 2 and parts[1] else "aws"
+
+
+def _organization(ctx: AccountContext) -> list[str]:
+    try:
+        accounts = organization_accounts(ctx)
+    except CallFailed as failed:
+        from auditor.errors import AuditorError
+
+        raise AuditorError(
+            "raw",
+            ja=f"組織のアカウント一覧を取得できません（{failed.failure.error_code}: {failed.failure.message}）。"
+               "--org は管理アカウント（または委任管理者）の認証情報で実行し、"
+               "organizations:ListAccounts を許可してください。",
+            en=f"Could not list the organisation's accounts ({failed.failure.error_code}: {failed.failure.message}). "
+               "Run --org with the management (or delegated administrator) account's credentials and allow "
+               "organizations:ListAccounts.",
+        ) from None
+    return [a["Id"] for a in accounts if a["Id"] != ctx.account]
+
+
+def _member_tasks(run: _Run, session: Any, account: str, role: str, external_id: str | None, session_name: str,
+                  partition: str) -> Outcome:
+    arn = sessions.member_role_arn(account, role, partition)
+    try:
+        member = sessions.assume_role(session, arn, external_id, session_name, run.settings)
+    except CallFailed as failed:
+        ctx = AccountContext(account, session, run.settings, partition)
+        return Outcome(gaps=[gap(ctx, "*", failed.failure, sorted(run.wanted))])
+    return _account_tasks(run, AccountContext(account, member, run.settings, partition))
+
+
+def _account_tasks(run: _Run, ctx: AccountContext) -> Outcome:
+    out = Outcome()
+    regions = run.regions or _enabled_regions(run, ctx, out)
+    run.swept.update(regions)
+    chosen = [c for c in COLLECTORS if c.resource_types() & run.wanted]
+    for collector in (c for c in chosen if c.where == GLOBAL):
+        out.tasks.append(Task(f"{ctx.account} {collector.name}", lambda c=collector: c.run(ctx, "global", run.wanted)))
+    for region in regions:  # region by region, so that each region's clients are used together
+        for collector in (c for c in chosen if c.where != GLOBAL):
+            out.tasks.append(Task(f"{ctx.account} {region} {collector.name}",
+                                  lambda c=collector, r=region: c.run(ctx, r, run.wanted)))
+    return out
+
+
+def _enabled_regions(run: _Run, ctx: AccountContext, out: Outcome) -> tuple[str, ...]:
+    home = sessions.home_region(ctx.session)
+    try:
+        found = ctx.pages(home, "ec2", "DescribeRegions", "Regions", AllRegions=True)
+    except CallFailed as failed:
+        regional = sorted(t for t in run.wanted if KINDS[t].where != GLOBAL)
+        out.gaps.append(gap(ctx, "*", failed.failure, regional))
+        return tuple(dict.fromkeys((home, *JAPAN_FALLBACK)))
+    return tuple(sorted(r["RegionName"] for r in found if r.get("OptInStatus", "opt-in-not-required") in ENABLED))
+
+
+def _execute(tasks: Sequence[Task], workers: int, progress, run: _Run) -> None:
+    """Run tasks and the tasks they spawn on one bounded pool; report progress as they finish."""
+    done, total = 0, len(tasks)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="aws-collect") as pool:
+        pending: dict[Future, Task] = {pool.submit(task.run): task for task in tasks}
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = pending.pop(future)
+                    outcome = future.result()
+                    run.evidence.extend(outcome.evidence)
+                    run.gaps.extend(outcome.gaps)
+                    for follow_up in outcome.tasks:
+                        pending[pool.submit(follow_up.run)] = follow_up
+                    total += len(outcome.tasks)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total, task.label)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+

@@ -1,0 +1,95 @@
+"""Calls that could not be made, as values: the cause of a gap or of an unreadable attribute.
+
+Every botocore error a read can end in (denied, opt-in region, unknown endpoint, throttled after the
+retries, an API the endpoint does not implement) becomes a :class:`CallFailed` naming the call, its
+error code and the permission that would close it. The collection turns a failed listing into a
+:class:`~auditor.model.Gap` and a failed follow-up into ``Evidence.unreadable``; nothing is skipped
+silently and one failing service never stops the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from providers.aws.actions import iam_action
+
+DENIED = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+    "UnauthorizedAccess", "Client.UnauthorizedOperation", "AuthFailure", "UnrecognizedClientException",
+    "InvalidClientTokenId", "OptInRequired", "SubscriptionRequiredException", "NotAuthorized",
+})
+THROTTLED = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded",
+    "TooManyRequestsException", "SlowDown", "RequestThrottled", "RequestThrottledException",
+})
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one call failed."""
+
+    service: str
+    operation: str
+    error_code: str
+    message: str
+
+    @property
+    def source(self) -> str:
+        return f"{self.service}:{self.operation}"
+
+    @property
+    def permission(self) -> str:
+        return iam_action(self.service, self.operation)
+
+    @property
+    def kind(self) -> str:
+        if self.error_code in DENIED:
+            return "denied"
+        if self.error_code in THROTTLED:
+            return "throttled"
+        return "error"
+
+    def cause(self) -> str:
+        """One line for ``Evidence.unreadable``: what failed, why, and what permission it needs."""
+        hint = f"; grant {self.permission}" if self.kind == "denied" else ""
+        return f"{self.source} failed ({self.error_code}): {self.message}{hint}"
+
+
+class CallFailed(Exception):
+    """Raised by the call helpers; carries the :class:`Failure`."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.cause())
+        self.failure = failure
+
+
+def failure_of(service: str, operation: str, error: BaseException) -> Failure | None:
+    """Classify a botocore exception; ``None`` for anything that is not a cloud-side failure (a bug)."""
+    from botocore import exceptions as bce
+
+    if isinstance(error, bce.ClientError):
+        info = error.response.get("Error", {}) if isinstance(error.response, dict) else {}
+        code = str(info.get("Code") or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or "Unknown")
+        message = str(info.get("Message") or error).strip()
+        if code.isdigit():
+            message = _http_message(code, message)
+        return Failure(service, operation, code, message[:500])
+    if isinstance(error, bce.NoCredentialsError | bce.PartialCredentialsError):
+        return Failure(service, operation, type(error).__name__, str(error))
+    if isinstance(error, bce.EndpointConnectionError | bce.ConnectionError | bce.HTTPClientError):
+        return Failure(service, operation, type(error).__name__, f"the endpoint could not be reached: {error}")
+    if isinstance(error, bce.UnknownEndpointError | bce.UnknownRegionError | bce.NoRegionError):
+        return Failure(service, operation, type(error).__name__, f"no endpoint for this region: {error}")
+    if isinstance(error, bce.BotoCoreError):
+        return Failure(service, operation, type(error).__name__, str(error))
+    return None
+
+
+def _http_message(code: str, message: str) -> str:
+    if code == "500" and "not been implemented" in message:
+        return "the endpoint does not implement this operation (HTTP 500)"
+    if code in ("501", "500"):
+        return f"the endpoint answered HTTP {code}; the operation may not be implemented there"
+    if code == "404":
+        return "the endpoint answered HTTP 404; the service may not exist in this region"
+    return f"HTTP {code}: {message[:200]}"

@@ -1,0 +1,84 @@
+"""The AWS provider object named by the ``auditor.providers`` entry point (thin and cheap to import).
+
+It declares the command-line options, hands out the check table, and loads boto3 and the collection
+machinery only when an audit, a permission listing or the demo actually needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from auditor.checks import Check
+from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
+from providers.aws.settings import AwsSettings
+
+OPTIONS = (
+    ProviderOption("profile", "AWS named profile (default: the standard credential chain).",
+                   "AWS のプロファイル名（省略時は標準の認証情報チェーン）", metavar="NAME"),
+    ProviderOption("role-arn", "Assume this role before auditing (delegated audit).",
+                   "監査前に引き受けるロール（委任監査）", metavar="ARN"),
+    ProviderOption("external-id", "External ID required by the delegated role's trust policy.",
+                   "委任ロールの信頼ポリシーが求める外部 ID", metavar="ID"),
+    ProviderOption("role-session-name", "Session name that identifies the auditor in CloudTrail.",
+                   "CloudTrail に記録される監査者のセッション名", metavar="NAME"),
+    ProviderOption("org", "Audit every active account of the organisation (from its management account).",
+                   "組織の全アカウントを監査（管理アカウントから）", is_flag=True),
+    ProviderOption("org-role",
+                   "Role to assume in each member account with --org (default OrganizationAccountAccessRole).",
+                   "--org で各メンバーアカウントで引き受けるロール名", metavar="NAME"),
+    ProviderOption("regions", "Only these regions (repeatable or comma-separated; default: every enabled region).",
+                   "対象リージョン（既定: 有効な全リージョン）", multiple=True, metavar="REGION"),
+    ProviderOption("auditor-account", "Auditor's AWS account ID, for the trust policy printed by 'permissions'.",
+                   "信頼ポリシーに記載する監査者の AWS アカウント ID", metavar="ACCOUNT"),
+)
+
+
+class AwsProvider:
+    """Amazon Web Services: read-only collection with boto3, decided by :mod:`providers.aws.checks`."""
+
+    name = "aws"
+    title = "Amazon Web Services"
+    options: Sequence[ProviderOption] = OPTIONS
+
+    def __init__(self, settings: AwsSettings | None = None) -> None:
+        self.settings = settings or AwsSettings()
+
+    def checks(self) -> Sequence[Check]:
+        from providers.aws.checks import CHECKS
+
+        return CHECKS
+
+    def not_automated(self) -> Mapping[str, str]:
+        return {}
+
+    def collect(self, request: CollectRequest) -> Collection:
+        from providers.aws.collect import collect
+
+        return collect(request, self.settings)
+
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+        from providers.aws.permissions import render
+
+        return render(checks, options, fmt)
+
+    @contextmanager
+    def demo_estate(self) -> Iterator[DemoEstate]:
+        """The sample estate on a local moto server (``auditor demo``); stopped on exit."""
+        from providers.aws.demo_estate import seed_demo_estate
+        from providers.aws.emulator import DUMMY_CREDENTIALS, moto_server
+
+        with moto_server() as emulator:
+            described = seed_demo_estate(emulator.endpoint_url)
+            yield DemoEstate(
+                options={"regions": tuple(described.regions)},
+                environment={**DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL": emulator.endpoint_url},
+                description_ja=described.summary_ja,
+                description_en=described.summary_en,
+                planted_ja=tuple(f"{m.resource_name}（{m.region}）: {m.ja}" for m in described.mistakes),
+                planted_en=tuple(f"{m.resource_name} ({m.region}): {m.en}" for m in described.mistakes),
+            )
+
+
+provider = AwsProvider()

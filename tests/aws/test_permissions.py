@@ -1,0 +1,53 @@
+"""``auditor permissions aws``: the printed policy grants every call a full collection makes, and
+nothing that is not a read; the trust policy carries the external ID."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from auditor.cli import cli
+from providers.aws.actions import AUDITOR_SIDE, UNGATED, iam_action
+from providers.aws.guard import READ_PREFIXES
+from providers.aws.plugin import provider
+
+
+def _policy_actions(options: dict) -> set[str]:
+    document = json.loads(provider.permissions(list(provider.checks()), options, "json"))
+    return {a for s in document["permissions_policy"]["Statement"] for a in s["Action"]}
+
+
+def ungranted(calls, options: dict) -> list[str]:
+    """The IAM actions of recorded calls that the printed policy does not grant."""
+    made = {iam_action(service, operation) for service, operation, _ in calls} - UNGATED - AUDITOR_SIDE
+    return sorted(made - _policy_actions(options))
+
+
+def test_the_region_sweep_is_granted(account):
+    account.collect(regions=None, kinds=frozenset({"aws.ec2.ebs_default_encryption"}))
+    assert ("ec2", "DescribeRegions") in {(service, op) for service, op, _ in account.calls}
+    assert ungranted(account.calls, {}) == []
+
+
+def test_the_policy_grants_only_reads():
+    for action in _policy_actions({"org": True}):
+        verb = action.split(":", 1)[1]
+        assert verb.startswith(READ_PREFIXES) or verb in ("GenerateCredentialReport", "GET"), action
+
+
+def test_json_and_text_with_the_trust_policy():
+    runner = CliRunner()
+    result = runner.invoke(cli, ["permissions", "aws", "--format", "json", "--external-id", "wakaba-2026",
+                                 "--auditor-account", "111122223333"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    (statement,) = document["trust_policy"]["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": "wakaba-2026"}}
+    assert "ec2:DescribeVolumes" in document["permissions_policy"]["Statement"][0]["Action"]
+    text = runner.invoke(cli, ["permissions", "aws", "--format", "text", "--external-id", "wakaba-2026",
+                               "--auditor-account", "111122223333"]).output
+    assert "sts:ExternalId" in text and "residency.japan" in text and "--role-arn" in text
+    bare = runner.invoke(cli, ["permissions", "aws", "--format", "text"]).output
+    assert "--auditor-account" in bare
