@@ -1003,7 +1003,17 @@ def _identities(clients: _Clients, inventory: _Inventory) -> None:
     group = f"{PREFIX}-admins"
     iam.create_group(GroupName=group)
     iam.attach_group_policy(GroupName=group, PolicyArn=ADMIN_POLICY_ARN)
-    inventory.add("global", "AWS::IAM::Group", group, "AdministratorAccess")
+    # Administrators may act only from the vendor's office network (a documentation address range).
+    office_only = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyOutsideOfficeNetwork", "Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24"]},
+                          "Bool": {"aws:ViaAWSService": "false"}},
+        }],
+    }
+    iam.put_group_policy(GroupName=group, PolicyName="deny-outside-office", PolicyDocument=json.dumps(office_only))
+    inventory.add("global", "AWS::IAM::Group", group, "AdministratorAccess, only from the office network")
     for user in ("tanaka.admin", "suzuki.admin"):
         _console_user(iam, user)
         iam.add_user_to_group(GroupName=group, UserName=user)
@@ -1022,9 +1032,11 @@ def _identities(clients: _Clients, inventory: _Inventory) -> None:
             resource_name=careless,
             resource_id=careless_arn,
             ja="運用担当の IAM ユーザーに AdministratorAccess が直接付与され、コンソールのパスワードがあるのに"
-            "MFA が設定されていない。パスワードが漏れれば環境全体を操作される。",
-            en="An operations IAM user has AdministratorAccess attached directly and a console password, but no MFA: "
-            "a leaked password gives control of the whole account.",
+            "MFA が設定されていない（管理者グループの接続元 IP 制限も受けない）。"
+            "パスワードが漏れれば環境全体を操作される。",
+            en="An operations IAM user has AdministratorAccess attached directly and a console password, but no MFA "
+            "(and escapes the admin group's source-IP restriction): a leaked password gives control of the whole "
+            "account.",
         )
     )
 
@@ -1080,6 +1092,12 @@ def _seed(clients: _Clients, account_id: str, inventory: _Inventory) -> None:
 
 
 NOT_EMULATED = (
+    EmulatorLimit(
+        ja="エミュレータはルートユーザーの MFA を常に「未設定」と報告する"
+        "（iam:GetAccountSummary の AccountMFAEnabled=0）ため、ルートユーザーの MFA は不適合と表示される。",
+        en="The emulator always reports the root user without MFA (iam:GetAccountSummary AccountMFAEnabled=0), so "
+        "root MFA shows as a failure.",
+    ),
     EmulatorLimit(
         ja="AWS Backup のリソース割り当て（backup:CreateBackupSelection）はエミュレータが未実装のため、"
         "バックアッププランはあるが対象リソースを指定していない。",

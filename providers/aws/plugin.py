@@ -74,8 +74,10 @@ class AwsProvider:
             yield DemoEstate(
                 options={"regions": tuple(described.regions)},
                 environment={**DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL": emulator.endpoint_url},
-                description_ja=described.summary_ja,
-                description_en=described.summary_en,
+                description_ja="\n".join([described.summary_ja, *(f"エミュレータの制約: {limit.ja}"
+                                                                   for limit in described.not_emulated)]),
+                description_en="\n".join([described.summary_en, *(f"Emulator limit: {limit.en}"
+                                                                   for limit in described.not_emulated)]),
                 planted_ja=tuple(f"{m.resource_name}（{m.region}）: {m.ja}" for m in described.mistakes),
                 planted_en=tuple(f"{m.resource_name} ({m.region}): {m.en}" for m in described.mistakes),
             )
