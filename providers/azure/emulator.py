@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -41,6 +41,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from auditor.errors import AuditorError
 from auditor.plugins import DemoEstate
 from providers.azure.estate import Estate, uid
+from providers.localhttp import EmulatorRequestHandler
 
 RESOURCE_GRAPH_PATH = "/providers/microsoft.resourcegraph/resources"
 TABLE_OF_TYPE = {
@@ -180,19 +181,10 @@ class Traffic:
             self.lines.clear()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    disable_nagle_algorithm = True
-    protocol_version = "HTTP/1.1"
+class _Handler(EmulatorRequestHandler):
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
     # ------------------------------------------------------------ plumbing
-
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False).encode()
@@ -213,20 +205,10 @@ class _Handler(BaseHTTPRequestHandler):
     def estate(self) -> Estate:
         return self.server.estate
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
 
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
 
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
 
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
         split = urlsplit(self.path)

@@ -31,11 +31,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from providers.gcp.apis import ALL_APIS
+from providers.localhttp import EmulatorRequestHandler
 
 CONTENT_TYPES = {"1": "RESOURCE", "2": "IAM_POLICY", "4": "ORG_POLICY", "5": "ACCESS_POLICY"}
 CONTENT_PARTS = {
@@ -378,13 +379,8 @@ class _Server(ThreadingHTTPServer):
     emulator: GoogleApisEmulator
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class _Handler(EmulatorRequestHandler):
     server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
 
     def _send(self, status: int, body: Any) -> None:
         payload = json.dumps(body).encode()
@@ -394,24 +390,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
 
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
 
-    def do_PATCH(self) -> None:
-        self._dispatch("PATCH")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
         emulator = self.server.emulator
