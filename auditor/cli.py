@@ -7,6 +7,7 @@ Every anticipated problem is an :class:`~auditor.errors.AuditorError` printed as
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -65,6 +66,17 @@ def cli(ctx: click.Context, lang: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang or "ja"
+    _configure_logging(os.environ.get("AUDITOR_LOG_LEVEL", ""))
+
+
+def _configure_logging(level: str) -> None:
+    """Libraries' log records stay off the terminal (the CLI reports problems itself, one line each)
+    unless ``AUDITOR_LOG_LEVEL`` (e.g. DEBUG) asks for them."""
+    root = logging.getLogger()
+    if isinstance(logging.getLevelName(level.upper()), int):
+        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    elif not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 for command in COMMANDS:
