@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from auditor.checklists import Checklist, Profile
 from auditor.commands.common import catalogue_of, lang_of, print_table
 from auditor.serialize import dumps
 
@@ -13,13 +14,17 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), d
 @click.command()
 @FORMAT
 @click.option("--checklist", "checklist_ids", multiple=True, help="Only these checklists (repeatable).")
+@click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
+              help="Audit profile that selects each item's level, e.g. usage=cloud, ismap=registered.")
 @click.pass_context
-def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...]) -> None:
+def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...], profile_options: tuple[str, ...]) -> None:
     """List every checklist with its items, basis and controls. / チェックリストと各項目の根拠を表示"""
     catalogue = catalogue_of(ctx)
     selected = catalogue.select_checklists(checklist_ids)
+    profile = Profile.from_options(profile_options)
     if fmt == "json":
-        click.echo(dumps({"checklists": [_checklist_json(c) for c in selected]}))
+        click.echo(dumps({"profile": dict(profile.values),
+                          "checklists": [_checklist_json(c, profile) for c in selected]}))
         return
     lang = lang_of(ctx)
     for checklist in selected:
@@ -38,7 +43,7 @@ def _short(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _checklist_json(checklist) -> dict:
+def _checklist_json(checklist: Checklist, profile: Profile) -> dict:
     return {
         "id": checklist.id,
         "title": checklist.title,
@@ -58,6 +63,8 @@ def _checklist_json(checklist) -> dict:
                 "section": item.section,
                 "heading": item.heading,
                 "text": item.text,
+                "level": checklist.level_for(item, profile),
+                "not_applicable": checklist.not_applicable_reason(item, profile),
                 "levels": dict(item.levels),
                 "applies_when": dict(item.applies_when),
                 "basis": item.basis,

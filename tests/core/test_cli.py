@@ -37,6 +37,18 @@ def test_checklists_json(run):
                 if i["id"] == "25")
     assert item["basis"] == "controls" and item["control_ids"] == ["residency.japan"]
     assert item["text"].startswith("データはすべて国内に保存されること。")
+    assert item["level"] == "○" and item["not_applicable"] is None
+
+
+def test_checklists_json_follows_the_profile(run):
+    def item(*options: str) -> dict:
+        data = json.loads(run("checklists", "--format", "json", "--checklist", "ext-service-selection-criteria",
+                              *options).output)
+        return next(i for i in data["checklists"][0]["items"] if i["id"] == "sel-05")
+
+    assert item()["level"] == "必須" and item()["not_applicable"] is None
+    registered = item("--profile-option", "ismap=registered")
+    assert registered["level"] == "-" and "対象外" in registered["not_applicable"]
 
 
 def test_checklists_table_and_unknown_id(run):
