@@ -81,6 +81,3 @@ _LABELS_EN = {
     Status.INHERITED: "Inherited",
     Status.NOT_APPLICABLE: "Not applicable",
 }
-
-#: Order used when several findings decide one control: the first present wins.
-CONTROL_PRECEDENCE = (Status.FAIL, Status.UNKNOWN, Status.PASS)
