@@ -4,7 +4,7 @@ Prints wall time and the number of requests per service. Resource Graph requests
 1,000 rows per query, not with resources; ARM follow-ups grow with subscriptions, Recovery Services
 vaults and SQL databases (TDE is kept by Azure only as a child of each database).
 
-    /work/venv/bin/python bench/azure_collect.py [SIZE ...]
+    python bench/azure_collect.py [SIZE ...]
 """
 
 from __future__ import annotations

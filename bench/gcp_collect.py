@@ -5,7 +5,7 @@ Prints wall time and the number of requests per API. Cloud Asset requests grow w
 follow-ups grow with projects (Cloud IDS, Security Command Center), with zones that run VMs (OS
 Config) and with administrator users (Admin SDK), never with the number of resources.
 
-    /work/venv/bin/python bench/gcp_collect.py [SIZE ...]
+    python bench/gcp_collect.py [SIZE ...]
 """
 
 from __future__ import annotations
