@@ -23,7 +23,16 @@ from auditor.model import (
     RunResult,
     StatusCounts,
 )
-from auditor.serialize import run_from_dict, run_to_dict
+from auditor.serialize import (
+    finding_from_dict,
+    finding_to_dict,
+    gap_from_dict,
+    gap_to_dict,
+    iso,
+    parse_time,
+    run_from_dict,
+    run_to_dict,
+)
 from auditor.status import Status
 
 Row = dict[str, Any]
@@ -65,80 +74,37 @@ def scopes(row: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(json.loads(row["scopes"]))
 
 
+def _row(run_id: str, seq: int, data: Mapping[str, Any], json_fields: Sequence[str]) -> Row:
+    """A results.json record as a table row: nested values as ``<name>_json``, the time as a UTC datetime."""
+    row: Row = {"run_id": run_id, "seq": seq, **data, "collected_at": to_db_time(parse_time(data["collected_at"]))}
+    for name in json_fields:
+        row[f"{name}_json"] = _json(row.pop(name))
+    return row
+
+
+def _record(row: Mapping[str, Any], json_fields: Sequence[str]) -> dict[str, Any]:
+    """The reverse of :func:`_row`: the results.json record a stored row came from."""
+    data = dict(row)
+    for name in json_fields:
+        data[name] = json.loads(data.pop(f"{name}_json"))
+    data["collected_at"] = iso(from_db_time(row["collected_at"]))
+    return data
+
+
 def finding_rows(run_id: str, findings: Sequence[Finding]) -> list[Row]:
-    return [
-        {
-            "run_id": run_id,
-            "seq": seq,
-            "check_id": f.check_id,
-            "control_id": f.control_id,
-            "provider": f.provider,
-            "scope": f.scope,
-            "region": f.region,
-            "resource_type": f.resource_type,
-            "resource_id": f.resource_id,
-            "resource_name": f.resource_name,
-            "status": f.status.value,
-            "reason": f.reason,
-            "observed_json": _json(f.observed),
-            "expected": f.expected,
-            "source": f.source,
-            "collected_at": to_db_time(f.collected_at),
-        }
-        for seq, f in enumerate(findings)
-    ]
+    return [_row(run_id, seq, finding_to_dict(f), ("observed",)) for seq, f in enumerate(findings)]
 
 
 def finding(row: Mapping[str, Any]) -> Finding:
-    return Finding(
-        check_id=row["check_id"],
-        control_id=row["control_id"],
-        provider=row["provider"],
-        scope=row["scope"],
-        region=row["region"],
-        resource_type=row["resource_type"],
-        resource_id=row["resource_id"],
-        resource_name=row["resource_name"],
-        status=Status(row["status"]),
-        reason=row["reason"],
-        observed=json.loads(row["observed_json"]),
-        expected=row["expected"],
-        source=row["source"],
-        collected_at=from_db_time(row["collected_at"]),
-    )
+    return finding_from_dict(_record(row, ("observed",)))
 
 
 def gap_rows(run_id: str, gaps: Sequence[Gap]) -> list[Row]:
-    return [
-        {
-            "run_id": run_id,
-            "seq": seq,
-            "provider": g.provider,
-            "scope": g.scope,
-            "region": g.region,
-            "source": g.source,
-            "resource_types_json": _json(list(g.resource_types)),
-            "error_code": g.error_code,
-            "message": g.message,
-            "permission": g.permission,
-            "collected_at": to_db_time(g.collected_at),
-        }
-        for seq, g in enumerate(gaps)
-    ]
+    return [_row(run_id, seq, gap_to_dict(g), ("resource_types",)) for seq, g in enumerate(gaps)]
 
 
 def gap(row: Mapping[str, Any]) -> Gap:
-    return Gap(
-        provider=row["provider"],
-        scope=row["scope"],
-        region=row["region"],
-        source=row["source"],
-        resource_types=tuple(json.loads(row["resource_types_json"])),
-        error_code=row["error_code"],
-        message=row["message"],
-        permission=row["permission"],
-        collected_at=from_db_time(row["collected_at"]),
-    )
+    return gap_from_dict(_record(row, ("resource_types",)))
 
 
 def control_rows(run_id: str, controls: Sequence[ControlResult]) -> list[Row]:
