@@ -53,13 +53,13 @@ def _with_usage(
     if counts:
         attributes["in_use"] = True
     elif not data_kinds:
-        unreadable["in_use"] = "no regional resource kinds were collected, so region usage is not known"
+        unreadable["in_use"] = "リージョン内の資源の種類を収集していないため、このリージョンの利用有無が不明"
     else:
         blocking = [g for g in gaps if g.scope == record.scope and g.region in (record.region, "*")
                     and set(g.resource_types) & data_kinds]
         if blocking:
             unreadable["in_use"] = "; ".join(sorted({f"{g.source} ({g.error_code})" for g in blocking})) + \
-                " could not be read, so whether this region holds resources is not known"
+                " を読み取れず、このリージョンに資源があるかどうかが不明"
         else:
             attributes["in_use"] = False
     return dataclasses.replace(record, attributes=attributes, unreadable=unreadable)
@@ -85,7 +85,9 @@ def _trail_account(account: str, evidence: Sequence[Evidence], gaps: Sequence[Ga
                   if g.scope == account and TRAIL in g.resource_types]
         causes += [c for c in doubtful if c]
         if causes:
-            unreadable["qualifying_trails"] = "; ".join(sorted(set(causes))) + " — a qualifying trail may exist there"
+            unreadable["qualifying_trails"] = (
+                "; ".join(sorted(set(causes))) + " — 条件を満たす証跡がそこに存在する可能性がある"
+            )
     return Evidence(
         provider=PROVIDER, scope=account, region="global", resource_type=TRAIL_ACCOUNT,
         resource_id=f"{account}:cloudtrail",

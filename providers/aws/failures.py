@@ -51,8 +51,8 @@ class Failure:
 
     def cause(self) -> str:
         """One line for ``Evidence.unreadable``: what failed, why, and what permission it needs."""
-        hint = f"; grant {self.permission}" if self.kind == "denied" else ""
-        return f"{self.source} failed ({self.error_code}): {self.message}{hint}"
+        hint = f"（必要な権限: {self.permission}）" if self.kind == "denied" else ""
+        return f"{self.source} の呼び出しに失敗（{self.error_code}）: {self.message}{hint}"
 
 
 class CallFailed(Exception):
@@ -77,9 +77,9 @@ def failure_of(service: str, operation: str, error: BaseException) -> Failure | 
     if isinstance(error, bce.NoCredentialsError | bce.PartialCredentialsError):
         return Failure(service, operation, type(error).__name__, str(error))
     if isinstance(error, bce.EndpointConnectionError | bce.ConnectionError | bce.HTTPClientError):
-        return Failure(service, operation, type(error).__name__, f"the endpoint could not be reached: {error}")
+        return Failure(service, operation, type(error).__name__, f"エンドポイントに接続できない: {error}")
     if isinstance(error, bce.UnknownEndpointError | bce.UnknownRegionError | bce.NoRegionError):
-        return Failure(service, operation, type(error).__name__, f"no endpoint for this region: {error}")
+        return Failure(service, operation, type(error).__name__, f"このリージョンにエンドポイントがない: {error}")
     if isinstance(error, bce.BotoCoreError):
         return Failure(service, operation, type(error).__name__, str(error))
     return None
@@ -87,9 +87,9 @@ def failure_of(service: str, operation: str, error: BaseException) -> Failure | 
 
 def _http_message(code: str, message: str) -> str:
     if code == "500" and "not been implemented" in message:
-        return "the endpoint does not implement this operation (HTTP 500)"
+        return "エンドポイントがこの操作を実装していない（HTTP 500）"
     if code in ("501", "500"):
-        return f"the endpoint answered HTTP {code}; the operation may not be implemented there"
+        return f"エンドポイントが HTTP {code} を返した（この操作が未実装の可能性）"
     if code == "404":
-        return "the endpoint answered HTTP 404; the service may not exist in this region"
+        return "エンドポイントが HTTP 404 を返した（このリージョンにサービスがない可能性）"
     return f"HTTP {code}: {message[:200]}"

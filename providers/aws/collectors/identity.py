@@ -212,7 +212,7 @@ def _user(ctx: AccountContext, graph: _Graph, user: dict[str, Any], report, repo
             unreadable[key] = report_failure.cause()
     elif row is None:
         for key in ("console_access", "mfa_active", "password_last_used"):
-            unreadable[key] = "iam:GetCredentialReport did not list this user (created after the report?)"
+            unreadable[key] = "iam:GetCredentialReport にこの利用者が含まれていない（レポート作成後に作られた可能性）"
     else:
         attributes["console_access"] = row.get("password_enabled") == "true"
         attributes["mfa_active"] = row.get("mfa_active") == "true"
