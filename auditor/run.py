@@ -100,7 +100,7 @@ def collect(
     scopes: list[ProviderScope] = []
     for name in provider_names:
         provider = catalogue.provider(name)
-        request = CollectRequest(resource_types_for(provider.checks()), options, progress)
+        request = CollectRequest(resource_types_for(provider.checks()), options, _labelled(progress, name))
         collection = provider.collect(request)
         evidence.extend(collection.evidence)
         gaps.extend(collection.gaps)
@@ -116,6 +116,13 @@ def collect(
         target=target,
     )
     return Collected(run, tuple(evidence), tuple(gaps))
+
+
+def _labelled(progress: ProgressCallback | None, provider: str) -> ProgressCallback | None:
+    """Progress of one provider, its labels prefixed with the provider's name."""
+    if progress is None:
+        return None
+    return lambda done, total, label: progress(done, total, f"{provider} {label}")
 
 
 def new_run_id(started) -> str:
