@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -147,12 +147,7 @@ def evaluate(
     not_automated = {name: catalogue.providers[name].not_automated() for name in provider_names}
     controls = rollup_controls(findings, catalogue.controls, provider_names, not_automated)
     results = tuple(rollup_checklist(c, controls, profile, attestations) for c in checklists)
-    run = collected.run
-    if dict(run.profile) != dict(profile.values):
-        run = RunInfo(
-            run.run_id, run.started_at, run.finished_at, run.tool_version, run.providers, dict(profile.values),
-            run.demo, run.target,
-        )
+    run = replace(collected.run, profile=dict(profile.values))
     return RunResult(run, tuple(findings), collected.gaps, tuple(controls), results)
 
 
