@@ -85,11 +85,13 @@ def controls(ctx: click.Context, fmt: str) -> None:
     """List the control catalogue with each cloud's checks. / 統制カタログと各クラウドのチェック"""
     catalogue = catalogue_of(ctx)
     lang = lang_of(ctx)
+    checks_of = {name: provider.checks() for name, provider in catalogue.providers.items()}
+    reasons_of = {name: provider.not_automated() for name, provider in catalogue.providers.items()}
     entries = []
     for control in catalogue.controls.values():
         per_provider = {}
-        for name, provider in catalogue.providers.items():
-            checks = [c for c in provider.checks() if c.control_id == control.id]
+        for name in catalogue.providers:
+            checks = [c for c in checks_of[name] if c.control_id == control.id]
             per_provider[name] = {
                 "checks": [
                     {
@@ -100,7 +102,7 @@ def controls(ctx: click.Context, fmt: str) -> None:
                     }
                     for c in checks
                 ],
-                "not_automated": provider.not_automated().get(control.id, ""),
+                "not_automated": reasons_of[name].get(control.id, ""),
             }
         entries.append({
             "id": control.id,
