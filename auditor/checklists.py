@@ -19,6 +19,9 @@ from auditor.errors import AuditorError
 
 BASES = ("controls", "inherited", "manual")
 COVERAGES = ("full", "partial")
+# How an item's controls combine: ``all`` — every control must hold (the default); ``any`` — the
+# item's own text is met by any one of several measures ("WAF 又は IDS 等").
+SATISFIED_BY = ("all", "any")
 
 PROFILE_CHOICES: dict[str, tuple[str, ...]] = {
     "usage": ("cloud", "datacenter", "remote"),
@@ -85,6 +88,7 @@ class Item:
     heading: str = ""
     applies_when: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    satisfied_by: str = "all"
 
     @property
     def control_ids(self) -> tuple[str, ...]:
@@ -184,7 +188,10 @@ def _parse_checklist(data: Mapping[str, Any]) -> Checklist:
     )
 
 
-_ITEM_KEYS = {"id", "number", "section", "text", "levels", "basis", "controls", "rationale", "heading", "applies_when"}
+_ITEM_KEYS = {
+    "id", "number", "section", "text", "levels", "basis", "controls", "rationale", "heading", "applies_when",
+    "satisfied_by",
+}
 
 
 def _parse_item(raw: Mapping[str, Any]) -> Item:
@@ -198,6 +205,11 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
             raise ValueError(f"item {item_id}: coverage must be full or partial, not {ref.coverage!r}")
     if basis == "controls" and not controls:
         raise ValueError(f"item {item_id}: basis controls needs at least one control")
+    satisfied_by = str(raw.get("satisfied_by", "all"))
+    if satisfied_by not in SATISFIED_BY:
+        raise ValueError(f"item {item_id}: satisfied_by must be all or any, not {satisfied_by!r}")
+    if satisfied_by == "any" and len(controls) < 2:
+        raise ValueError(f"item {item_id}: satisfied_by any needs at least two controls")
     return Item(
         id=item_id,
         number=str(raw.get("number", "")),
@@ -210,6 +222,7 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
         heading=str(raw.get("heading") or ""),
         applies_when={str(k): str(v) for k, v in (raw.get("applies_when") or {}).items()},
         extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},
+        satisfied_by=satisfied_by,
     )
 
 
