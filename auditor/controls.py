@@ -2,7 +2,8 @@
 
 Loaded from ``auditor/data/controls.yaml``. A control is decided per provider by that provider's
 checks; a control marked ``inherited`` (third-party certification) is answered by the provider's
-certification rather than by checks.
+certification rather than by checks. A control with an ``absence`` note is one whose checks read only
+some of the resource kinds it concerns; when none of those kinds exists the control needs review.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ class Control:
     passes_ja: str
     passes_en: str
     inherited: bool = False
+    #: set when the checks cover only some of the resource kinds the control concerns: finding none of
+    #: them then means 要確認 with this reason, not 対象外
+    absence_ja: str = ""
+    absence_en: str = ""
 
     def title(self, lang: str) -> str:
         return self.title_ja if lang == "ja" else self.title_en

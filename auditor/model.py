@@ -156,6 +156,12 @@ class ItemResult:
     reason: str
     level: str = ""
     attestation: Attestation | None = None
+    #: why the status is what it is where the status alone has several causes (auditor.rollup.QUALIFIERS)
+    qualifier: str = ""
+    #: the written exemption whose condition held ("" when none), even when a failure kept the item ×
+    exemption: str = ""
+    #: the controls' own verdict before any attestation or exemption (None for manual/inherited items)
+    automated: Status | None = None
 
 
 @dataclass(frozen=True)

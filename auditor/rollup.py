@@ -1,20 +1,40 @@
-"""Roll-up: findings → control status per provider → checklist item status (DESIGN §5).
+"""Roll-up: findings → control status per provider → checklist item status (docs/statuses.md).
 
-Control per provider: any FAIL → FAIL; else any UNKNOWN → UNKNOWN; else any PASS → PASS; no
-finding at all (nothing of that kind exists) → NOT_APPLICABLE. A control the provider cannot
-automate is UNKNOWN with the provider's reason — never PASS.
+The rules, in the order they are applied (each is one small function below):
 
-Item: not applicable to the profile or exempted in writing → NOT_APPLICABLE with the reason;
-``manual`` → ATTESTED (or the attested answer) / MANUAL; ``inherited`` → INHERITED (ATTESTED when
-the user confirms it); ``controls`` → FAIL if controls fail and none passes, PARTIAL if some fail and some pass,
-UNKNOWN if any is unknown, PASS when all pass with full coverage, PARTIAL (or ATTESTED with an
-attestation for the rest) when coverage is partial.
+Control × provider
+  any FAIL → FAIL; else any UNKNOWN → UNKNOWN; else any PASS → PASS. No finding at all (or only
+  NOT_APPLICABLE ones) → NOT_APPLICABLE, except for a control whose checks cover only some resource
+  kinds (``absence`` in the catalogue): then MANUAL (要確認), because the absence of the checked kinds
+  does not show that nothing of the kind the control concerns exists. A control the provider cannot
+  automate is UNKNOWN with the provider's reason — never PASS.
+
+Item, from its automated outcome (controls items only)
+  all-of items (the default): any control FAIL on any cloud → FAIL; else any UNKNOWN → UNKNOWN; else any
+  MANUAL (a control that needs review) → MANUAL; else nothing present → NOT_APPLICABLE for full coverage,
+  MANUAL for partial coverage; else PASS for full coverage, MANUAL「要確認（自動判定部分は適合）」for partial.
+  ``satisfied_by: any`` items, cloud by cloud: one alternative passes → the cloud meets the item (PARTIAL
+  「一部適合（一部不適合）」 when another alternative fails there); else any UNKNOWN, then any MANUAL (that
+  alternative may still meet it); else any FAIL → FAIL. The clouds then combine as for all-of items.
+
+Item, with an attestation (the user's answer)
+  A proven failure stays FAIL whatever the answer; UNKNOWN stays UNKNOWN unless the answer is "no". Where
+  the automated outcome leaves the item open (MANUAL) the answer decides: yes → ATTESTED, partial → PARTIAL,
+  no → FAIL, n/a → NOT_APPLICABLE when nothing was found, else ATTESTED (the automated part passed, the
+  rest was declared not applicable). On a full PASS the answer can only make it worse (partial, no).
+
+Written exemptions
+  An exemption's condition holds only when each of its items is PASS, or ATTESTED with answer "yes" (an
+  item that is merely INHERITED never exempts). An exempted item becomes NOT_APPLICABLE with the sheet's
+  own sentence as reason — unless its own result is FAIL: a failure is never hidden, the item stays FAIL
+  and keeps the exemption reason beside the automated result.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from auditor.checklists import Checklist, Item, Profile
 from auditor.controls import Control
@@ -23,12 +43,31 @@ from auditor.status import Status
 
 ISMAP_LIST = "https://www.ismap.go.jp/csm?id=cloud_service_list"
 
-_ANSWER_STATUS = {
+#: Qualifiers: why an item has the status it has, where the status alone has more than one cause.
+#: Renderers turn them into words (reports/remarks.py); results.json records them.
+AUTOMATED_PART_PASSES = "automated-part-passes"  # 要確認（自動判定部分は適合）
+NOTHING_FOUND_REST_OPEN = "nothing-found-rest-open"  # 要確認（該当リソースなし、項目の残りは未確認）
+CONTROL_NEEDS_REVIEW = "control-needs-review"  # 要確認（統制の自動判定が一部のリソース種別のみ）
+ALTERNATIVE_FAILS = "alternative-fails"  # 一部適合（一部不適合）
+EXEMPT_BUT_FAILS = "exempt-but-fails"  # 対象外の条件を満たすが、不適合のため × のまま
+EXEMPTED = "exempted"  # 記載された条件により対象外
+INHERITED_IN_PART = "inherited-in-part"  # 継承は一部のみ、残りは申告が必要
+NOT_FOR_PROFILE = "not-for-profile"  # 利用形態により対象外
+
+QUALIFIERS = (
+    AUTOMATED_PART_PASSES, NOTHING_FOUND_REST_OPEN, CONTROL_NEEDS_REVIEW, ALTERNATIVE_FAILS, EXEMPT_BUT_FAILS,
+    EXEMPTED, INHERITED_IN_PART, NOT_FOR_PROFILE,
+)
+
+ANSWER_STATUS = {
     "yes": Status.ATTESTED,
     "partial": Status.PARTIAL,
     "no": Status.FAIL,
     "n/a": Status.NOT_APPLICABLE,
 }
+
+
+# --- controls -------------------------------------------------------------------------------------
 
 
 def rollup_controls(
@@ -63,7 +102,12 @@ def _decide_control(control: Control, provider: str, found: list[Status], manual
         return ControlResult(control.id, provider, Status.UNKNOWN, f"{counts.unknown} 件が確認不能", counts)
     if counts.passed:
         return ControlResult(control.id, provider, Status.PASS, f"{counts.passed} 件すべて適合", counts)
-    return ControlResult(control.id, provider, Status.NOT_APPLICABLE, "該当する資源なし", counts)
+    if control.absence_ja:
+        return ControlResult(control.id, provider, Status.MANUAL, f"要確認: {control.absence_ja}", counts)
+    return ControlResult(control.id, provider, Status.NOT_APPLICABLE, "該当するリソースなし", counts)
+
+
+# --- items ----------------------------------------------------------------------------------------
 
 
 def rollup_checklist(
@@ -77,23 +121,16 @@ def rollup_checklist(
     for result in control_results:
         by_control[result.control_id].append(result)
     base = {
-        item.id: _decide_item(checklist, item, by_control, profile, attestations.get((checklist.id, item.id)))
+        item.id: decide_item(checklist, item, by_control, profile, attestations.get((checklist.id, item.id)))
         for item in checklist.items
     }
     exempted = _exemptions(checklist, base)
-    items = []
-    for item in checklist.items:
-        result = base[item.id]
-        if item.id in exempted and result.status is not Status.NOT_APPLICABLE:
-            result = ItemResult(
-                checklist.id, item.id, Status.NOT_APPLICABLE, item.basis, item.control_ids,
-                exempted[item.id], result.level, result.attestation,
-            )
-        items.append(result)
+    items = [apply_exemption(base[item.id], exempted.get(item.id)) for item in checklist.items]
     return ChecklistResult(checklist.id, checklist.title, checklist.version, tuple(items))
 
 
-def _holds(result: ItemResult) -> bool:
+def holds(result: ItemResult) -> bool:
+    """Whether an item counts as met for a written exemption: a real PASS or a "yes" attestation."""
     return result.status is Status.PASS or (
         result.status is Status.ATTESTED and result.attestation is not None and result.attestation.answer == "yes"
     )
@@ -103,70 +140,159 @@ def _exemptions(checklist: Checklist, base: Mapping[str, ItemResult]) -> dict[st
     exempted: dict[str, str] = {}
     for exemption in checklist.exemptions:
         for condition in exemption.when_any:
-            if all(_holds(base[i]) for i in condition):
+            if all(holds(base[i]) for i in condition):
                 held = "・".join(condition)
                 for item_id in exemption.items:
-                    exempted.setdefault(item_id, f"対象外（{held} が満たされているため）: {exemption.reason}")
+                    exempted.setdefault(item_id, f"{held} が満たされているため: {exemption.reason}")
                 break
     return exempted
 
 
-def _decide_item(
+def apply_exemption(result: ItemResult, exemption: str | None) -> ItemResult:
+    """An exemption makes an item 対象外 — never when the item itself is a failure."""
+    if exemption is None or result.qualifier == NOT_FOR_PROFILE:
+        return result
+    if result.status is Status.FAIL:
+        return replace(
+            result, qualifier=EXEMPT_BUT_FAILS, exemption=exemption,
+            reason=f"対象外の条件を満たすが、不適合のため × のまま（{exemption}）。参考: {result.reason}",
+        )
+    return replace(
+        result, status=Status.NOT_APPLICABLE, qualifier=EXEMPTED, exemption=exemption,
+        reason=f"対象外（{exemption}）。参考: 本来の判定は {result.status.label_ja}（{result.reason}）",
+    )
+
+
+def decide_item(
     checklist: Checklist,
     item: Item,
     by_control: Mapping[str, list[ControlResult]],
     profile: Profile,
     attestation: Attestation | None,
 ) -> ItemResult:
+    """One item's status before written exemptions."""
     level = checklist.level_for(item, profile)
 
-    def result(status: Status, reason: str, with_attestation: bool = False) -> ItemResult:
+    def result(status: Status, reason: str, qualifier: str = "", automated: Status | None = None) -> ItemResult:
         return ItemResult(
-            checklist.id, item.id, status, item.basis, item.control_ids, reason, level,
-            attestation if with_attestation else None,
+            checklist.id, item.id, status, item.basis, item.control_ids, reason, level, attestation,
+            qualifier=qualifier, automated=automated,
         )
 
     not_applicable = checklist.not_applicable_reason(item, profile)
     if not_applicable:
-        return result(Status.NOT_APPLICABLE, not_applicable)
-    if attestation is not None and item.basis in ("manual", "inherited"):
-        status = _ANSWER_STATUS[attestation.answer]
-        return result(status, _attested_reason(attestation), with_attestation=True)
+        return replace(result(Status.NOT_APPLICABLE, not_applicable, NOT_FOR_PROFILE), attestation=None)
     if item.basis == "manual":
-        return result(Status.MANUAL, "組織的対策: 申告（根拠資料の提示）が必要")
+        if attestation is None:
+            return result(Status.MANUAL, "組織的対策: 申告（根拠資料の提示）が必要")
+        return result(ANSWER_STATUS[attestation.answer], attested_reason(attestation))
     if item.basis == "inherited":
-        return result(
-            Status.INHERITED, f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）"
-        )
-    return _decide_from_controls(item, by_control, attestation, result)
+        return _decide_inherited(item, attestation, result)
+    outcome = automated_outcome(item, by_control)
+    return _with_attestation(outcome, attestation, result)
 
 
-def _decide_from_controls(item, by_control, attestation, result) -> ItemResult:
-    decided = [r for cid in item.control_ids for r in by_control.get(cid, []) if r.status is not Status.INHERITED]
-    relevant = [r for r in decided if r.status is not Status.NOT_APPLICABLE]
-    summary = "; ".join(f"{r.control_id}@{r.provider}={r.status.value}" for r in decided)
-    failed = [r for r in relevant if r.status is Status.FAIL]
-    if not decided:
-        return result(Status.UNKNOWN, "対応する統制を判定したプロバイダがない")
-    if failed:
-        some_pass = any(r.status is Status.PASS for r in relevant)
-        status = Status.PARTIAL if some_pass else Status.FAIL
-        return result(status, f"不適合の統制あり: {summary}")
-    if any(r.status is Status.UNKNOWN for r in relevant):
-        return result(Status.UNKNOWN, f"確認不能の統制あり: {summary}")
-    if not relevant:
-        return result(Status.NOT_APPLICABLE, f"該当する資源なし: {summary}")
-    if item.coverage == "full":
-        return result(Status.PASS, f"全統制が適合: {summary}")
+def _decide_inherited(item: Item, attestation: Attestation | None, result) -> ItemResult:
     if attestation is not None:
+        return result(ANSWER_STATUS[attestation.answer], attested_reason(attestation))
+    if item.coverage == "partial":
         return result(
-            _ANSWER_STATUS[attestation.answer],
-            f"自動判定は適合（一部のみ）、残りは申告: {summary}; {_attested_reason(attestation)}",
-            with_attestation=True,
+            Status.MANUAL,
+            "クラウド事業者の第三者認証で答えられるのは項目の一部のみ。残りは申告（根拠資料の提示）が必要"
+            f"（認証の確認先: {ISMAP_LIST}）",
+            INHERITED_IN_PART,
         )
-    return result(Status.PARTIAL, f"自動判定は適合、ただし項目の一部のみを確認（残りは申告が必要）: {summary}")
+    return result(
+        Status.INHERITED, f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）"
+    )
 
 
-def _attested_reason(attestation: Attestation) -> str:
+# The automated outcome of a controls item: a status, a qualifier and the summary of what was decided.
+Outcome = tuple[Status, str, str, bool]  # status, qualifier, summary, nothing_found
+
+
+def automated_outcome(item: Item, by_control: Mapping[str, list[ControlResult]]) -> Outcome:
+    """Decide a controls item from its controls' results on every audited cloud (before any attestation)."""
+    decided = [r for cid in item.control_ids for r in by_control.get(cid, []) if r.status is not Status.INHERITED]
+    summary = "; ".join(f"{r.control_id}@{r.provider}={r.status.value}" for r in decided)
+    if not decided:
+        return Status.UNKNOWN, "", "対応する統制を判定したクラウドがない", False
+    per_cloud: dict[str, list[ControlResult]] = defaultdict(list)
+    for r in decided:
+        per_cloud[r.provider].append(r)
+    if item.satisfied_by == "any":
+        verdicts = [_any_of(results) for results in per_cloud.values()]
+    else:
+        verdicts = [_all_of(results) for results in per_cloud.values()]
+    statuses = [status for status, _ in verdicts]
+    if Status.FAIL in statuses:
+        return Status.FAIL, "", f"不適合の統制あり: {summary}", False
+    if Status.UNKNOWN in statuses:
+        return Status.UNKNOWN, "", f"確認不能の統制あり: {summary}", False
+    if Status.MANUAL in statuses:
+        reason = f"自動判定の対象が一部のリソース種別のみの統制あり: {summary}"
+        return Status.MANUAL, CONTROL_NEEDS_REVIEW, reason, False
+    nothing_found = all(s is Status.NOT_APPLICABLE for s in statuses)
+    if nothing_found:
+        if item.coverage == "full":
+            return Status.NOT_APPLICABLE, "", f"該当するリソースなし: {summary}", True
+        reason = f"該当するリソースなし（項目の一部のみ自動判定）: {summary}"
+        return Status.MANUAL, NOTHING_FOUND_REST_OPEN, reason, True
+    if any(alternative_failed for _, alternative_failed in verdicts):
+        reason = f"一部適合（一部不適合）: いずれかの対策で適合、他の対策に不適合あり: {summary}"
+        return Status.PARTIAL, ALTERNATIVE_FAILS, reason, False
+    if item.coverage == "full":
+        return Status.PASS, "", f"全統制が適合: {summary}", False
+    return Status.MANUAL, AUTOMATED_PART_PASSES, f"要確認（自動判定部分は適合）: {summary}", False
+
+
+def _all_of(results: list[ControlResult]) -> tuple[Status, bool]:
+    """One cloud's verdict when every control must hold."""
+    statuses = {r.status for r in results}
+    for status in (Status.FAIL, Status.UNKNOWN, Status.MANUAL, Status.PASS):
+        if status in statuses:
+            return status, False
+    return Status.NOT_APPLICABLE, False
+
+
+def _any_of(results: list[ControlResult]) -> tuple[Status, bool]:
+    """One cloud's verdict when any one alternative meets the item; True when another alternative fails."""
+    statuses = {r.status for r in results}
+    if Status.PASS in statuses:
+        return Status.PASS, Status.FAIL in statuses
+    # no alternative passes: one that could not be read (or needs review) may still meet the item
+    for status in (Status.UNKNOWN, Status.MANUAL, Status.FAIL):
+        if status in statuses:
+            return status, False
+    return Status.NOT_APPLICABLE, False
+
+
+def _with_attestation(outcome: Outcome, attestation: Attestation | None, result) -> ItemResult:
+    """Combine the automated outcome with the user's answer; never better than the evidence."""
+    status, qualifier, summary, nothing_found = outcome
+    if attestation is None:
+        return result(status, summary, qualifier, status)
+    answer = attestation.answer
+    said = attested_reason(attestation)
+    if status is Status.FAIL or answer == "no":
+        return result(Status.FAIL, f"{summary}; {said}", qualifier, status)
+    if status is Status.UNKNOWN:
+        return result(Status.UNKNOWN, f"{summary}; {said}（確認不能の部分は申告では補えない）", qualifier, status)
+    if answer == "partial":
+        return result(Status.PARTIAL, f"{summary}; {said}", qualifier, status)
+    if status in (Status.PASS, Status.PARTIAL):
+        return result(status, f"{summary}; {said}", qualifier, status)
+    if answer == "n/a":
+        if nothing_found:
+            return result(Status.NOT_APPLICABLE, f"{summary}; 残りの部分も申告により対象外; {said}", qualifier, status)
+        if status is Status.NOT_APPLICABLE:
+            return result(Status.NOT_APPLICABLE, f"{summary}; {said}", qualifier, status)
+        return result(Status.ATTESTED, f"{summary}; 自動判定部分は適合、残りの部分は申告により対象外; {said}",
+                      qualifier, status)
+    # answer "yes" on an open (MANUAL) or empty (NOT_APPLICABLE) outcome: the user's answer decides
+    return result(Status.ATTESTED, f"{summary}; 残りの部分は申告で適合; {said}", qualifier, status)
+
+
+def attested_reason(attestation: Attestation) -> str:
     documents = "、".join(attestation.evidence)
     return f"申告（{attestation.answered_by}、{attestation.answered_on}）根拠資料: {documents}"

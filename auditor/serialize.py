@@ -244,6 +244,25 @@ def _attestation_from_dict(checklist_id: str, item_id: str, data: Mapping[str, A
     )
 
 
+def item_detail(item: ItemResult) -> dict[str, Any]:
+    """The parts of an item's verdict beyond its status: qualifier, exemption, automated verdict."""
+    return {
+        "qualifier": item.qualifier,
+        "exemption": item.exemption,
+        "automated_status": item.automated.value if item.automated is not None else None,
+    }
+
+
+def item_detail_from(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of :class:`ItemResult` from :func:`item_detail`'s record (absent in older records)."""
+    automated = data.get("automated_status")
+    return {
+        "qualifier": data.get("qualifier", ""),
+        "exemption": data.get("exemption", ""),
+        "automated": Status(automated) if automated else None,
+    }
+
+
 def results_to_dict(result: RunResult) -> dict[str, Any]:
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
@@ -280,6 +299,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
                         "level": i.level,
                         "reason": i.reason,
                         "attestation": _attestation_to_dict(i.attestation),
+                        **item_detail(i),
                     }
                     for i in checklist.items
                 ],
@@ -312,6 +332,7 @@ def results_from_dict(data: Mapping[str, Any]) -> RunResult:
                     ItemResult(
                         c["id"], i["item_id"], Status(i["status"]), i["basis"], tuple(i["control_ids"]), i["reason"],
                         i.get("level", ""), _attestation_from_dict(c["id"], i["item_id"], i.get("attestation")),
+                        **item_detail_from(i),
                     )
                     for i in c["items"]
                 ),

@@ -33,6 +33,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
 )
 
 from auditor.errors import AuditorError
@@ -112,9 +113,14 @@ def _target_time_index(connection: Connection) -> None:
     Index("ix_auditor_runs_target_started", runs.c.target, runs.c.started_at, runs.c.run_id).create(connection)
 
 
+def _item_detail(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE auditor_items ADD COLUMN detail_json TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, findings, gaps, control results, checklists and items", _initial_tables),
     Migration(2, "index runs by target and time (history listings, previous run)", _target_time_index),
+    Migration(3, "item detail: qualifier, written exemption and automated verdict", _item_detail),
 )
 
 

@@ -29,6 +29,8 @@ from auditor.serialize import (
     gap_from_dict,
     gap_to_dict,
     iso,
+    item_detail,
+    item_detail_from,
     parse_time,
     run_from_dict,
     run_to_dict,
@@ -150,6 +152,7 @@ def checklist_rows(run_id: str, checklists: Sequence[ChecklistResult]) -> tuple[
             "reason": item.reason,
             "level": item.level,
             "attestation_json": None if item.attestation is None else _json(_attestation_dict(item.attestation)),
+            "detail_json": _json(item_detail(item)),
         }
         for seq, item in enumerate(i for c in checklists for i in c.items)
     ]
@@ -176,6 +179,7 @@ def item(row: Mapping[str, Any]) -> ItemResult:
         reason=row["reason"],
         level=row["level"],
         attestation=attestation,
+        **item_detail_from(json.loads(row["detail_json"]) if row.get("detail_json") else {}),
     )
 
 

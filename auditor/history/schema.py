@@ -119,6 +119,7 @@ items = Table(
     Column("reason", Text, nullable=False),
     Column("level", Text, nullable=False),
     Column("attestation_json", Text, nullable=True),
+    Column("detail_json", Text, nullable=True),
 )
 
 #: Child tables of a run, in the order their rows are deleted before the run row.
