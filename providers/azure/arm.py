@@ -97,6 +97,11 @@ def _lifecycle_delete_days(policy: dict[str, Any]) -> int | None:
     for rule in prop(policy, "properties", "policy", "rules") or []:
         if rule.get("enabled") is False:
             continue
+        # The activity log is written as append blobs: a rule for block blobs only never deletes it
+        # (blobTypes is required; a rule without it is counted, erring on the short side).
+        blob_types = prop(rule, "definition", "filters", "blobTypes") or ["appendBlob"]
+        if "appendblob" not in {lower(t) for t in blob_types}:
+            continue
         prefixes = prop(rule, "definition", "filters", "prefixMatch") or [""]
         if not any(container.startswith(p) or p.startswith(container) for p in prefixes):
             continue

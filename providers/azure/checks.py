@@ -344,7 +344,7 @@ def _settings(e: Evidence) -> list[dict]:
 
 def activity_log_exported(e: Evidence) -> Verdict:
     settings = _settings(e)
-    exporting = [s["name"] for s in settings if "administrative" in {_lower(c) for c in s.get("categories") or ()}
+    exporting = [s["name"] for s in settings if facts.exports_administrative(s.get("categories") or ())
                  and (s.get("workspace_id") or s.get("storage_account_id") or s.get("event_hub"))]
     return Verdict.of(bool(exporting),
                       f"アクティビティログ（Administrative）を診断設定 {', '.join(exporting)} がエクスポートしている",

@@ -18,9 +18,9 @@ from typing import Any
 from auditor.errors import AuditorError
 from auditor.model import Evidence, Gap, ProviderScope, utc_now
 from auditor.plugins import Collection, CollectRequest
-from providers.azure import arm, entra, normalize
+from providers.azure import arm, entra, facts, normalize
 from providers.azure import kinds as k
-from providers.azure.credentials import build_credential, caller_identity, token_claims
+from providers.azure.credentials import SharedTokens, build_credential, caller_identity, token_claims
 from providers.azure.kinds import QUERIES, QUERIES_FOR_KIND, GraphQuery
 from providers.azure.normalize import lower, prop
 from providers.azure.settings import Settings
@@ -35,7 +35,7 @@ def collect(request: CollectRequest, settings: Settings | None = None, credentia
     from azure.core.exceptions import ClientAuthenticationError
 
     settings = settings or Settings.from_options(request.options)
-    credential = credential or request.options.get("credential") or build_credential(settings)
+    credential = SharedTokens(credential or request.options.get("credential") or build_credential(settings))
     try:
         apis = AzureApis(credential, settings)
     except ValueError as exc:
@@ -417,7 +417,7 @@ class Collector:
             entry = {"name": setting.get("name"), "categories": categories,
                      "workspace_id": p.get("workspaceId"), "storage_account_id": p.get("storageAccountId"),
                      "event_hub": p.get("eventHubAuthorizationRuleId"), "destinations": []}
-            if "administrative" in {lower(c) for c in categories}:
+            if facts.exports_administrative(categories):
                 entry["destinations"] = self._destinations(entry)
             normalised.append(entry)
         self._add(k.SUB_ACTIVITY_LOG, self._subscription_row(sid, k.SUB_ACTIVITY_LOG), {"settings": normalised},

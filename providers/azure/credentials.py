@@ -4,13 +4,17 @@ A service principal with a secret or a certificate (``--client-id`` with ``AZURE
 ``AZURE_CLIENT_CERTIFICATE_PATH`` in the environment) is used directly; otherwise azure-identity's
 ``DefaultAzureCredential`` chain (environment, workload identity, managed identity, Azure CLI, …).
 The caller is read from the claims of the management token (``tid``, ``oid``, ``appid``), so it
-needs no extra permission.
+needs no extra permission. :class:`SharedTokens` hands every channel and thread of one audit the
+same token per scope.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from providers.azure.settings import Settings
@@ -49,6 +53,49 @@ class TenantCredential:
 
     def close(self) -> None:
         self._inner.close()
+
+
+#: A shared token is fetched again this many seconds before it expires (azure-core's refresh window).
+REFRESH_MARGIN_SECONDS = 300
+
+
+class SharedTokens:
+    """One access token per scope for a whole audit, shared by every channel and thread.
+
+    Each azure-core bearer policy caches its own token, without a lock, so the ARM, Resource Graph
+    and Microsoft Graph channels and their parallel requests would each ask the credential (for the
+    Azure CLI a process per call; for a cold cache a request to the authority). Here one token per
+    scope (and request options) is fetched once, under a lock, and handed out until it is within
+    ``margin`` seconds of its expiry. A claims challenge (Continuous Access Evaluation) always goes
+    to the credential.
+    """
+
+    def __init__(self, inner: Any, margin: float = REFRESH_MARGIN_SECONDS,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._inner = inner
+        self._margin = margin
+        self._clock = clock
+        self._tokens: dict[tuple, Any] = {}
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get_token(self, *scopes: str, **kwargs: Any):
+        if kwargs.get("claims"):
+            return self._inner.get_token(*scopes, **kwargs)
+        key = (scopes, tuple(sorted((name, repr(value)) for name, value in kwargs.items())))
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            token = self._tokens.get(key)
+            if token is None or token.expires_on - self._clock() <= self._margin:
+                token = self._inner.get_token(*scopes, **kwargs)
+                self._tokens[key] = token
+            return token
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if callable(close):
+            close()
 
 
 def token_claims(token: str) -> dict[str, Any]:

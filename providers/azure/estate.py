@@ -145,7 +145,8 @@ class Estate:
         return body["id"]
 
     def log_container(self, account_id: str, immutability: str | None = "Locked", days: int = 365,
-                      lifecycle_delete_days: int | None = None) -> None:
+                      lifecycle_delete_days: int | None = None,
+                      lifecycle_blob_types: tuple[str, ...] = ("appendBlob",)) -> None:
         """The ``insights-activity-logs`` container of an account, its immutability and lifecycle rule."""
         path = f"{account_id}/blobServices/default/containers/{facts.ACTIVITY_LOG_CONTAINER}"
         properties: dict[str, Any] = {"publicAccess": "None", "hasImmutabilityPolicy": bool(immutability),
@@ -166,7 +167,7 @@ class Estate:
                                    "properties": {"lastModifiedTime": CREATED, "policy": {"rules": [{
                                        "enabled": True, "name": "expire-activity-logs", "type": "Lifecycle",
                                        "definition": {
-                                           "filters": {"blobTypes": ["appendBlob"],
+                                           "filters": {"blobTypes": list(lifecycle_blob_types),
                                                        "prefixMatch": [f"{facts.ACTIVITY_LOG_CONTAINER}/"]},
                                            "actions": {"baseBlob": {"delete": {
                                                "daysAfterCreationGreaterThan": lifecycle_delete_days}}}}}]}}})
@@ -412,14 +413,18 @@ class Estate:
 
     def export_activity_log(self, sid: str, name: str = "activity-to-siem", workspace: str | None = None,
                             storage: str | None = None, event_hub: str | None = None,
-                            categories: tuple[str, ...] = ("Administrative", "Security", "Policy", "Alert")) -> None:
+                            categories: tuple[str, ...] = ("Administrative", "Security", "Policy", "Alert"),
+                            category_groups: tuple[str, ...] = ()) -> None:
+        """A subscription diagnostic setting: per-category entries, or category groups (allLogs, audit) when given."""
         everything = ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
                       "Autoscale", "ResourceHealth")
+        logs = ([{"category": None, "categoryGroup": g, "enabled": True} for g in category_groups] if category_groups
+                else [{"category": c, "enabled": c in categories} for c in everything])
         self._sub_list(sid, "microsoft.insights/diagnosticSettings").append({
             "id": f"/subscriptions/{sid}/providers/microsoft.insights/diagnosticSettings/{name}", "name": name,
             "type": "Microsoft.Insights/diagnosticSettings", "properties": {
                 "workspaceId": workspace, "storageAccountId": storage, "eventHubAuthorizationRuleId": event_hub,
-                "eventHubName": None, "logs": [{"category": c, "enabled": c in categories} for c in everything]}})
+                "eventHubName": None, "logs": logs}})
 
     def recovery_vault(self, sid: str, group: str, name: str, location: str = "japaneast",
                        protect: tuple[str, ...] = (), state: str = "Protected") -> str:

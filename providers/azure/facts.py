@@ -106,6 +106,8 @@ ZONE_OR_GEO_SKUS = GEO_REPLICATED_SKUS | {"standard_zrs", "premium_zrs"}
 
 #: The container the activity log writes to in a storage account destination.
 ACTIVITY_LOG_CONTAINER = "insights-activity-logs"
+#: Category groups of a subscription diagnostic setting that include the Administrative category.
+ADMINISTRATIVE_CATEGORY_GROUPS = frozenset({"alllogs", "audit"})
 #: The Log Analytics table that receives the activity log.
 ACTIVITY_LOG_TABLE = "AzureActivity"
 #: How long Azure keeps the activity log without a diagnostic setting.
@@ -116,3 +118,9 @@ STALE_AFTER_DAYS = 90
 
 def in_japan(location: str | None) -> bool:
     return (location or "").replace(" ", "").lower() in JAPAN_REGIONS
+
+
+def exports_administrative(categories) -> bool:
+    """Whether enabled log entries (categories or category groups) include the Administrative category."""
+    names = {str(c or "").lower() for c in categories}
+    return "administrative" in names or bool(names & ADMINISTRATIVE_CATEGORY_GROUPS)

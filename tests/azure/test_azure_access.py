@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from azure.core.exceptions import ClientAuthenticationError
 from azure.core.rest import HttpRequest
@@ -9,7 +13,13 @@ from azure.core.rest import HttpRequest
 from auditor.errors import AuditorError
 from providers.azure import facts
 from providers.azure import kinds as k
-from providers.azure.credentials import TenantCredential, build_credential, token_claims
+from providers.azure.credentials import (
+    REFRESH_MARGIN_SECONDS,
+    SharedTokens,
+    TenantCredential,
+    build_credential,
+    token_claims,
+)
 from providers.azure.emulator import running
 from providers.azure.readonly import WriteRefused, is_read
 from providers.azure.sample import sample_estate
@@ -89,6 +99,72 @@ def test_tenant_credential_asks_the_chain_for_that_tenant():
 
     assert TenantCredential(Chain(), "t-1").get_token("s/.default") == "token"
     assert seen == {"tenant_id": "t-1", "scopes": ("s/.default",)}
+
+
+class Counting:
+    """The real credential, counting the token requests it is asked for."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.asked: list[tuple[str, ...]] = []
+        self._lock = threading.Lock()
+
+    def get_token(self, *scopes, **kwargs):
+        with self._lock:
+            self.asked.append(scopes)
+        return self.inner.get_token(*scopes, **kwargs)
+
+
+def _token_requests(emulator) -> int:
+    return sum(1 for method, path in emulator.traffic.lines if method == "POST" and path.endswith("/oauth2/v2.0/token"))
+
+
+def test_parallel_callers_share_one_token_from_the_authority(estate):
+    with running(estate) as emulator:
+        settings = Settings.from_options(emulator.options(), environ={})
+        shared = SharedTokens(build_credential(settings))
+        start = threading.Barrier(8)
+
+        def ask(_):
+            start.wait()
+            return shared.get_token(settings.arm_scope)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            tokens = list(pool.map(ask, range(8)))
+        assert all(token is tokens[0] for token in tokens)
+        assert _token_requests(emulator) == 1
+
+
+def test_an_audit_asks_once_per_scope_across_parallel_resource_graph_queries(estate):
+    for n in range(4):
+        sid = estate.subscription(f"s{n}")
+        estate.virtual_machine(sid, "rg", f"vm{n}")
+        estate.storage_account(sid, "rg", f"st{n}")
+    with running(estate) as emulator:
+        settings = Settings.from_options(emulator.options(), environ={})
+        credential = Counting(build_credential(settings))
+        result = audit_running(emulator, credential=credential)
+        assert emulator.traffic.counts["resourcegraph"] > settings.workers  # the queries ran on several threads
+        assert sorted(credential.asked) == sorted(set(credential.asked))  # each scope asked for once
+        assert _token_requests(emulator) == len(set(credential.asked))
+    assert result.status("azure.vm.backup", "vm3") == "FAIL"
+
+
+def test_a_shared_token_is_fetched_again_only_near_its_expiry(estate):
+    with running(estate) as emulator:
+        settings = Settings.from_options(emulator.options(), environ={})
+        credential = Counting(build_credential(settings))
+        now = [time.time()]
+        shared = SharedTokens(credential, clock=lambda: now[0])
+        first = shared.get_token(settings.arm_scope)
+        now[0] = first.expires_on - REFRESH_MARGIN_SECONDS - 1
+        assert shared.get_token(settings.arm_scope) is first
+        assert len(credential.asked) == 1
+        now[0] = first.expires_on - REFRESH_MARGIN_SECONDS + 1
+        shared.get_token(settings.arm_scope)
+        assert len(credential.asked) == 2
+        shared.get_token(settings.graph_scope, claims='{"access_token": {"nbf": {"essential": true}}}')
+        assert len(credential.asked) == 3  # a claims challenge always reaches the credential
 
 
 # ---------------------------------------------------------------- Microsoft Graph refusals

@@ -339,6 +339,52 @@ def test_activity_log_trail_retention_and_integrity(estate):
     assert {f.status.value for f in denied_findings} == {"UNKNOWN"} and len(denied_findings) == 3
 
 
+def test_category_groups_export_the_activity_log(estate):
+    workspace_sub = sub_id(estate, "all")
+    workspace = estate.workspace(workspace_sub, G, "log", retention=400)
+    estate.export_activity_log(workspace_sub, workspace=workspace, category_groups=("allLogs",))
+    audit_sub = sub_id(estate, "audit")
+    estate.export_activity_log(audit_sub, workspace=workspace, category_groups=("audit",))
+    disabled = sub_id(estate, "disabled")
+    estate.export_activity_log(disabled, workspace=workspace, category_groups=("allLogs",))
+    estate.collections[f"/subscriptions/{disabled}/providers/microsoft.insights/diagnosticsettings"][0][
+        "properties"]["logs"][0]["enabled"] = False
+    result = audit(estate, frozenset({k.SUB_ACTIVITY_LOG}))
+
+    def s(check, sub):
+        return result.status(f"azure.activitylog.{check}", sub)
+
+    assert [s("exported", n) for n in ("all", "audit", "disabled")] == ["PASS", "PASS", "FAIL"]
+    # The destination of a category-group setting is followed like any other: 400 days in the workspace.
+    assert [s("retention_365", n) for n in ("all", "audit", "disabled")] == ["PASS", "PASS", "FAIL"]
+    assert "log (400 日)" in result.finding("azure.activitylog.retention_365", "all").reason
+
+
+def test_lifecycle_rules_for_block_blobs_do_not_shorten_append_blob_logs(estate):
+    sid = sub_id(estate, "block")
+    block_only = estate.storage_account(sid, G, "stblock")
+    estate.log_container(block_only, lifecycle_delete_days=30, lifecycle_blob_types=("blockBlob",))
+    estate.export_activity_log(sid, storage=block_only)
+    both = sub_id(estate, "both")
+    mixed = estate.storage_account(both, G, "stboth")
+    estate.log_container(mixed, lifecycle_delete_days=30, lifecycle_blob_types=("blockBlob", "appendBlob"))
+    estate.export_activity_log(both, storage=mixed)
+    other = sub_id(estate, "other")
+    elsewhere = estate.storage_account(other, G, "stother")
+    estate.log_container(elsewhere, lifecycle_delete_days=30)
+    policy = estate.documents[f"{elsewhere}/managementPolicies/default".lower()]
+    policy["properties"]["policy"]["rules"][0]["definition"]["filters"]["prefixMatch"] = ["uploads/"]
+    estate.export_activity_log(other, storage=elsewhere)
+    result = audit(estate, frozenset({k.SUB_ACTIVITY_LOG}))
+
+    def retention(sub):
+        return result.finding("azure.activitylog.retention_365", sub)
+
+    assert retention("block").status.value == "PASS" and "stblock (無期限)" in retention("block").reason
+    assert retention("both").status.value == "FAIL" and "stboth (30 日)" in retention("both").reason
+    assert retention("other").status.value == "PASS"
+
+
 def test_unreadable_destination_is_unknown_not_fail(estate):
     sid = sub_id(estate)
     storage = estate.storage_account(sid, G, "stlogs")
