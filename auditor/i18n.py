@@ -57,6 +57,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "中断されました。レポートは書き出していません。",
         "en": "Interrupted. No report was written.",
     },
+    "not_a_regular_file": {
+        "ja": "{path} は通常のファイルではありません（{kind}）。ファイルを指定してください。",
+        "en": "{path} is not a regular file (it is a {kind}). Give the path of a file.",
+    },
+    "file_too_large": {
+        "ja": "{path} は大きすぎます（上限 {limit}）。読み込みを中止しました。",
+        "en": "{path} is too large (the limit is {limit}); it was not read.",
+    },
+    "file_unreadable": {
+        "ja": "{path} を読めません: {detail}",
+        "en": "Cannot read {path}: {detail}",
+    },
+    "snapshot_invalid": {
+        "ja": "スナップショット {path} の {where} が不正です: {detail}",
+        "en": "Snapshot {path} is invalid at {where}: {detail}",
+    },
+    "snapshot_unknown_kinds": {
+        "ja": "スナップショット {path} の記録の種類（{kinds}）は、インストール済みのどのプロバイダのチェックも"
+              "扱いません。評価できるものがないため中止しました。",
+        "en": "No installed provider's checks read the kinds of record in snapshot {path} ({kinds});"
+              " there is nothing to evaluate.",
+    },
+    "output_foreign": {
+        "ja": "出力先 {path} には以前のレポート以外のファイル（{example} など）があります。--force で置き換えるのは"
+              "以前のレポートのフォルダ（results.json があるもの）だけです。"
+              "空の、または新しいフォルダを指定してください。",
+        "en": "Output directory {path} holds files that are not an earlier report ({example}, …). --force replaces"
+              " only an earlier report folder (one with results.json); choose an empty or new folder.",
+    },
+    "os_error": {
+        "ja": "{path} を処理できません: {detail}",
+        "en": "Cannot use {path}: {detail}",
+    },
+    "unexpected": {
+        "ja": "予期しないエラーで中止しました（{kind}: {detail}）。詳細は AUDITOR_LOG_LEVEL=DEBUG で表示されます。",
+        "en": "Stopped by an unexpected error ({kind}: {detail}). AUDITOR_LOG_LEVEL=DEBUG shows the details.",
+    },
 }
 
 

@@ -118,6 +118,21 @@ def collect(
     return Collected(run, tuple(evidence), tuple(gaps))
 
 
+def unread_kinds(catalogue: Catalogue, collected: Collected) -> list[str]:
+    """The kinds of record in ``collected`` when no check of its providers reads any of them, else ``[]``.
+
+    Such a snapshot (made by another tool, or by a provider version whose checks are gone) would be
+    decided as "nothing found" — a pass by omission — so the caller refuses it instead.
+    """
+    kinds = {e.resource_type for e in collected.evidence} | {t for g in collected.gaps for t in g.resource_types}
+    providers = [scope.provider for scope in collected.run.providers]
+    for name in providers:
+        catalogue.provider(name)
+    if not kinds or kinds & resource_types_for(catalogue.checks(providers)):
+        return []
+    return sorted(kinds)
+
+
 def _labelled(progress: ProgressCallback | None, provider: str) -> ProgressCallback | None:
     """Progress of one provider, its labels prefixed with the provider's name."""
     if progress is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
+from auditor.limits import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, MAX_SNAPSHOT_STRING_CHARS, read_bounded
 from auditor.model import (
     Attestation,
     ChecklistResult,
@@ -29,6 +30,7 @@ from auditor.model import (
     RunResult,
     StatusCounts,
 )
+from auditor.records import Record, RecordError, parse_time
 from auditor.status import Status
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -37,13 +39,6 @@ RESULTS_SCHEMA_VERSION = 1
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time without a time zone: {text}")
-    return moment.astimezone(UTC)
 
 
 # ---------------------------------------------------------------- run info
@@ -65,20 +60,20 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
     }
 
 
-def run_from_dict(data: Mapping[str, Any]) -> RunInfo:
+def run_from_dict(data: Mapping[str, Any], where: str = "run") -> RunInfo:
+    """The run information of a record; a missing or mistyped field is a :class:`RecordError`."""
+    run = Record.of(data, where)
     return RunInfo(
-        run_id=data["id"],
-        started_at=parse_time(data["started_at"]),
-        finished_at=parse_time(data["finished_at"]),
-        tool_version=data["tool_version"],
-        target=data.get("target", ""),
-        demo=bool(data.get("demo", False)),
-        profile=dict(data.get("profile") or {}),
+        run_id=run.text("id"),
+        started_at=run.time("started_at"),
+        finished_at=run.time("finished_at"),
+        tool_version=run.text("tool_version"),
+        target=run.text("target", ""),
+        demo=run.flag("demo", False),
+        profile=run.text_mapping("profile"),
         providers=tuple(
-            ProviderScope(
-                p["provider"], tuple(p["scopes"]), dict(p.get("identity") or {}), tuple(p.get("regions") or ())
-            )
-            for p in data["providers"]
+            ProviderScope(p.text("provider"), p.texts("scopes"), p.text_mapping("identity"), p.texts("regions", ()))
+            for p in run.records("providers")
         ),
     )
 
@@ -102,19 +97,21 @@ def evidence_to_dict(record: Evidence) -> dict[str, Any]:
     }
 
 
-def evidence_from_dict(data: Mapping[str, Any]) -> Evidence:
+def evidence_from_dict(data: Mapping[str, Any], where: str = "evidence") -> Evidence:
+    """One evidence record; a missing or mistyped field is a :class:`RecordError` naming it."""
+    record = Record.of(data, where)
     return Evidence(
-        provider=data["provider"],
-        scope=data["scope"],
-        region=data["region"],
-        resource_type=data["resource_type"],
-        resource_id=data["resource_id"],
-        name=data.get("name", ""),
-        source=data["source"],
-        collected_at=parse_time(data["collected_at"]),
-        attributes=data.get("attributes") or {},
-        unreadable=data.get("unreadable") or {},
-        raw=data.get("raw"),
+        provider=record.text("provider"),
+        scope=record.text("scope"),
+        region=record.text("region"),
+        resource_type=record.text("resource_type"),
+        resource_id=record.text("resource_id"),
+        name=record.text("name", ""),
+        source=record.text("source"),
+        collected_at=record.time("collected_at"),
+        attributes=record.mapping("attributes"),
+        unreadable=record.text_mapping("unreadable"),
+        raw=record.value("raw", None),
     )
 
 
@@ -132,17 +129,19 @@ def gap_to_dict(gap: Gap) -> dict[str, Any]:
     }
 
 
-def gap_from_dict(data: Mapping[str, Any]) -> Gap:
+def gap_from_dict(data: Mapping[str, Any], where: str = "gap") -> Gap:
+    """One gap record; a missing or mistyped field is a :class:`RecordError` naming it."""
+    record = Record.of(data, where)
     return Gap(
-        provider=data["provider"],
-        scope=data["scope"],
-        region=data["region"],
-        source=data["source"],
-        resource_types=tuple(data["resource_types"]),
-        error_code=data["error_code"],
-        message=data["message"],
-        permission=data.get("permission", ""),
-        collected_at=parse_time(data["collected_at"]),
+        provider=record.text("provider"),
+        scope=record.text("scope"),
+        region=record.text("region"),
+        source=record.text("source"),
+        resource_types=record.texts("resource_types"),
+        error_code=record.text("error_code"),
+        message=record.text("message"),
+        permission=record.text("permission", ""),
+        collected_at=record.time("collected_at"),
     )
 
 
@@ -160,11 +159,19 @@ def snapshot_to_dict(run: RunInfo, evidence: tuple[Evidence, ...], gaps: tuple[G
 
 
 def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap, ...]]:
-    """Load a snapshot file; anything wrong with it is one clear :class:`AuditorError`."""
+    """Load a snapshot file; anything wrong with it is one clear :class:`AuditorError`.
+
+    Only a regular file of at most ``MAX_SNAPSHOT_BYTES`` is read; a string longer than
+    ``MAX_SNAPSHOT_STRING_CHARS`` or nesting deeper than ``MAX_SNAPSHOT_DEPTH`` is refused, and a
+    field of the wrong type is reported with its path (``evidence[3].collected_at``).
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, MAX_SNAPSHOT_BYTES).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AuditorError("snapshot_unreadable", path=path, detail=str(exc)) from None
+        raise AuditorError("snapshot_unreadable", path=path, detail=_reason(exc)) from None
+    except RecursionError:
+        raise AuditorError("snapshot_invalid", path=path, where="(document)",
+                           detail=f"nested deeper than {MAX_SNAPSHOT_DEPTH} levels") from None
     if not isinstance(data, dict) or data.get("kind") != "auditor-snapshot":
         raise AuditorError("snapshot_unreadable", path=path, detail="not an auditor snapshot (kind is missing)")
     if data.get("schema_version") != SNAPSHOT_SCHEMA_VERSION:
@@ -174,12 +181,43 @@ def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap,
             f" (expected {SNAPSHOT_SCHEMA_VERSION})",
         )
     try:
-        run = run_from_dict(data["run"])
-        evidence = tuple(evidence_from_dict(e) for e in data["evidence"])
-        gaps = tuple(gap_from_dict(g) for g in data["gaps"])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise AuditorError("snapshot_unreadable", path=path, detail=f"damaged content: {exc!r}") from None
+        _check_bounds(data)
+        snapshot = Record.of(data, "")
+        run = run_from_dict(snapshot.value("run"))
+        evidence = tuple(evidence_from_dict(e.data, e.where) for e in snapshot.records("evidence"))
+        gaps = tuple(gap_from_dict(g.data, g.where) for g in snapshot.records("gaps"))
+    except RecordError as exc:
+        raise AuditorError("snapshot_invalid", path=path, where=exc.where, detail=exc.detail) from None
     return run, evidence, gaps
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _check_bounds(document: Any) -> None:
+    """Refuse a string longer than ``MAX_SNAPSHOT_STRING_CHARS`` or nesting deeper than ``MAX_SNAPSHOT_DEPTH``."""
+    pending: list[tuple[Any, Any, int]] = [(document, None, 0)]
+    while pending:
+        value, trail, depth = pending.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_SNAPSHOT_STRING_CHARS:
+                raise RecordError(_path(trail), f"a text of {len(value):,} characters is longer than the"
+                                  f" limit of {MAX_SNAPSHOT_STRING_CHARS:,}")
+        elif isinstance(value, (dict, list)):
+            if depth >= MAX_SNAPSHOT_DEPTH:
+                raise RecordError(_path(trail), f"nested deeper than {MAX_SNAPSHOT_DEPTH} levels")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            pending.extend((item, (trail, key), depth + 1) for key, item in items)
+
+
+def _path(trail: Any) -> str:
+    """``evidence[3].raw.Policy`` from the chain of (parent, key) pairs the walk above keeps."""
+    parts: list[str] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".") or "(document)"
 
 
 # ---------------------------------------------------------------- results

@@ -26,7 +26,7 @@ from auditor.errors import AuditorError
 from auditor.history import HistoryStore, open_store, target_of
 from auditor.model import RunResult
 from auditor.output import prepare_output_dir
-from auditor.run import Catalogue, Collected, collect, write_outputs
+from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
 from auditor.serialize import read_snapshot
 from auditor.status import Status
@@ -201,6 +201,9 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, pr
     selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
     run, evidence, gaps = read_snapshot(snapshot)
     collected = Collected(run, evidence, gaps)
+    unknown = unread_kinds(catalogue, collected)
+    if unknown:
+        raise AuditorError("snapshot_unknown_kinds", path=snapshot, kinds=", ".join(unknown))
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
         result = evaluate_run(catalogue, collected, selected, profile, answers)

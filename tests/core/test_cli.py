@@ -111,9 +111,9 @@ def test_corrupted_snapshot_is_a_clear_error(run, fake, tmp_path, damage):
     snapshot.write_text(damage(snapshot.read_text(encoding="utf-8")), encoding="utf-8")
     result = run("--lang", "en", "evaluate", str(snapshot), "--output", str(tmp_path / "b"))
     assert result.exit_code == 2
-    assert "Cannot read snapshot" in result.output
+    assert "Cannot read snapshot" in result.output or "is invalid at evidence[0].collected_at" in result.output
     assert "Traceback" not in result.output
-    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
+    assert not (tmp_path / "b").exists()
 
 
 def test_bad_attestations_stop_before_collection_and_write_nothing(run, fake, tmp_path):
