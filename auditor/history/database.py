@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import zlib
 from collections.abc import Iterator, Mapping
@@ -24,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from auditor.errors import AuditorError
+from auditor.network import NetworkLimits
 
 ENV_VAR = "AUDITOR_STORE"
 DEFAULT_FILE = "history.sqlite"
@@ -92,13 +94,21 @@ def create_engine_for(url: URL) -> Engine:
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=_server_connect_args(url))
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise AuditorError(
             "raw",
             ja=f"履歴ストア {display_url(url)} を開けません（ドライバがありません）: {exc}",
             en=f"Cannot open history store {display_url(url)} (missing database driver): {exc}",
         ) from None
+
+
+def _server_connect_args(url: URL) -> dict[str, object]:
+    """A database server that does not answer fails after ``AUDITOR_CONNECT_TIMEOUT`` seconds (default
+    5), unless the URL sets its own ``connect_timeout``. libpq counts whole seconds, at least 2."""
+    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query:
+        return {}
+    return {"connect_timeout": max(2, math.ceil(NetworkLimits.from_environ().connect_timeout))}
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

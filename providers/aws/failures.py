@@ -22,6 +22,12 @@ THROTTLED = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded",
     "TooManyRequestsException", "SlowDown", "RequestThrottled", "RequestThrottledException",
 })
+#: Network failures: the endpoint could not be reached or did not answer in time (never a credential problem).
+UNREACHABLE = frozenset({
+    "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError",
+    "ProxyConnectionError", "ConnectionError", "HTTPClientError",
+})
+TIMEOUTS = frozenset({"ConnectTimeoutError", "ReadTimeoutError"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Failure:
             return "denied"
         if self.error_code in THROTTLED:
             return "throttled"
+        if self.error_code in UNREACHABLE:
+            return "unreachable"
         return "error"
 
     def cause(self) -> str:
@@ -76,6 +84,9 @@ def failure_of(service: str, operation: str, error: BaseException) -> Failure | 
         return Failure(service, operation, code, message[:500])
     if isinstance(error, bce.NoCredentialsError | bce.PartialCredentialsError):
         return Failure(service, operation, type(error).__name__, str(error))
+    if isinstance(error, bce.ConnectTimeoutError | bce.ReadTimeoutError):
+        return Failure(service, operation, type(error).__name__,
+                       f"エンドポイントが時間内に応答しない（タイムアウト）: {error}")
     if isinstance(error, bce.EndpointConnectionError | bce.ConnectionError | bce.HTTPClientError):
         return Failure(service, operation, type(error).__name__, f"エンドポイントに接続できない: {error}")
     if isinstance(error, bce.UnknownEndpointError | bce.UnknownRegionError | bce.NoRegionError):

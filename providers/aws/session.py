@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
-from providers.aws.failures import CallFailed, failure_of
+from providers.aws.failures import TIMEOUTS, CallFailed, Failure, failure_of
 from providers.aws.guard import guard_session
 from providers.aws.settings import DEFAULT_REGION, AwsSettings
 
@@ -55,14 +55,23 @@ def home_region(session: Any) -> str:
 
 
 def whoami(session: Any, settings: AwsSettings) -> Identity:
-    """sts:GetCallerIdentity; credentials that do not work stop the audit with a readable message."""
+    """sts:GetCallerIdentity; credentials that do not work stop the audit with a readable message.
+
+    The call is tried once (:meth:`AwsSettings.probe_config`): an endpoint that does not answer is
+    reported after one timeout, as a network problem, never as a credential problem.
+    """
+    client = session.client("sts", region_name=home_region(session), config=settings.probe_config())
     try:
-        client = session.client("sts", region_name=home_region(session), config=settings.client_config())
         answer = client.get_caller_identity()
+        return Identity(answer["Account"], answer["Arn"], answer.get("UserId", ""))
     except Exception as error:
         failure = failure_of("sts", "GetCallerIdentity", error)
         if failure is None:
-            raise
+            if not malformed(error):
+                raise
+            raise not_an_aws_answer(client.meta.endpoint_url, "sts:GetCallerIdentity", error) from None
+        if failure.kind == "unreachable":
+            raise unreachable(client.meta.endpoint_url, failure) from None
         raise AuditorError(
             "raw",
             ja=f"AWS の認証情報を確認できません（{failure.error_code}: {failure.message}）。"
@@ -70,13 +79,48 @@ def whoami(session: Any, settings: AwsSettings) -> Identity:
             en=f"The AWS credentials could not be verified ({failure.error_code}: {failure.message}). "
                "Check that they are valid and not expired, or choose another profile.",
         ) from None
-    return Identity(answer["Account"], answer["Arn"], answer.get("UserId", ""))
+
+
+def malformed(error: BaseException) -> bool:
+    """True for what botocore raises on an answer it cannot take apart (an HTML page where XML or JSON
+    was due): a parser error, or a lookup of the result element the page does not have."""
+    from botocore.parsers import ResponseParserError
+
+    return isinstance(error, ResponseParserError | KeyError | TypeError | ValueError)
+
+
+def unreachable(endpoint: str, failure: Failure) -> AuditorError:
+    """The endpoint could not be reached or did not answer in time (a network problem, not credentials)."""
+    timed_out = failure.error_code in TIMEOUTS
+    why_ja = "時間内に応答がありません（タイムアウト）" if timed_out else "接続できません"
+    why_en = "did not answer in time (timeout)" if timed_out else "could not be reached"
+    return AuditorError(
+        "raw",
+        ja=f"AWS のエンドポイント {endpoint} に{why_ja}（{failure.source}、{failure.error_code}）。"
+           "ネットワーク、プロキシ、AWS_ENDPOINT_URL を確認してください（待ち時間は AUDITOR_CONNECT_TIMEOUT / "
+           "AUDITOR_READ_TIMEOUT で変更できます）。",
+        en=f"The AWS endpoint {endpoint} {why_en} ({failure.source}, {failure.error_code}). Check the network, "
+           "the proxy and AWS_ENDPOINT_URL (AUDITOR_CONNECT_TIMEOUT / AUDITOR_READ_TIMEOUT change how long to wait).",
+    )
+
+
+def not_an_aws_answer(endpoint: str, source: str, error: BaseException) -> AuditorError:
+    """The endpoint answered, but not as an AWS API does (an HTML page from a proxy or a portal)."""
+    return AuditorError(
+        "raw",
+        ja=f"AWS のエンドポイント {endpoint} の応答を読めません（{source}: AWS API の応答ではありません。"
+           f"{type(error).__name__}: {error}）。AWS_ENDPOINT_URL とプロキシを確認してください。",
+        en=f"The answer of the AWS endpoint {endpoint} could not be read ({source}: not an AWS API response; "
+           f"{type(error).__name__}: {error}). Check AWS_ENDPOINT_URL and the proxy.",
+    )
 
 
 def assume_role(base: Any, role_arn: str, external_id: str | None, session_name: str, settings: AwsSettings) -> Any:
     """A session in the role, refreshed automatically before its credentials expire (long audits).
 
-    Raises :class:`CallFailed` when the role cannot be assumed.
+    Raises :class:`CallFailed` when the role cannot be assumed, and :class:`AuditorError` when there
+    are no base credentials to assume it with. The first request is tried once (a silent endpoint is
+    reported after one timeout); later refreshes retry as every other call does.
     """
     import boto3
     import botocore.session
@@ -85,9 +129,23 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
     extra: dict[str, Any] = {"RoleSessionName": session_name}
     if external_id:
         extra["ExternalId"] = external_id
+    source = base.get_credentials()
+    if source is None:
+        raise AuditorError(
+            "raw",
+            ja=f"ロール {role_arn} を引き受けるための元の AWS 認証情報がありません。環境変数、--profile、"
+               "インスタンスロールなど、sts:AssumeRole を呼べる認証情報を用意してください。",
+            en=f"There are no base AWS credentials to assume the role {role_arn} with. Provide credentials allowed "
+               "to call sts:AssumeRole (environment variables, --profile, an instance role …).",
+        )
+    configs = iter((settings.probe_config(),))  # the first fetch is tried once; refreshes use the usual retries
+
+    def client_creator(*args: Any, **kwargs: Any) -> Any:
+        return base.client(*args, **{**kwargs, "config": next(configs, None) or settings.client_config()})
+
     fetcher = AssumeRoleCredentialFetcher(
-        client_creator=lambda *args, **kwargs: base.client(*args, **{**kwargs, "config": settings.client_config()}),
-        source_credentials=base.get_credentials(),
+        client_creator=client_creator,
+        source_credentials=source,
         role_arn=role_arn,
         extra_args=extra,
     )
@@ -110,6 +168,8 @@ def assume_role_or_stop(base: Any, role_arn: str, external_id: str | None, sessi
     try:
         return assume_role(base, role_arn, external_id, session_name, settings)
     except CallFailed as failed:
+        if failed.failure.kind == "unreachable":
+            raise unreachable(_sts_endpoint(base, settings), failed.failure) from None
         raise AuditorError(
             "raw",
             ja=f"ロール {role_arn} を引き受けられません（{failed.failure.error_code}: {failed.failure.message}）。"
@@ -117,6 +177,14 @@ def assume_role_or_stop(base: Any, role_arn: str, external_id: str | None, sessi
             en=f"Could not assume role {role_arn} ({failed.failure.error_code}: {failed.failure.message}). "
                "Check the role's trust policy (including the external ID) and the auditor's sts:AssumeRole permission.",
         ) from None
+    except Exception as error:
+        if not malformed(error):
+            raise
+        raise not_an_aws_answer(_sts_endpoint(base, settings), "sts:AssumeRole", error) from None
+
+
+def _sts_endpoint(session: Any, settings: AwsSettings) -> str:
+    return session.client("sts", region_name=home_region(session), config=settings.probe_config()).meta.endpoint_url
 
 
 def member_role_arn(account: str, role_name: str, partition: str = "aws") -> str:

@@ -1,8 +1,11 @@
-"""How the adapter talks to AWS: pool size, retries and an optional hook on every session it opens.
+"""How the adapter talks to AWS: pool size, timeouts, retries and an optional hook on every session it opens.
 
-Retries follow botocore's adaptive mode (client-side rate limiting plus retries on throttling). The
-standard ``AWS_RETRY_MODE`` and ``AWS_MAX_ATTEMPTS`` variables override the defaults, as they do for
-the AWS CLI, so a test or a slow proxy can change them without code.
+Timeouts and attempts follow :class:`auditor.network.NetworkLimits` (``AUDITOR_CONNECT_TIMEOUT``,
+``AUDITOR_READ_TIMEOUT``, ``AUDITOR_MAX_ATTEMPTS``); the standard ``AWS_MAX_ATTEMPTS`` is honoured
+when ``AUDITOR_MAX_ATTEMPTS`` is not set, as it is for the AWS CLI. Retries follow botocore's adaptive
+mode (client-side rate limiting plus retries on throttling) unless ``AWS_RETRY_MODE`` says otherwise.
+The credential check at the start is tried once (:meth:`AwsSettings.probe_config`), so a silent
+endpoint is reported after one read timeout.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.network import MAX_ATTEMPTS_VAR, NetworkLimits
+
 DEFAULT_REGION = "ap-northeast-1"
 DEFAULT_WORKERS = 16
-DEFAULT_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -24,27 +28,42 @@ class AwsSettings:
     max_workers: int = DEFAULT_WORKERS
     max_attempts: int | None = None
     retry_mode: str | None = None
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    connect_timeout: float | None = None  # None: from the environment (NetworkLimits)
+    read_timeout: float | None = None
     credential_report_wait: float = 60.0
     max_clients: int = 64  # clients kept per account (about 0.3 MB each); older ones are dropped
     session_hook: Callable[[Any], None] | None = None
 
     def retries(self, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         env = os.environ if environ is None else environ
-        configured = str(env.get("AWS_MAX_ATTEMPTS") or "").strip()
-        attempts = self.max_attempts or (int(configured) if configured.isdigit() else DEFAULT_ATTEMPTS)
+        attempts = self.max_attempts or _attempts(env)
         mode = self.retry_mode or env.get("AWS_RETRY_MODE") or "adaptive"
         return {"mode": mode, "total_max_attempts": max(1, attempts)}
 
-    def client_config(self):
+    def client_config(self, environ: Mapping[str, str] | None = None, attempts: int | None = None):
         """The botocore ``Config`` every client uses (imported here: botocore stays out of import time)."""
         from botocore.config import Config
 
+        limits = NetworkLimits.from_environ(environ)
+        retries = self.retries(environ)
+        if attempts is not None:
+            retries["total_max_attempts"] = attempts
         return Config(
-            retries=self.retries(),
+            retries=retries,
             max_pool_connections=max(10, self.max_workers),
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
+            connect_timeout=limits.connect_timeout if self.connect_timeout is None else self.connect_timeout,
+            read_timeout=limits.read_timeout if self.read_timeout is None else self.read_timeout,
             user_agent_extra="municipal-cloud-auditor",
         )
+
+    def probe_config(self, environ: Mapping[str, str] | None = None):
+        """The ``Config`` of the first calls (credential check, role assumption): one try, so that an
+        endpoint that does not answer is reported after one timeout rather than after every retry."""
+        return self.client_config(environ, attempts=1)
+
+
+def _attempts(env: Mapping[str, str]) -> int:
+    if str(env.get(MAX_ATTEMPTS_VAR) or "").strip():
+        return NetworkLimits.from_environ(env).max_attempts
+    configured = str(env.get("AWS_MAX_ATTEMPTS") or "").strip()
+    return int(configured) if configured.isdigit() and int(configured) > 0 else NetworkLimits().max_attempts

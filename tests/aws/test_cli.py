@@ -44,5 +44,5 @@ def test_unreachable_credentials_endpoint_exits_2_with_a_message(account, tmp_pa
     result = CliRunner().invoke(cli, ["--lang", "en", "audit", "--provider", "aws", "--regions", TOKYO,
                                       "--output", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "AWS credentials could not be verified" in result.output
+    assert "The AWS endpoint http://127.0.0.1:9 could not be reached" in result.output
     assert not (tmp_path / "out" / "results.json").exists()

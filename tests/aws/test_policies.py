@@ -115,8 +115,8 @@ def test_time_servers(server, usable):
 def test_retry_settings_follow_the_standard_variables():
     from providers.aws.settings import AwsSettings
 
-    assert AwsSettings().retries({}) == {"mode": "adaptive", "total_max_attempts": 8}
+    assert AwsSettings().retries({}) == {"mode": "adaptive", "total_max_attempts": 3}
     assert AwsSettings().retries({"AWS_MAX_ATTEMPTS": "3", "AWS_RETRY_MODE": "standard"}) == {
         "mode": "standard", "total_max_attempts": 3}
-    assert AwsSettings().retries({"AWS_MAX_ATTEMPTS": "many"})["total_max_attempts"] == 8
+    assert AwsSettings().retries({"AWS_MAX_ATTEMPTS": "many"})["total_max_attempts"] == 3
     assert AwsSettings(max_attempts=1).retries({"AWS_MAX_ATTEMPTS": "5"})["total_max_attempts"] == 1
