@@ -12,7 +12,10 @@ File format (YAML)::
         comment: 任意の補足
 
 Every problem — malformed YAML, an unknown checklist or item, a missing field — is an
-:class:`~auditor.errors.AuditorError` naming the file and line.
+:class:`~auditor.errors.AuditorError` naming the file and line. The file is bounded (see
+:mod:`auditor.limits`): a regular file of at most ``MAX_ATTESTATION_BYTES``, no string longer than
+``MAX_ATTESTATION_STRING_CHARS``, and no YAML anchors or aliases (a few hundred bytes of nested
+aliases would otherwise expand to gigabytes).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import yaml
 
 from auditor.checklists import Checklist
 from auditor.errors import AuditorError
+from auditor.limits import MAX_ATTESTATION_BYTES, MAX_ATTESTATION_STRING_CHARS, read_bounded
 from auditor.model import Attestation
 
 ANSWERS = {
@@ -39,7 +43,28 @@ _LINE = "__line__"
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records, in every mapping, the line it starts on."""
+    """A safe loader that records, in every mapping, the line it starts on.
+
+    It refuses anchors and aliases before anything is expanded, and strings over the length limit.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "YAML anchors and aliases (&name, *name) are not allowed in an attestation file",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> str:
+        value = super().construct_scalar(node)
+        if len(value) > MAX_ATTESTATION_STRING_CHARS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a value of {len(value):,} characters is longer than the limit of"
+                f" {MAX_ATTESTATION_STRING_CHARS:,}", node.start_mark,
+            )
+        return value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
@@ -50,7 +75,7 @@ class _LineLoader(yaml.SafeLoader):
 def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[tuple[str, str], Attestation]:
     """Read and validate an attestation file against the known checklists."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_ATTESTATION_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AuditorError("attestation_unreadable", path=path, detail=str(exc)) from None
     try:
