@@ -103,13 +103,25 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 STATUS_MEANINGS: dict[Status, tuple[str, str]] = {
     Status.PASS: ("証跡により要件を満たすことを確認", "Evidence shows the requirement is met"),
-    Status.FAIL: ("証跡により要件を満たさないことを確認", "Evidence shows the requirement is not met"),
-    Status.PARTIAL: ("一部が不適合、または一部のみ自動確認", "Partly failing, or only partly checked automatically"),
+    Status.FAIL: (
+        "証跡（または申告）により要件を満たさないことを確認。他の対策・申告・適用除外では打ち消さない",
+        "Evidence (or the answer) shows the requirement is not met; no other measure, answer or exemption hides it",
+    ),
+    Status.PARTIAL: (
+        "一部適合（一部不適合）: いずれかの対策で要件を満たすが、他の対策に不適合がある（または申告が一部適合）",
+        "Partly met: one of the alternative measures meets the item while another fails (or the answer is partial)",
+    ),
     Status.UNKNOWN: ("権限不足等で読めず判定不能（適合ではない）", "Could not be read (never counted as a pass)"),
-    Status.MANUAL: ("組織的対策: 申告と根拠資料が必要", "Organisational: needs an attestation with documents"),
+    Status.MANUAL: (
+        "要確認: 申告と根拠資料が必要（組織的対策、または自動判定は項目の一部のみで、その部分に不適合はない）",
+        "Needs an answer with documents (organisational, or the automated part covers only part and does not fail)",
+    ),
     Status.ATTESTED: ("利用者の申告（根拠資料を明記）", "Answered by the user, with documents named"),
     Status.INHERITED: ("クラウド事業者の第三者認証を継承", "Inherited from the cloud provider's certification"),
-    Status.NOT_APPLICABLE: ("該当なし、または適用除外", "Does not apply, or exempted in writing"),
+    Status.NOT_APPLICABLE: (
+        "対象外: 利用形態により適用されない、記載の条件で不要、または該当するものが存在しない",
+        "Does not apply: not for this usage, exempted in writing, or nothing of the kind exists",
+    ),
 }
 
 PROFILE_LABELS: dict[str, tuple[str, str]] = {

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditor import rollup
 from auditor.checklists import Item
 from auditor.controls import Control
 from auditor.model import Attestation, ControlResult, Finding, Gap, ItemResult, RunResult, StatusCounts
@@ -108,12 +109,14 @@ def control_line(control_id: str, index: RunIndex, catalogue: Mapping[str, Contr
     ja = lang == "ja"
     if results and all(r.status is Status.NOT_APPLICABLE and r.counts == StatusCounts() for r in results):
         clouds = ("・" if ja else ", ").join(provider_name(r.provider) for r in results)
-        decided = (f"{status_text(Status.NOT_APPLICABLE, lang)}（{clouds} とも該当する資源なし）" if ja
+        decided = (f"{status_text(Status.NOT_APPLICABLE, lang)}（{clouds} とも該当するリソースなし）" if ja
                    else f"{status_text(Status.NOT_APPLICABLE, lang)} (nothing of this kind on {clouds})")
     else:
         parts = []
         for result in results:
             detail = counts_text(result.counts, lang) or result.reason
+            if result.status is Status.MANUAL and control is not None:
+                detail = control.absence_ja if ja else control.absence_en
             head = f"{provider_name(result.provider)} {status_text(result.status, lang)}"
             parts.append(f"{head}（{detail}）" if ja else f"{head} ({detail})")
         decided = ("／" if ja else " / ").join(parts) or ("判定なし" if ja else "not decided")
@@ -170,6 +173,50 @@ def inherited_line(index: RunIndex, lang: str) -> str:
             f"the ISMAP cloud service list: {ISMAP_LIST} (the tool states no registration number)")
 
 
+#: The first line of the 備考 for an item whose status has more than one possible cause.
+QUALIFIER_LINES: dict[str, tuple[str, str]] = {
+    rollup.AUTOMATED_PART_PASSES: (
+        "要確認（自動判定部分は適合）: 自動判定できるのは項目の一部のみ。残りは申告（根拠資料の提示）が必要",
+        "Needs an answer (the automated part passes): the controls decide only part of the item; the rest needs an"
+        " attestation",
+    ),
+    rollup.NOTHING_FOUND_REST_OPEN: (
+        "要確認（該当リソースなし）: 自動判定の対象となるリソースはないが、項目の残りは自動判定できないため申告が必要",
+        "Needs an answer: nothing the controls check exists, but the rest of the item is not checked automatically",
+    ),
+    rollup.CONTROL_NEEDS_REVIEW: (
+        "要確認: 統制の自動判定は一部のリソース種別のみが対象で、その種別のリソースがない（下記）",
+        "Needs an answer: a control's checks cover only some resource kinds and none of them exists (below)",
+    ),
+    rollup.ALTERNATIVE_FAILS: (
+        "一部適合（一部不適合）: いずれかの対策で要件を満たすが、他の対策に不適合がある",
+        "Partly met: one of the alternative measures meets the item, another fails",
+    ),
+    rollup.INHERITED_IN_PART: (
+        "要確認: クラウド事業者の第三者認証で答えられるのは項目の一部のみ。残りは申告（根拠資料の提示）が必要",
+        "Needs an answer: the provider's certification answers only part of the item; the rest needs an attestation",
+    ),
+}
+
+
+def _exemption_lines(item_result: ItemResult, lang: str) -> list[str]:
+    ja = lang == "ja"
+    automated = item_result.automated or (item_result.attestation and Status.ATTESTED)
+    if item_result.qualifier == rollup.EXEMPT_BUT_FAILS:
+        return [
+            f"× のまま: 記載の条件により本来は対象外（{item_result.exemption}）だが、不適合が確認されたため隠さない"
+            if ja else
+            f"Stays failed: exempted in writing ({item_result.exemption}), but a failure was found and is never hidden"
+        ]
+    if item_result.qualifier == rollup.EXEMPTED:
+        lines = [f"対象外（{item_result.exemption}）" if ja else f"Not applicable (exempted: {item_result.exemption})"]
+        if isinstance(automated, Status) and automated is not Status.NOT_APPLICABLE:
+            lines.append(f"参考: 自動判定は {status_text(automated, lang)}" if ja
+                         else f"For reference: the automated result is {status_text(automated, lang)}")
+        return lines
+    return []
+
+
 def item_remarks(
     item_result: ItemResult,
     item: Item | None,
@@ -180,24 +227,29 @@ def item_remarks(
 ) -> str:
     """The whole 備考 cell for one row (lines separated by newlines).
 
-    ``with_rationale=False`` leaves out the mapping's long rationale (the HTML report shows it in the
-    item's details instead) and says only that the controls decide part of the item.
+    The first lines say why the status is what it is where it could have more than one cause (the
+    qualifier, an exemption that held, the user's answer); the rest is the evidence: each control's
+    verdict per cloud, the main failures, the causes of anything unreadable. ``with_rationale=False``
+    leaves out the mapping's long rationale (the HTML report shows it in the item's details instead).
     """
-    lines: list[str] = []
-    status = item_result.status
-    rationale = item.rationale if item else ""
-    if status is Status.NOT_APPLICABLE and item_result.reason.startswith("対象外"):
-        lines.append(item_result.reason if lang == "ja" else f"Not applicable: {item_result.reason}")
-        if item_result.attestation is not None:
-            lines.append(attestation_text(item_result.attestation, lang))
-        return "\n".join(lines)
+    ja = lang == "ja"
+    if item_result.qualifier == rollup.NOT_FOR_PROFILE:
+        return item_result.reason if ja else f"Not applicable: {item_result.reason}"
+    lines = _exemption_lines(item_result, lang)
+    qualifier = QUALIFIER_LINES.get(item_result.qualifier)
+    if qualifier:
+        lines.append(qualifier[0] if ja else qualifier[1])
     if item_result.attestation is not None:
         lines.append(attestation_text(item_result.attestation, lang))
+        if item_result.automated is Status.FAIL:
+            lines.append("※ 申告があっても、自動判定の不適合は打ち消さない" if ja
+                         else "Note: an attestation never overrides a failure found by the controls")
+    rationale = item.rationale if item else ""
     if item_result.basis == "manual" and item_result.attestation is None:
-        lines.append("組織的対策のため、申告（根拠資料の提示）が必要です。" if lang == "ja"
+        lines.append("組織的対策のため、申告（根拠資料の提示）が必要です。" if ja
                      else "Organisational measure: needs an attestation naming its evidence documents.")
         if rationale and with_rationale:
-            lines.append(f"想定される根拠資料: {rationale}" if lang == "ja" else f"Expected evidence: {rationale}")
+            lines.append(f"想定される根拠資料: {rationale}" if ja else f"Expected evidence: {rationale}")
     elif item_result.basis == "inherited":
         lines.append(inherited_line(index, lang))
     elif item_result.basis == "controls":
@@ -208,13 +260,9 @@ def item_remarks(
         for extra in (failures_line(findings, lang), unknown_line(findings, index, lang)):
             if extra:
                 lines.append(extra)
-        if item is not None and item.coverage == "partial":
-            if with_rationale and rationale:
-                lines.append(f"※ 自動判定は項目の一部のみ: {rationale}" if lang == "ja"
-                             else f"Note: the controls decide only part of the item: {rationale}")
-            else:
-                lines.append("※ 自動判定は項目の一部のみ（残りは申告が必要）" if lang == "ja"
-                             else "Note: the controls decide only part of the item (the rest needs an attestation)")
+        if item is not None and item.coverage == "partial" and with_rationale and rationale:
+            lines.append(f"※ 自動判定は項目の一部のみ: {rationale}" if ja
+                         else f"Note: the controls decide only part of the item: {rationale}")
     if not lines:
         lines.append(item_result.reason)
     return "\n".join(lines)

@@ -132,3 +132,60 @@ def test_ctrl_c_stops_the_demo_cleanly(tmp_path, demo_env):
     assert "Traceback" not in stderr
     assert not (output / "results.json").exists()
     assert not (output / "report.html").exists()
+
+
+def failing_required_controls(item: dict, satisfied_by: str, controls: dict[tuple[str, str], str]) -> list[str]:
+    """The control@cloud verdicts that prove the item is not met (for alternatives: every one fails on a cloud)."""
+    clouds = sorted({provider for (_, provider) in controls})
+    proven = []
+    for cloud in clouds:
+        verdicts = {cid: controls.get((cid, cloud)) for cid in item["control_ids"]}
+        failing = [f"{cid}@{cloud}" for cid, status in verdicts.items() if status == "FAIL"]
+        if satisfied_by == "any":
+            decided = [s for s in verdicts.values() if s not in (None, "NOT_APPLICABLE", "INHERITED")]
+            if decided and all(s == "FAIL" for s in decided):
+                proven.extend(failing)
+        else:
+            proven.extend(failing)
+    return proven
+
+
+def test_no_report_shows_an_item_better_than_a_failing_control(demo):
+    """Excel, HTML and the summary never show ○, △ or 対象外 while a required control of the item is ×."""
+    import re
+
+    from auditor.run import load_catalogue
+
+    output, completed, _ = demo
+    results = results_of(output)
+    catalogue = load_catalogue()
+    controls = {(c["control_id"], c["provider"]): c["status"] for c in results["controls"]}
+    better = {"PASS", "PARTIAL", "NOT_APPLICABLE"}
+    html = (output / "report.html").read_text(encoding="utf-8")
+    checked = 0
+    for checklist in results["checklists"]:
+        mapping = catalogue.checklists[checklist["id"]]
+        sheet = load_workbook(output / f"{checklist['id']}.xlsx", read_only=True).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        header_row = next(n for n, row in enumerate(rows) if "項目ID" in row)
+        headers = rows[header_row]
+        sheet_status = {str(r[headers.index("項目ID")]): r[headers.index("適用状況")] for r in rows[header_row + 1:]
+                        if r[headers.index("項目ID")]}
+        section = html.split(f'data-checklist="{checklist["id"]}"', 1)[1].split("</section>", 1)[0]
+        html_status = dict(re.findall(r'data-item="([^"]+)" data-status="([^"]+)"', section))
+        for item in checklist["items"]:
+            shown = Status(item["status"])
+            assert sheet_status[item["item_id"]] == shown.sheet_value, (checklist["id"], item["item_id"])
+            assert html_status[item["item_id"]] == shown.value, (checklist["id"], item["item_id"])
+            if item["qualifier"] == "not-for-profile" or item["basis"] != "controls":
+                continue
+            proven = failing_required_controls(item, mapping.item(item["item_id"]).satisfied_by, controls)
+            checked += 1
+            assert not (proven and item["status"] in better), (checklist["id"], item["item_id"], item["status"], proven)
+        counts = {Status(i["status"]).label_ja: 0 for i in checklist["items"]}
+        for i in checklist["items"]:
+            counts[Status(i["status"]).label_ja] += 1
+        line = next(line for line in completed.stdout.splitlines() if line.strip().startswith(f"{checklist['id']}:"))
+        for label, n in counts.items():
+            assert f"{label} {n}" in line, (line, label, n)
+    assert checked > 50

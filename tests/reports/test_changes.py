@@ -41,7 +41,7 @@ def test_new_fixed_still_unknown_added_removed(catalogue):
     assert {resource_of(f)[4] for f in changes.resources_removed} == {"vol-0ccc"}
     assert changes.regressed
     item_changes = {(c.checklist_id, c.item_id): (c.before, c.after) for c in changes.item_changes}
-    assert item_changes[("ext-service-requirements", "33")] == (Status.NOT_APPLICABLE, Status.UNKNOWN)
+    assert item_changes[("ext-service-requirements", "33")] == (Status.MANUAL, Status.UNKNOWN)
 
 
 def test_same_run_twice_has_no_changes(catalogue):
