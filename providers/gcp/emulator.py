@@ -257,13 +257,17 @@ class Estate:
         self.scc_services[project_id] = {k.replace("_", "-"): v for k, v in states.items()}
 
     def add_vulnerability_report(self, project_id: str, zone: str, instance_id: str,
-                                 vulnerabilities: list[dict] | None = None, update_time: str = "") -> None:
+                                 vulnerabilities: list[dict] | None = None, update_time: str = "",
+                                 highest_upgradable: str = "") -> None:
         number = self.projects[project_id]["number"]
-        self.vulnerability_reports.setdefault((project_id, zone), []).append({
+        report = {
             "name": f"projects/{number}/locations/{zone}/instances/{instance_id}/vulnerabilityReport",
             "vulnerabilities": vulnerabilities or [],
             "updateTime": update_time or "2026-01-14T03:00:00Z",
-        })
+        }
+        if highest_upgradable:
+            report["highestUpgradableCveSeverity"] = highest_upgradable
+        self.vulnerability_reports.setdefault((project_id, zone), []).append(report)
 
     def add_directory_user(self, email: str, enrolled: bool, enforced: bool = False, suspended: bool = False) -> None:
         self.directory_users[email.lower()] = {

@@ -30,6 +30,7 @@ from providers.gcp.inventory import ACCESS_POLICY, AssetInventory
 from providers.gcp.kinds import ACCESS, DIRECTORY, IDS, SCC, VULNERABILITY
 from providers.gcp.refs import last_segment
 from providers.gcp.rest import Page, RestReader
+from providers.gcp.vulnerabilities import summarize_report
 
 WORKERS = 8
 ACCESS_ASSET_TYPES = (
@@ -64,14 +65,17 @@ class FollowupReader:
             for org in organizations:
                 jobs[(ACCESS, org)] = lambda o=org: self.access_context(o)
                 jobs[("bindings", org)] = lambda o=org: self.user_access_bindings(o)
+        if DIRECTORY in wanted:
+            for member in sorted(m for m in admin_grants(data) if m.startswith("user:")):
+                email = member.removeprefix("user:")
+                jobs[(DIRECTORY, email)] = lambda e=email: self.directory_user(e)
         results = self._run(jobs)
-        directory = self.directory_users(sorted(admin_grants(data))) if DIRECTORY in wanted else {}
 
         def pick(name: str) -> dict:
             return {key: value for (kind, key), value in results.items() if kind == name}
 
         return Followups(
-            ids=pick(IDS), scc=pick(SCC), vulnerability=pick(VULNERABILITY), directory=directory,
+            ids=pick(IDS), scc=pick(SCC), vulnerability=pick(VULNERABILITY), directory=pick(DIRECTORY),
             access=pick(ACCESS), bindings=pick("bindings"),
         )
 
@@ -140,43 +144,15 @@ class FollowupReader:
                                "gcpUserAccessBindings")
         return page.items if isinstance(page, Page) else page
 
-    def directory_users(self, members: list[str]) -> dict[str, dict | Failure]:
-        """2SV state of administrator users; stops at the first refusal that is not "no such user"."""
-        found: dict[str, dict | Failure] = {}
-        refusal: Failure | None = None
-        for member in members:
-            if not member.startswith("user:"):
-                continue
-            email = member.removeprefix("user:")
-            if refusal is not None:
-                found[email] = refusal
-                continue
-            self._on_call(f"directory {email}")
-            answer = self._rest.get(
-                GET_DIRECTORY_USER, f"admin/directory/v1/users/{email}",
-                {"projection": "basic", "fields": "primaryEmail,isEnrolledIn2Sv,isEnforcedIn2Sv,suspended,isAdmin"},
-            )
-            if isinstance(answer, Failure) and answer.status != 404:
-                refusal = answer
-            found[email] = answer
-        return found
+    def directory_user(self, email: str) -> dict | Failure:
+        """2SV state of one administrator user: its own answer or its own failure.
 
+        A refusal is never carried over to other users: a delegated admin role may cover only some
+        organisational units, so one user can be unreadable while the next is readable.
+        """
+        self._on_call(f"directory {email}")
+        return self._rest.get(
+            GET_DIRECTORY_USER, f"admin/directory/v1/users/{email}",
+            {"projection": "basic", "fields": "primaryEmail,isEnrolledIn2Sv,isEnforcedIn2Sv,suspended,isAdmin"},
+        )
 
-def summarize_report(report: dict) -> dict:
-    """The facts of a vulnerability report a check needs (the full report can be large)."""
-    vulnerabilities = report.get("vulnerabilities") or []
-    severities: dict[str, int] = {}
-    fixable_critical = 0
-    for vulnerability in vulnerabilities:
-        severity = str((vulnerability.get("details") or {}).get("severity") or "UNSPECIFIED")
-        severities[severity] = severities.get(severity, 0) + 1
-        if severity == "CRITICAL" and vulnerability.get("availableInventoryItemIds"):
-            fixable_critical += 1
-    return {
-        "name": report.get("name", ""),
-        "update_time": report.get("updateTime", ""),
-        "vulnerabilities": len(vulnerabilities),
-        "by_severity": severities,
-        "fixable_critical": fixable_critical,
-        "highest_upgradable_cve_severity": report.get("highestUpgradableCveSeverity", ""),
-    }

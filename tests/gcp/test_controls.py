@@ -191,7 +191,57 @@ def test_admin_mfa_unknown_without_directory_access_names_the_grant(gcp):
     admin = [f for f in findings if f.check_id == "gcp.iam.admin_2sv"]
     assert [f.status for f in admin] == [UNKNOWN, UNKNOWN]
     assert all("Users › Read" in f.reason for f in admin)
-    assert len(gcp.emulator.api_requests("admin")) == 1  # stops asking after the first refusal
+    assert sorted(r.path.rsplit("/", 1)[-1] for r in gcp.emulator.api_requests("admin")) == [
+        "a@example.jp", "b@example.jp"]  # each administrator is looked up on its own
+
+
+def test_one_refused_directory_lookup_leaves_the_other_administrators_decided(gcp):
+    est = gcp.estate
+    org_and_project(est)
+    est.set_iam_policy(f"projects/{PROJECT}", [{"role": "roles/owner", "members": [
+        "user:a-enrolled@example.jp", "user:b-refused@example.jp", "user:c-missing@example.jp",
+        "user:d-unenrolled@example.jp"]}])
+    est.add_directory_user("a-enrolled@example.jp", enrolled=True)
+    est.add_directory_user("b-refused@example.jp", enrolled=True)
+    est.add_directory_user("d-unenrolled@example.jp", enrolled=False)
+    est.fail("admin", 403, "forbidden", message="Not Authorized to access this resource/api",
+             path_contains="b-refused@example.jp")
+
+    _, findings = gcp.audit(project=[PROJECT])
+
+    admin = {f.resource_id: f for f in findings if f.check_id == "gcp.iam.admin_2sv"}
+    assert {member: f.status for member, f in admin.items()} == {
+        "user:a-enrolled@example.jp": PASS, "user:b-refused@example.jp": UNKNOWN,
+        "user:c-missing@example.jp": UNKNOWN, "user:d-unenrolled@example.jp": FAIL}
+    refused, missing = admin["user:b-refused@example.jp"].reason, admin["user:c-missing@example.jp"].reason
+    assert "HTTP 403" in refused and "Users › Read" in refused
+    assert "not found" in missing and "HTTP 403" not in missing
+
+
+def test_federated_administrators_are_unknown_with_the_external_idp_named(gcp):
+    est = gcp.estate
+    org = org_and_project(est)
+    workforce = "principal://iam.googleapis.com/locations/global/workforcePools/city-staff/subject/ops@city.example"
+    workforce_set = "principalSet://iam.googleapis.com/locations/global/workforcePools/city-staff/group/admins"
+    workload = (f"principalSet://iam.googleapis.com/projects/{PROJECT_NUMBER}/locations/global/"
+                "workloadIdentityPools/deploy/attribute.repository/vendor/infra")
+    est.set_iam_policy(org, [{"role": "roles/resourcemanager.organizationAdmin", "members": [workforce_set]}])
+    est.set_iam_policy(f"projects/{PROJECT}", [
+        {"role": "roles/owner", "members": [workforce]},
+        {"role": "roles/editor", "members": [workload]},
+        {"role": "roles/viewer", "members": ["principalSet://iam.googleapis.com/locations/global/workforcePools/"
+                                             "city-staff/*"]},
+    ])
+
+    _, findings = gcp.audit(organization=[ORG_NUMBER])
+
+    admin = {f.resource_id: f for f in findings if f.check_id == "gcp.iam.admin_2sv"}
+    assert {member: f.status for member, f in admin.items()} == {
+        workforce: UNKNOWN, workforce_set: UNKNOWN, workload: UNKNOWN}
+    assert "Workforce Identity 連携" in admin[workforce].reason and "外部 IdP" in admin[workforce].reason
+    assert "roles/owner（projects/app-prod）" in admin[workforce].reason
+    assert "Workload Identity 連携" in admin[workload].reason and "申告" in admin[workload].reason
+    assert gcp.emulator.api_requests("admin") == []
 
 
 def test_least_privilege_basic_roles(gcp):
@@ -477,11 +527,36 @@ def test_vulnerability_reports_from_os_config(gcp):
     est.add_vulnerability_report(PROJECT, zone, risky_id, [
         {"details": {"cve": "CVE-2024-6387", "severity": "CRITICAL", "cvssV3": {"baseScore": 9.8}},
          "installedInventoryItemIds": ["openssh"], "availableInventoryItemIds": ["openssh-fixed"]}])
+    # Newer reports name the fix only in items[]; RHEL-family distributions rank "Important", not "CRITICAL".
+    _, items_id = sample.instance(est, PROJECT, zone, "fix-in-items")
+    est.add_vulnerability_report(PROJECT, zone, items_id, [
+        {"details": {"cve": "CVE-2024-3094", "severity": "Important", "cvssV3": {"baseScore": 10.0}},
+         "installedInventoryItemIds": [], "availableInventoryItemIds": [],
+         "items": [{"installedInventoryItemId": "installedPackage-xz-libs:x86_64:5.6.0-1",
+                    "availableInventoryItemId": "availablePackage-xz-libs:x86_64:5.6.1-2",
+                    "fixedCpeUri": "cpe:/o:redhat:enterprise_linux:9", "upstreamFix": "5.6.1-2"}]}])
+    _, cvss_id = sample.instance(est, PROJECT, zone, "cvss-critical")
+    est.add_vulnerability_report(PROJECT, zone, cvss_id, [
+        {"details": {"cve": "CVE-2023-38545", "severity": "low", "cvssV3": {"baseScore": 9.1}},
+         "availableInventoryItemIds": ["availablePackage-curl:amd64:7.88.1-10+deb12u4"]}])
+    _, unfixed_id = sample.instance(est, PROJECT, zone, "critical-no-fix")
+    est.add_vulnerability_report(PROJECT, zone, unfixed_id, [
+        {"details": {"cve": "CVE-2024-9999", "severity": "CRITICAL"},
+         "items": [{"installedInventoryItemId": "installedPackage-foo:amd64:1.0", "availableInventoryItemId": ""}]}])
+    _, summary_id = sample.instance(est, PROJECT, zone, "report-says-critical")
+    est.add_vulnerability_report(PROJECT, zone, summary_id, [], highest_upgradable="CRITICAL")
 
     _, findings = gcp.audit(project=[PROJECT])
 
     assert statuses(findings, "gcp.compute.instance_vulnerability_report") == {
-        "clean": PASS, "risky": FAIL, "no-agent": FAIL, "stopped": NA, "gke-node": NA}
+        "clean": PASS, "risky": FAIL, "no-agent": FAIL, "stopped": NA, "gke-node": NA, "fix-in-items": FAIL,
+        "cvss-critical": FAIL, "critical-no-fix": PASS, "report-says-critical": FAIL}
+    vulnerable = {f.resource_id.rsplit("/", 1)[-1]: f for f in findings
+                  if f.check_id == "gcp.compute.instance_vulnerability_report"}
+    assert "CVE-2024-3094" in vulnerable["fix-in-items"].reason
+    assert vulnerable["fix-in-items"].observed["by_severity"] == {"CRITICAL": 1}
+    assert "CVE-2023-38545" in vulnerable["cvss-critical"].reason
+    assert "highestUpgradableCveSeverity" in vulnerable["report-says-critical"].reason
 
 
 def test_vulnerability_reports_unknown_when_os_config_is_disabled(gcp):

@@ -3,7 +3,9 @@
 Administrators are principals holding an administrative role on a project, folder or organisation.
 Users get their 2-Step Verification state from the Admin SDK Directory API when the audit identity
 may read it; otherwise the attribute is unreadable with the grant that would make it readable.
-Groups and whole domains are recorded too: their members' 2SV state is not expanded here.
+Groups and whole domains are recorded too: their members' 2SV state is not expanded here. So are
+federated identities (``principal://`` / ``principalSet://`` of workforce and workload identity
+pools), whose sign-in and MFA an external identity provider decides.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ ADMIN_ROLES = frozenset({
     "roles/iam.organizationRoleAdmin",
 })
 HUMAN_PREFIXES = ("user:", "group:", "domain:")
+#: Principal identifiers (IAM v2 syntax): workforce / workload identity federation and others.
+PRINCIPAL_PREFIXES = ("principal://", "principalSet://")
+#: Pool kinds of identity federation, by the path segment that names them in a principal identifier.
+FEDERATION_POOLS = {"/workforcePools/": "workforce", "/workloadIdentityPools/": "workload"}
 
 
 def iam_policies(data: ScopeData) -> Iterator[Evidence]:
@@ -59,7 +65,7 @@ def admin_grants(data: ScopeData) -> dict[str, list[dict[str, str]]]:
             if role not in ADMIN_ROLES:
                 continue
             for member in binding.get("members") or []:
-                if member.startswith(HUMAN_PREFIXES):
+                if member.startswith(HUMAN_PREFIXES + PRINCIPAL_PREFIXES):
                     grants[member].append({"role": role, "on": target})
     return grants
 
@@ -74,8 +80,14 @@ def directory_scope(data: ScopeData) -> str:
 def admin_principals(data: ScopeData) -> Iterator[Evidence]:
     scope = directory_scope(data)
     for member, grants in sorted(admin_grants(data).items()):
-        kind, _, principal = member.partition(":")
+        if member.startswith(PRINCIPAL_PREFIXES):
+            kind, principal = member.partition("://")[0], member
+        else:
+            kind, _, principal = member.partition(":")
         attributes = {"principal": principal, "principal_type": kind, "grants": grants}
+        if member.startswith(PRINCIPAL_PREFIXES):
+            attributes["federation"] = next((pool for segment, pool in FEDERATION_POOLS.items()
+                                             if segment in member), "")
         unreadable: dict[str, str] = {}
         raw = None
         if kind == "user":

@@ -3,6 +3,8 @@
 - admin MFA: every user holding an administrative role (owner, editor, organisation / folder /
   project-IAM / security admin) is enrolled in 2-Step Verification. The state comes from the Admin
   SDK only when the audit identity may read the directory; otherwise UNKNOWN with that grant.
+  Groups, domains and federated identities (workforce / workload identity pools) are UNKNOWN: their
+  MFA is not in Cloud Identity and must be attested.
 - least privilege: no basic role (roles/owner, roles/editor) is granted on a project, folder or
   organisation — basic roles span every service.
 - account lifecycle: user-managed service-account keys are younger than 90 days.
@@ -28,6 +30,8 @@ def admin_two_step_verification(evidence: Evidence) -> Verdict:
     principal = need(evidence, "principal")
     grants = need(evidence, "grants") or []
     held = "、".join(f"{g['role']}（{g['on']}）" for g in grants)
+    if kind in ("principal", "principalSet"):
+        return _federated(principal, held, evidence.attributes.get("federation"), grants)
     if kind != "user":
         return Verdict.unknown(
             f"{kind}:{principal} に管理者ロール {held} が付与されている。メンバー個々の 2 段階認証の状態は"
@@ -45,6 +49,25 @@ def admin_two_step_verification(evidence: Evidence) -> Verdict:
         bool(state.get("enrolled")),
         f"管理者 {principal} は 2 段階認証に登録済み{enforced}",
         f"管理者 {principal}（{held}）が 2 段階認証に登録していない",
+        observed=observed,
+    )
+
+
+FEDERATION_NAMES = {"workforce": "Workforce Identity 連携", "workload": "Workload Identity 連携"}
+
+
+def _federated(principal: str, held: str, federation: str | None, grants: list) -> Verdict:
+    observed = {"grants": grants, "federation": federation or None}
+    if federation in FEDERATION_NAMES:
+        return Verdict.unknown(
+            f"{principal} に管理者ロール {held} が付与されている。{FEDERATION_NAMES[federation]}の ID は外部の"
+            " ID プロバイダー（IdP）で認証され、MFA は外部 IdP 側で強制される。Cloud Identity からは MFA の状態を"
+            "読めないため、外部 IdP で MFA を強制している設定を申告で示すこと",
+            observed=observed,
+        )
+    return Verdict.unknown(
+        f"{principal} に管理者ロール {held} が付与されている。この主体識別子の MFA の状態は自動判定していない"
+        "（該当するアカウントと MFA の強制設定を申告で示すこと）",
         observed=observed,
     )
 

@@ -5,7 +5,8 @@
   API, so a VM booted from a Google image PASSes as platform default (said so), and a VM from a
   custom image is UNKNOWN.
 - vulnerabilities: each running VM has an OS Config vulnerability report (VM Manager) and no
-  critical vulnerability with an available fix.
+  critical vulnerability with an available fix — critical by CVSS or the distribution's ranking
+  (:mod:`providers.gcp.vulnerabilities`), or by the report's ``highestUpgradableCveSeverity``.
 - malware: Security Command Center's VM Threat Detection is enabled where VMs run.
 - monitoring: each project has an enabled alert policy that notifies an enabled channel.
 """
@@ -56,9 +57,16 @@ def vulnerability_report(evidence: Evidence) -> Verdict:
             observed={"vulnerability_report": None},
         )
     if report.get("fixable_critical"):
+        cves = "、".join(report.get("fixable_critical_cves") or ())
         return Verdict.failed(
-            f"修正版がある重大（CRITICAL）な脆弱性が {report['fixable_critical']} 件未適用"
+            f"修正版がある重大（CRITICAL）な脆弱性が {report['fixable_critical']} 件未適用: {cves}"
             f"（レポート {report.get('update_time')}）",
+            observed=report,
+        )
+    if report.get("highest_upgradable_cve_severity") == "CRITICAL":
+        return Verdict.failed(
+            "OS Config が、修正版がある脆弱性の最高深刻度を CRITICAL と報告している"
+            f"（highestUpgradableCveSeverity、レポート {report.get('update_time')}）",
             observed=report,
         )
     return Verdict.passed(
