@@ -1,5 +1,5 @@
 """logging.*: a multi-region trail that is logging, trail logs and log groups kept 365 days or more,
-and trail logs protected by validation digests or Object Lock."""
+and trail logs protected by validation digests or Object Lock with a default retention."""
 
 from __future__ import annotations
 
@@ -63,17 +63,34 @@ def log_group_retention(evidence: Evidence) -> Verdict:
 
 
 def integrity(evidence: Evidence) -> Verdict:
+    """Digest validation, or Object Lock with a default retention: lock without one leaves new log files unlocked."""
     validation = bool(evidence.attributes.get("log_file_validation"))
     lock = evidence.attributes.get("bucket_object_lock")
     if validation:
         return Verdict.passed("ログファイルの整合性検証（ダイジェスト）が有効",
                               {"log_file_validation": True, "bucket_object_lock": lock})
     lock = need(evidence, "bucket_object_lock") or {}
-    if lock.get("enabled"):
-        return Verdict.passed(f"ログバケットで Object Lock が有効（{lock.get('mode') or '既定の保持なし'}）",
-                              {"log_file_validation": False, "bucket_object_lock": lock})
-    return Verdict.failed("ログファイルの整合性検証が無効で、ログバケットの Object Lock もない",
-                          {"log_file_validation": False, "bucket_object_lock": lock})
+    observed = {"log_file_validation": False, "bucket_object_lock": lock}
+    source = "s3:GetObjectLockConfiguration"
+    if not lock.get("enabled"):
+        return Verdict.failed("ログファイルの整合性検証が無効で、ログバケットの Object Lock もない", observed, source)
+    period = default_retention(lock)
+    if period is None:
+        return Verdict.failed("ログファイルの整合性検証が無効で、ログバケットの Object Lock に既定の保持期間がない"
+                              "（新しいログファイルはロックされない）", observed, source)
+    return Verdict.passed(f"ログファイルの整合性検証は無効だが、ログバケットの Object Lock が既定の保持"
+                          f"（{lock.get('mode')} モード・{period}）で新しいログファイルをロックする", observed, source)
+
+
+def default_retention(lock: dict[str, Any]) -> str | None:
+    """The default retention of an Object Lock configuration as text (``None``: objects get no lock)."""
+    if not lock.get("mode"):
+        return None
+    if lock.get("years"):
+        return f"{lock['years']} 年"
+    if lock.get("days"):
+        return f"{lock['days']} 日"
+    return None
 
 
 CHECKS = [
@@ -84,5 +101,6 @@ CHECKS = [
     check("logs.log_group_retention", "logging.retention-1y", "aws.logs.log_group", "365 日以上または失効しない",
           log_group_retention, "ロググループの保持期間"),
     check("cloudtrail.log_integrity", "logging.integrity", "aws.cloudtrail.trail",
-          "ログファイル検証が有効、またはログバケットに Object Lock", integrity, "証跡ログの改ざん防止"),
+          "ログファイル検証が有効、またはログバケットに既定の保持期間つき Object Lock", integrity,
+          "証跡ログの改ざん防止"),
 ]
