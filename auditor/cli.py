@@ -2,7 +2,9 @@
 
 Exit codes: 0 the audit ran and nothing failed; 1 it ran and something failed (or, for ``diff``,
 something regressed); 2 it could not run (bad arguments, bad input, no credentials, interrupted).
-Every anticipated problem is an :class:`~auditor.errors.AuditorError` printed as one line.
+Every anticipated problem is an :class:`~auditor.errors.AuditorError` printed as one line. Anything
+else (a full disk, a bug) is one line too, still exit 2, never a traceback on the terminal; the
+traceback is logged, and ``AUDITOR_LOG_LEVEL=DEBUG`` shows it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from auditor.errors import AuditorError
 from auditor.i18n import translate
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+_CLICK_OUTCOMES = (click.exceptions.Exit, click.exceptions.Abort, click.ClickException)
+logger = logging.getLogger(__name__)
 
 
 class AuditorGroup(click.Group):
-    """Turns expected errors into one readable line and exit code 2."""
+    """Turns every error into one readable line and exit code 2 (click's own exits pass through)."""
 
     def invoke(self, ctx: click.Context):
         lang = _lang_from(ctx)
@@ -35,6 +39,25 @@ class AuditorGroup(click.Group):
             _quiet_shutdown()
             click.echo(_prefix(lang) + translate("interrupted", lang), err=True)
             ctx.exit(EXIT_ERROR)
+        except _CLICK_OUTCOMES:
+            raise
+        except Exception as error:  # the one place where every unexpected error becomes one line
+            logger.debug("unexpected error", exc_info=True)
+            click.echo(_prefix(lang) + unexpected_message(error, lang), err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def unexpected_message(error: Exception, lang: str) -> str:
+    """One line for an error no code anticipated: what failed on which file, or the kind of error."""
+    if isinstance(error, OSError):
+        where = error.filename if error.filename is not None else "-"
+        return translate("os_error", lang, path=where, detail=_one_line(error.strerror or str(error)))
+    return translate("unexpected", lang, kind=type(error).__name__, detail=_one_line(str(error)))
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _quiet_shutdown() -> None:

@@ -43,31 +43,58 @@ def resolve_url(url_or_path: str | None, environ: Mapping[str, str] | None = Non
     """The database a store uses: the argument, else ``AUDITOR_STORE``, else the default SQLite file.
 
     A value containing ``://`` is an SQLAlchemy URL (``postgresql://`` means psycopg 3); anything
-    else is a path to an SQLite file, created with its folders when missing.
+    else is a path to an SQLite file. Only the default file creates its folder: a store the user
+    names must be in an existing folder, so a typo never creates folders; a malformed URL or an
+    unknown kind of database is a clear error.
     """
     env = os.environ if environ is None else environ
     value = (url_or_path or "").strip() or env.get(ENV_VAR, "").strip()
     if not value:
-        return _sqlite_file(default_store_path())
+        path = default_store_path()
+        _ensure_folder(path)
+        return _sqlite_file(path)
     if "://" not in value:
-        return _sqlite_file(Path(value).expanduser())
+        return _sqlite_file(_existing_folder(Path(value).expanduser()))
     try:
         url = make_url(value)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise AuditorError(
             "raw", ja=f"履歴ストアの URL が不正です: {exc}", en=f"Invalid history store URL: {exc}"
         ) from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
+    try:
+        url.get_dialect()
+    except NoSuchModuleError:
+        raise AuditorError(
+            "raw",
+            ja=f"履歴ストアの URL の種類 '{url.drivername}' は不明です（例: sqlite:///パス/history.sqlite、"
+               "postgresql://ユーザー@ホスト/DB名）。",
+            en=f"Unknown kind of database '{url.drivername}' in the history store URL"
+               " (for example sqlite:///path/history.sqlite or postgresql://user@host/dbname).",
+        ) from None
+    except ImportError:
+        pass  # a known database whose driver is missing: create_engine_for says so
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        _ensure_folder(Path(url.database).expanduser())
+        _existing_folder(Path(url.database).expanduser())
     return url
 
 
 def _sqlite_file(path: Path) -> URL:
-    path = path.resolve()
-    _ensure_folder(path)
-    return URL.create("sqlite+pysqlite", database=str(path))
+    return URL.create("sqlite+pysqlite", database=str(path.resolve()))
+
+
+def _existing_folder(path: Path) -> Path:
+    """``path`` when its folder exists; otherwise a clear error (nothing is created)."""
+    if not path.parent.is_dir():
+        raise AuditorError(
+            "raw",
+            ja=f"履歴ストア {path} のフォルダ {path.parent} がありません（--store / AUDITOR_STORE を確認し、"
+               "必要なら先にフォルダを作成してください）。",
+            en=f"The folder {path.parent} of the history store {path} does not exist (check --store /"
+               " AUDITOR_STORE, or create the folder first).",
+        )
+    return path
 
 
 def _ensure_folder(path: Path) -> None:
@@ -90,6 +117,7 @@ def create_engine_for(url: URL) -> Engine:
     """An engine for ``url`` with the settings that make concurrent runs safe."""
     try:
         if url.get_backend_name() == "sqlite":
+            _create_private_file(url.database)
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
@@ -109,6 +137,18 @@ def _server_connect_args(url: URL) -> dict[str, object]:
     if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query:
         return {}
     return {"connect_timeout": max(2, math.ceil(NetworkLimits.from_environ().connect_timeout))}
+
+
+def _create_private_file(database: str | None) -> None:
+    """Create a new SQLite store file readable and writable by its owner only (0600); SQLite gives its
+    journal files the same mode. An existing file is left as it is; a file that cannot be created is
+    reported by SQLite when the store is opened."""
+    if not database or database == ":memory:":
+        return
+    try:
+        os.close(os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        return
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

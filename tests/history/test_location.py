@@ -21,12 +21,13 @@ def test_default_is_history_sqlite_in_the_user_data_folder(monkeypatch, tmp_path
 
 
 def test_environment_and_argument(monkeypatch, tmp_path):
+    (tmp_path / "from-env").mkdir()
     monkeypatch.setenv("AUDITOR_STORE", str(tmp_path / "from-env" / "h.sqlite"))
     assert resolve_url(None).database == str(tmp_path / "from-env" / "h.sqlite")
     assert resolve_url(str(tmp_path / "arg.sqlite")).database == str(tmp_path / "arg.sqlite")  # the argument wins
     monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "x").mkdir()
     assert resolve_url("~/x/h.sqlite").database == str(tmp_path / "x" / "h.sqlite")
-    assert (tmp_path / "x").is_dir()
 
 
 def test_urls():
@@ -37,8 +38,8 @@ def test_urls():
         resolve_url("not a url://")
 
 
-def test_sqlite_url_creates_its_folder(tmp_path: Path):
-    target = tmp_path / "a" / "b" / "h.sqlite"
+def test_sqlite_url_opens_a_new_store_in_an_existing_folder(tmp_path: Path):
+    target = tmp_path / "h.sqlite"
     with open_store(f"sqlite:///{target}") as store:
         assert store.runs() == []
     assert target.is_file()
@@ -54,7 +55,7 @@ def test_an_unreachable_server_is_one_clear_error_without_the_password():
 
 def test_a_missing_driver_is_a_clear_error():
     with pytest.raises(AuditorError, match="missing database driver"):
-        open_store("nosuchdb://host/db")
+        open_store("mysql://auditor@127.0.0.1/history")
 
 
 def test_an_unusable_file_is_a_clear_error(tmp_path: Path):
