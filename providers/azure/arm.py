@@ -39,7 +39,7 @@ def _v(name: str, **extra: str) -> dict[str, str]:
 
 
 def subscriptions(arm: JsonChannel) -> list[dict[str, Any]]:
-    return arm.list("/subscriptions", _v("subscriptions"), source="arm:GET /subscriptions")
+    return arm.list("/subscriptions", _v("subscriptions"), source="arm:GET /subscriptions", once=True)
 
 
 def policy_assignments(arm: JsonChannel, subscription: str) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from providers.azure.settings import Settings
 def build_credential(settings: Settings) -> Any:
     from azure.identity import CertificateCredential, ClientSecretCredential, DefaultAzureCredential
 
-    common: dict[str, Any] = {"connection_verify": settings.connection_verify}
+    common: dict[str, Any] = {"connection_verify": settings.connection_verify, **settings.credential_transport}
     if settings.authority_host:
         common["authority"] = settings.authority_host
     if not settings.authority_is_known:

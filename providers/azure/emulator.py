@@ -16,6 +16,8 @@ credentials and azure-core / azure-mgmt clients talk to it unchanged:
   ``Authorization_RequestDenied`` unless the token carries the application permission Graph requires.
 
 Every request is counted per service, so tests and the benchmark can see what the adapter sent.
+:class:`PagingFaults` makes the paging misbehave on purpose (a ``nextLink`` to the same page or to
+another host, a ``$skipToken`` that repeats), for the tests of the adapter's paging limits.
 ``pip install trustme`` (a dev/demo dependency) is needed only to start it.
 """
 
@@ -179,6 +181,21 @@ class Traffic:
         with self.lock:
             self.counts.clear()
             self.lines.clear()
+
+
+@dataclass
+class PagingFaults:
+    """Broken paging a test can switch on while the emulator runs.
+
+    ``next_link``: ``"self"`` answers every ARM / Graph list page with a link back to that same page,
+    ``"foreign"`` with a link to the same path on another host; ``on_path`` (lower case) limits that
+    to the lists whose path ends with it. ``repeat_skip_token``: every Resource Graph page carries a
+    ``$skipToken`` that asks for that same page again.
+    """
+
+    next_link: str = ""
+    on_path: str = ""
+    repeat_skip_token: bool = False
 
 
 class _Handler(EmulatorRequestHandler):
@@ -348,6 +365,10 @@ class _Handler(EmulatorRequestHandler):
             following = dict(query, **{"$skiptoken": str(offset + size)})
             link = f"{self.base}{path}?{urlencode(following)}"
             body["@odata.nextLink" if graph else "nextLink"] = link
+        faults = self.server.faults
+        if faults.next_link and path.lower().rstrip("/").endswith(faults.on_path):
+            base = self.base if faults.next_link == "self" else "https://collector.example.net"
+            body["@odata.nextLink" if graph else "nextLink"] = f"{base}{path}?{urlencode(query)}"
         if graph:
             body = {"@odata.context": f"{self.base}/v1.0/$metadata#{path.rsplit('/', 1)[-1]}", **body}
         return self._send(200, body)
@@ -417,6 +438,8 @@ class _Handler(EmulatorRequestHandler):
                                 "resultTruncated": "true" if more and not pageable else "false"}
         if more and pageable:
             body["$skipToken"] = base64.b64encode(json.dumps({"offset": offset + top, "q": digest}).encode()).decode()
+        if self.server.faults.repeat_skip_token:
+            body["$skipToken"] = base64.b64encode(json.dumps({"offset": offset, "q": digest}).encode()).decode()
         return self._send(200, body)
 
     # ------------------------------------------------------------ Microsoft Graph
@@ -476,6 +499,7 @@ class _Server(ThreadingHTTPServer):
         self.socket = context.wrap_socket(self.socket, server_side=True)
         self.estate = estate
         self.traffic = Traffic()
+        self.faults = PagingFaults()
         self.base_url = f"https://127.0.0.1:{self.server_address[1]}"
 
 
@@ -487,6 +511,7 @@ class RunningEmulator:
     ca_path: Path
     estate: Estate
     traffic: Traffic
+    faults: PagingFaults = field(default_factory=PagingFaults)
 
     def options(self) -> dict[str, Any]:
         """Provider options that audit this emulator as its service principal (secret included)."""
@@ -526,7 +551,7 @@ def running(estate: Estate) -> Iterator[RunningEmulator]:
         thread = threading.Thread(target=server.serve_forever, name="azure-emulator", daemon=True)
         thread.start()
         try:
-            yield RunningEmulator(server.base_url, ca_path, estate, server.traffic)
+            yield RunningEmulator(server.base_url, ca_path, estate, server.traffic, server.faults)
         finally:
             server.shutdown()
             server.server_close()

@@ -5,6 +5,8 @@ Values come from the provider options first, then from the standard environment 
 ``AZURE_AUTHORITY_HOST``, ``AZURE_TENANT_ID``, ``AZURE_CLIENT_ID``; secrets only from the
 environment (``AZURE_CLIENT_SECRET``, ``AZURE_CLIENT_CERTIFICATE_PATH``), never from the command
 line. TLS trust follows ``REQUESTS_CA_BUNDLE`` unless ``connection_verify`` names a CA file.
+Timeouts and retries follow :class:`auditor.network.NetworkLimits` (``AUDITOR_CONNECT_TIMEOUT``,
+``AUDITOR_READ_TIMEOUT``, ``AUDITOR_MAX_ATTEMPTS``), and so do the page limits of every listing.
 SDK-free, so it can be tested and imported cheaply.
 """
 
@@ -14,6 +16,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from auditor.network import NetworkLimits
 
 PUBLIC_ARM = "https://management.azure.com"
 PUBLIC_GRAPH = "https://graph.microsoft.com"
@@ -36,8 +40,23 @@ class Settings:
     client_certificate_password: str = ""
     subscriptions: tuple[str, ...] = ()
     connection_verify: str | bool = True
-    retries: int = 3
+    retries: int = NetworkLimits().retries
+    connect_timeout: float = NetworkLimits().connect_timeout
+    read_timeout: float = NetworkLimits().read_timeout
+    max_pages: int = NetworkLimits().max_pages
     workers: int = 8
+
+    @property
+    def transport(self) -> dict[str, Any]:
+        """The azure-core transport and retry keywords every pipeline of the audit is built with."""
+        return {"connection_timeout": self.connect_timeout, "read_timeout": self.read_timeout,
+                "retry_total": self.retries}
+
+    @property
+    def credential_transport(self) -> dict[str, Any]:
+        """The same for token requests, except that an authority that does not answer is not asked again:
+        the first message about a silent endpoint comes after one read timeout."""
+        return {**self.transport, "retry_read": 0}
 
     @property
     def arm_scope(self) -> str:
@@ -63,6 +82,7 @@ class Settings:
             return env.get(variable, default) if variable else default
 
         verify: str | bool = pick("connection_verify") or True
+        limits = NetworkLimits.from_environ(env)
         subscriptions = tuple(s.strip().lower() for s in options.get("subscription") or () if s and s.strip())
         return cls(
             arm_endpoint=pick("arm_endpoint", "AUDITOR_AZURE_ARM_ENDPOINT", PUBLIC_ARM).rstrip("/"),
@@ -75,5 +95,8 @@ class Settings:
             client_certificate_password=pick("client_certificate_password", "AZURE_CLIENT_CERTIFICATE_PASSWORD"),
             subscriptions=subscriptions,
             connection_verify=verify,
-            retries=int(options.get("retries", 3)),
+            retries=int(options.get("retries", limits.retries)),
+            connect_timeout=limits.connect_timeout,
+            read_timeout=limits.read_timeout,
+            max_pages=limits.max_pages,
         )

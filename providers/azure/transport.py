@@ -2,8 +2,10 @@
 
 Each is an azure-core pipeline with the caller's bearer token and :class:`ReadOnlyPolicy` last
 before the transport. Lists follow ``nextLink`` / ``@odata.nextLink`` (absolute URLs) and
-Resource Graph follows ``$skipToken``; a refused or failed call raises :class:`CallFailed` with the
-HTTP status and the service's error code, which the collector turns into a gap.
+Resource Graph follows ``$skipToken``, each through a :class:`~providers.paging.PageTrail` (no
+repeated link or token, no link off the endpoint, at most ``max_pages`` pages); a refused or failed
+call raises :class:`CallFailed` with the HTTP status and the service's error code, which the
+collector turns into a gap. Connect and read timeouts and retries come from the settings.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
 from providers.azure.readonly import ReadOnlyPolicy
 from providers.azure.settings import Settings
+from providers.paging import ERROR_CODE as PAGING_REFUSED
+from providers.paging import PageTrail, PagingRefused
 
 USER_AGENT = "municipal-cloud-auditor"
 #: Rows per Resource Graph page (the service's maximum).
@@ -74,9 +78,11 @@ class JsonChannel:
     def __init__(self, base_url: str, credential_policy, settings: Settings, label: str) -> None:
         self.base_url = base_url.rstrip("/")
         self.label = label
+        self._max_pages = settings.max_pages
         self._client = PipelineClient(
             self.base_url, policies=_policies(credential_policy, settings),
-            connection_verify=settings.connection_verify,
+            connection_verify=settings.connection_verify, connection_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
         )
 
     def url(self, path: str, params: dict[str, str] | None = None) -> str:
@@ -88,9 +94,9 @@ class JsonChannel:
     def get(self, path: str, params: dict[str, str] | None = None, source: str = "") -> dict[str, Any]:
         return self._fetch(self.url(path, params), source or f"{self.label}:GET {path}")
 
-    def _fetch(self, url: str, source: str) -> dict[str, Any]:
+    def _fetch(self, url: str, source: str, once: bool = False) -> dict[str, Any]:
         try:
-            response = self._client.send_request(HttpRequest("GET", url))
+            response = self._client.send_request(HttpRequest("GET", url), **({"retry_total": 0} if once else {}))
         except ClientAuthenticationError:
             raise
         except HttpResponseError as exc:
@@ -107,14 +113,25 @@ class JsonChannel:
         return body
 
     def pages(self, path: str, params: dict[str, str] | None = None, source: str = "",
-              items: str = "value", next_key: str = "nextLink") -> Iterator[list[dict[str, Any]]]:
-        """Yield each page of a list, following absolute next links."""
+              items: str = "value", next_key: str = "nextLink", once: bool = False) -> Iterator[list[dict[str, Any]]]:
+        """Yield each page of a list, following absolute next links on the same endpoint only.
+
+        ``once``: the first page is asked for without retries (the audit's first call, so that an
+        endpoint that does not answer is reported after one timeout)."""
         source = source or f"{self.label}:GET {path}"
         url: str | None = self.url(path, params)
+        trail = PageTrail(url, self._max_pages)
+        first = once
         while url:
-            body = self._fetch(url, source)
+            body = self._fetch(url, source, first)
+            first = False
             yield list(body.get(items) or [])
             url = body.get(next_key)
+            if url:
+                try:
+                    trail.next_link(str(url))
+                except PagingRefused as refused:
+                    raise CallFailed(0, PAGING_REFUSED, str(refused), source) from None
 
     def list(self, path: str, params: dict[str, str] | None = None, source: str = "", **kwargs) -> list[dict]:
         return [item for page in self.pages(path, params, source, **kwargs) for item in page]
@@ -129,10 +146,11 @@ class ResourceGraph:
     def __init__(self, credential, settings: Settings) -> None:
         from azure.mgmt.resourcegraph import ResourceGraphClient
 
+        self._max_pages = settings.max_pages
         self._client = ResourceGraphClient(
             credential, base_url=settings.arm_endpoint, credential_scopes=[settings.arm_scope],
             connection_verify=settings.connection_verify, per_retry_policies=[ReadOnlyPolicy()],
-            retry_total=settings.retries, user_agent=USER_AGENT,
+            user_agent=USER_AGENT, **settings.transport,
         )
 
     def rows(self, query: str, subscriptions: Sequence[str], source: str) -> Iterator[dict[str, Any]]:
@@ -141,6 +159,7 @@ class ResourceGraph:
         for start in range(0, len(subscriptions), SUBSCRIPTIONS_PER_QUERY):
             chunk = list(subscriptions[start:start + SUBSCRIPTIONS_PER_QUERY])
             token: str | None = None
+            trail = PageTrail(max_pages=self._max_pages)
             while True:
                 options = QueryRequestOptions(top=GRAPH_PAGE_SIZE, skip_token=token, result_format="objectArray")
                 try:
@@ -156,6 +175,10 @@ class ResourceGraph:
                 token = response.skip_token
                 if not token:
                     break
+                try:
+                    trail.next_token(token)
+                except PagingRefused as refused:
+                    raise CallFailed(0, PAGING_REFUSED, str(refused), source) from None
 
     def close(self) -> None:
         self._client.close()
