@@ -79,11 +79,19 @@ def bucket(account: Account, name: str, region: str = TOKYO, *, tls_only: bool =
              "Expiration": {"Days": lifecycle_days}}]})
 
 
-def admin_user(account: Account, name: str, *, mfa: bool, office_only: bool, policy_arn: str | None = None) -> None:
+def admin_user(account: Account, name: str, *, mfa: bool, office_only: bool, policy_arn: str | None = None,
+               group: str | None = None) -> None:
+    """A console user with full access: the policy attached to the user, or to ``group`` with the user in it."""
     iam = account.client("iam")
     iam.create_user(UserName=name)
     iam.create_login_profile(UserName=name, Password="Sufficiently-Long-Passw0rd!")
-    iam.attach_user_policy(UserName=name, PolicyArn=policy_arn or "arn:aws:iam::aws:policy/AdministratorAccess")
+    policy_arn = policy_arn or "arn:aws:iam::aws:policy/AdministratorAccess"
+    if group is None:
+        iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
+    else:
+        iam.create_group(GroupName=group)
+        iam.attach_group_policy(GroupName=group, PolicyArn=policy_arn)
+        iam.add_user_to_group(GroupName=group, UserName=name)
     if office_only:
         iam.put_user_policy(UserName=name, PolicyName="office-only", PolicyDocument=policy_document(OFFICE_ONLY))
     if mfa:
@@ -132,7 +140,7 @@ def seed_good(account: Account) -> None:
     bucket(account, f"good-data-{account.account_id}", tls_only=True)
     iam = account.client("iam")
     iam.update_account_password_policy(**STRONG_PASSWORD_POLICY)
-    admin_user(account, "good-admin", mfa=True, office_only=True)
+    admin_user(account, "good-admin", mfa=True, office_only=True, group="good-admins")
     reader = iam.create_policy(PolicyName="good-readonly", PolicyDocument=policy_document(
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}))["Policy"]["Arn"]
     iam.attach_user_policy(UserName="good-admin", PolicyArn=reader)

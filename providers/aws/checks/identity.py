@@ -54,16 +54,36 @@ def root_keys(evidence: Evidence) -> Verdict:
 
 
 def full_access(evidence: Evidence) -> Verdict:
+    """A policy granting ``*`` on ``*`` in use fails, except the AWS-managed job-function policy
+    (AdministratorAccess) held through groups or roles: those administrators are listed, not failed.
+
+    This follows the CIS AWS Foundations Benchmark: no self-written ``*:*`` policy in use (1.16), and
+    users receive permissions only through groups (1.15) — so full access attached to a user fails.
+    """
     granted = bool(need(evidence, "full_access"))
     attachments = evidence.attributes.get("attachments", 0)
+    holders = evidence.attributes.get("holders") or {}
     if not granted:
-        return Verdict.passed("全権限（*:*）を与えないポリシー", {"full_access": False})
+        return Verdict.passed("全権限（*:*）を与えないポリシー", {"full_access": False, "holders": holders})
     if not attachments:
         return Verdict.not_applicable("全権限（*:*）のポリシーだが、どこにもアタッチされていない",
                                       {"full_access": True, "attachments": 0})
-    return Verdict.failed("全権限（Action * / Resource *）を与えるポリシーが使われている",
-                          {"full_access": True, "attachments": attachments,
-                           "attached_to": evidence.attributes.get("attached_to")})
+    observed = {"full_access": True, "attachments": attachments, "holders": holders,
+                "attached_to": evidence.attributes.get("attached_to")}
+    basis = "" if evidence.attributes.get("document_read", True) else "（文書は読めなかったが、ARN から全権限と判断）"
+    if evidence.attributes.get("policy_type") != "aws-managed":
+        return Verdict.failed("全権限（Action * / Resource *）を与えるポリシーが使われている", observed)
+    direct = holders.get("users") or []
+    if direct:
+        return Verdict.failed(f"全権限の AWS 管理ポリシー{basis}が IAM ユーザーに直接アタッチされている: "
+                              + ", ".join(_names(direct)), observed)
+    admins = _names([*holders.get("group_members", []), *holders.get("roles", [])])
+    return Verdict.passed(f"全権限の AWS 管理ポリシー{basis}はグループ・ロール経由でのみ付与されている"
+                          f"（管理者 {len(admins)} 件: {', '.join(admins) or 'なし'}）", observed)
+
+
+def _names(arns: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(arn.rsplit("/", 1)[-1] for arn in arns))
 
 
 def console_unused(evidence: Evidence) -> Verdict:

@@ -4,8 +4,11 @@ rights, source-IP restrictions, last use), access keys (age, last use) and polic
 Four reads cover it, whatever the number of users: ``GetAccountSummary``, ``GetAccountPasswordPolicy``,
 the credential report (``GenerateCredentialReport`` + ``GetCredentialReport``) and
 ``GetAccountAuthorizationDetails`` (every user, group, role and customer-managed policy with its
-documents). Root facts come from the account summary, which real IAM and emulators both answer;
-the credential report is reduced to the columns the checks read.
+documents). The AWS-managed policies attached to a user, group or role are read one by one
+(``GetPolicy`` for the default version, ``GetPolicyVersion`` for its document), so that a principal
+holding ``AdministratorAccess`` or any other AWS-managed grant is judged by what it really allows.
+Root facts come from the account summary, which real IAM and emulators both answer; the credential
+report is reduced to the columns the checks read.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import io
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,14 +36,17 @@ API_REGION = "us-east-1"
 DETAILS = Listing("iam", "GetAccountAuthorizationDetails", "UserDetailList",
                   {"Filter": ["User", "Group", "Role", "LocalManagedPolicy"]})
 REPORT = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
+AWS_MANAGED_READS = ("iam:GetPolicy", "iam:GetPolicyVersion")
 IAM_ACCOUNT = Kind("aws.iam.account", GLOBAL, Listing("iam", "GetAccountSummary", "SummaryMap"),
-                   follow_ups=("iam:GetAccountPasswordPolicy", "iam:GetAccountAuthorizationDetails"),
+                   follow_ups=("iam:GetAccountPasswordPolicy", "iam:GetAccountAuthorizationDetails",
+                               *AWS_MANAGED_READS),
                    title_ja="IAM（アカウント: ルート・パスワードポリシー）")
-USER = Kind("aws.iam.user", GLOBAL, DETAILS, follow_ups=REPORT, title_ja="IAM ユーザー")
+USER = Kind("aws.iam.user", GLOBAL, DETAILS, follow_ups=(*REPORT, *AWS_MANAGED_READS), title_ja="IAM ユーザー")
 ACCESS_KEY = Kind("aws.iam.access_key", GLOBAL, Listing("iam", "GetCredentialReport", "Content"),
                   follow_ups=("iam:GenerateCredentialReport",), title_ja="IAM アクセスキー")
 POLICY = Kind("aws.iam.policy", GLOBAL, Listing("iam", "GetAccountAuthorizationDetails", "Policies",
-                                                 DETAILS.params), title_ja="IAM ポリシー")
+                                                 DETAILS.params), follow_ups=AWS_MANAGED_READS,
+              title_ja="IAM ポリシー")
 FAMILY = (IAM_ACCOUNT, USER, ACCESS_KEY, POLICY)
 FULL_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 REPORT_COLUMNS = ("user", "arn", "user_creation_time", "password_enabled", "password_last_used",
@@ -60,7 +67,7 @@ def collect_iam(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Out
             out.gaps.append(gap(ctx, "global", details_failure, blocked))
     if report_failure is not None and ACCESS_KEY.resource_type in wanted:
         out.gaps.append(gap(ctx, "global", report_failure, [ACCESS_KEY.resource_type]))
-    graph = _Graph(details) if details is not None else None
+    graph = _Graph(details, _aws_managed(ctx, details)) if details is not None else None
     if IAM_ACCOUNT.resource_type in wanted:
         out.evidence.append(_account(ctx, graph, details_failure, report))
     if graph is not None and USER.resource_type in wanted:
@@ -85,6 +92,38 @@ def _details(ctx: AccountContext) -> tuple[dict[str, list[Any]] | None, Failure 
         for key in merged:
             merged[key].extend(page.get(key) or [])
     return merged, None
+
+
+@dataclass(frozen=True)
+class ManagedRead:
+    """One AWS-managed policy attached in the account: its metadata and default document, or why not read."""
+
+    policy: dict[str, Any] | None
+    document: dict[str, Any] | None
+    failure: Failure | None = None
+
+
+def attached_arns(details: dict[str, list[Any]]) -> list[str]:
+    """Every managed policy ARN attached to a user, group or role (each once, in order)."""
+    principals = [*details["UserDetailList"], *details["GroupDetailList"], *details["RoleDetailList"]]
+    return list(dict.fromkeys(p.get("PolicyArn", "") for principal in principals
+                              for p in principal.get("AttachedManagedPolicies") or [] if p.get("PolicyArn")))
+
+
+def _aws_managed(ctx: AccountContext, details: dict[str, list[Any]]) -> dict[str, ManagedRead]:
+    """The attached policies the details did not return (AWS-managed ones), each with its default version."""
+    listed = {policy["Arn"] for policy in details["Policies"]}
+    found: dict[str, ManagedRead] = {}
+    for arn in (a for a in attached_arns(details) if a not in listed):
+        try:
+            policy = (ctx.call(API_REGION, "iam", "GetPolicy", PolicyArn=arn) or {}).get("Policy") or {}
+            version = ctx.call(API_REGION, "iam", "GetPolicyVersion", PolicyArn=arn,
+                               VersionId=policy.get("DefaultVersionId", "")) or {}
+        except CallFailed as failed:
+            found[arn] = ManagedRead(None, None, failed.failure)
+            continue
+        found[arn] = ManagedRead(policy, document((version.get("PolicyVersion") or {}).get("Document")))
+    return found
 
 
 def _report(ctx: AccountContext) -> tuple[dict[str, dict[str, str]] | None, Failure | None]:
@@ -121,20 +160,39 @@ def document(value: Any) -> dict[str, Any] | None:
 
 
 class _Graph:
-    """Users, groups, roles and customer-managed policies, with each principal's effective documents."""
+    """Users, groups, roles and managed policies, with each principal's effective documents."""
 
-    def __init__(self, details: dict[str, list[Any]]) -> None:
+    def __init__(self, details: dict[str, list[Any]], aws_managed: dict[str, ManagedRead]) -> None:
         self.users = details["UserDetailList"]
         self.roles = details["RoleDetailList"]
         self.groups = {g["GroupName"]: g for g in details["GroupDetailList"]}
         self.managed = details["Policies"]
+        self.aws_managed = aws_managed
         self.managed_docs: dict[str, dict[str, Any] | None] = {}
         for policy in self.managed:
             default = next((v for v in policy.get("PolicyVersionList") or [] if v.get("IsDefaultVersion")), {})
             self.managed_docs[policy["Arn"]] = document(default.get("Document"))
+        for arn, read_policy in aws_managed.items():
+            self.managed_docs[arn] = read_policy.document
 
     def attached_doc(self, arn: str) -> dict[str, Any] | None:
-        return FULL_ACCESS if arn in ADMIN_MANAGED_POLICIES else self.managed_docs.get(arn)
+        """The document in force; AdministratorAccess is known to grant everything even when it was not read."""
+        found = self.managed_docs.get(arn)
+        return FULL_ACCESS if found is None and arn in ADMIN_MANAGED_POLICIES else found
+
+    def holders(self, arn: str) -> dict[str, list[str]]:
+        """Who a managed policy is attached to: users directly, groups (and their members), roles."""
+        def attached(principal: dict[str, Any]) -> bool:
+            return any(p.get("PolicyArn") == arn for p in principal.get("AttachedManagedPolicies") or [])
+
+        groups = [g for g in self.groups.values() if attached(g)]
+        names = {g["GroupName"] for g in groups}
+        return {
+            "users": [u["Arn"] for u in self.users if attached(u)],
+            "groups": [g["Arn"] for g in groups],
+            "group_members": [u["Arn"] for u in self.users if names & set(u.get("GroupList") or [])],
+            "roles": [r["Arn"] for r in self.roles if attached(r)],
+        }
 
     def sources(self, principal: dict[str, Any], inline_key: str) -> list[tuple[str, dict[str, Any] | None]]:
         """(label, document) for the principal's inline and attached policies."""
@@ -229,9 +287,26 @@ def _policies(ctx: AccountContext, graph: _Graph) -> list[Any]:
         found.append(ctx.evidence(
             "global", POLICY.resource_type, policy["Arn"], "iam:GetAccountAuthorizationDetails",
             {"policy_type": "customer-managed", "attachments": policy.get("AttachmentCount", 0),
-             "full_access": grants_full_access(doc)},
+             "full_access": grants_full_access(doc), "holders": graph.holders(policy["Arn"])},
             raw={"Policy": {k: v for k, v in policy.items() if k != "PolicyVersionList"}, "Document": doc},
             name=policy.get("PolicyName") or policy["Arn"].rsplit("/", 1)[-1],
+        ))
+    for arn, read_policy in graph.aws_managed.items():
+        holders = graph.holders(arn)
+        attributes: dict[str, Any] = {"policy_type": "aws-managed", "holders": holders,
+                                      "attachments": len(holders["users"] + holders["groups"] + holders["roles"]),
+                                      "document_read": read_policy.failure is None}
+        unreadable: dict[str, str] = {}
+        doc = graph.attached_doc(arn)
+        if doc is None and read_policy.failure is not None:
+            unreadable["full_access"] = read_policy.failure.cause()
+        else:
+            attributes["full_access"] = grants_full_access(doc)
+        found.append(ctx.evidence(
+            "global", POLICY.resource_type, arn,
+            "iam:GetPolicyVersion" if read_policy.failure is None else "iam:GetAccountAuthorizationDetails",
+            attributes, unreadable=unreadable,
+            raw={"Policy": read_policy.policy, "Document": read_policy.document}, name=arn.rsplit("/", 1)[-1],
         ))
     principals = [(u, "UserPolicyList") for u in graph.users] + [(g, "GroupPolicyList") for g in graph.groups.values()]
     principals += [(r, "RolePolicyList") for r in graph.roles]
