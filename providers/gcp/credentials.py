@@ -66,6 +66,14 @@ def ensure_token(credentials, environ=None) -> None:
 
     try:
         credentials.refresh(auth_request_session(environ))
+    except auth_exceptions.TransportError as error:
+        raise AuditorError(
+            "raw",
+            ja="GCP のトークンエンドポイントに接続できないか、時間内に応答がありません（認証情報の問題ではありません。"
+            f"ネットワーク・プロキシを確認してください。待ち時間は AUDITOR_READ_TIMEOUT で変更できます）: {error}",
+            en="The GCP token endpoint could not be reached or did not answer in time (not a credential problem: "
+            f"check the network and the proxy; AUDITOR_READ_TIMEOUT sets how long to wait): {error}",
+        ) from None
     except auth_exceptions.GoogleAuthError as error:
         raise AuditorError(
             "raw",

@@ -15,7 +15,9 @@ Every API call needs a bearer token the emulator issued, or a self-signed JWT fr
 service-account key. Errors use Google's JSON error format (``SERVICE_DISABLED``,
 ``IAM_PERMISSION_DENIED`` …) and can be injected per API with :meth:`Estate.fail`. Only GET is
 served for APIs; anything else is recorded and refused, which lets tests prove nothing mutating was
-ever sent. Start it with :class:`GoogleApisEmulator` (port 0 on 127.0.0.1) and point the adapter at
+ever sent. ``repeat_page_token`` (a set of API keys) makes those APIs answer every page with a
+``nextPageToken`` that asks for the same page again, for the tests of the adapter's paging limits.
+Start it with :class:`GoogleApisEmulator` (port 0 on 127.0.0.1) and point the adapter at
 it with :meth:`GoogleApisEmulator.environment`.
 """
 
@@ -415,6 +417,7 @@ class GoogleApisEmulator:
     def __init__(self, estate: Estate | None = None, page_size_cap: int = 1000) -> None:
         self.estate = estate if estate is not None else Estate()
         self.page_size_cap = page_size_cap
+        self.repeat_page_token: set[str] = set()
         self.requests: list[RecordedRequest] = []
         self.token_requests: list[dict[str, str]] = []
         self._tokens: dict[str, str] = {}
@@ -524,7 +527,11 @@ class GoogleApisEmulator:
         failure = self._failure(api, path, query)
         if failure is not None:
             return failure
-        return getattr(self, f"_get_{route}")(match, query)
+        status, answer = getattr(self, f"_get_{route}")(match, query)
+        if api in self.repeat_page_token and status == 200 and isinstance(answer, dict):
+            first = base64.urlsafe_b64encode(b"0").decode().rstrip("=")
+            answer["nextPageToken"] = (query.get("pageToken") or [first])[0]  # the page just served, again
+        return status, answer
 
     def _route(self, path: str) -> tuple[str, str, re.Match | None]:
         for api, route, pattern in _ROUTES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from providers.gcp.apis import Call
+from providers.paging import ERROR_CODE as PAGING_REFUSED
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ class Failure:
 
     @property
     def fix(self) -> str:
+        if self.reason == PAGING_REFUSED:
+            return ("the API's paging did not end properly; re-run later, or raise AUDITOR_MAX_PAGES for a listing "
+                    "this long")
+        if self.status == 0 and self.reason == "UNAVAILABLE":
+            return ("check the network, the proxy and the API endpoint (AUDITOR_CONNECT_TIMEOUT / "
+                    "AUDITOR_READ_TIMEOUT set how long to wait)")
         if self.status == 404:
             return "not found (for a directory user: not in the Cloud Identity / Workspace account this identity reads)"
         if self.api_disabled:

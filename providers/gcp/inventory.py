@@ -3,6 +3,9 @@
 Only the asset types the selected checks read are requested, all in one listing per content type,
 so the number of requests grows with pages (up to 1,000 assets each), not with resources or types.
 Assets come back as :class:`Asset` values holding the protobuf-JSON (camelCase) of each part.
+Each request waits at most ``AUDITOR_READ_TIMEOUT`` seconds, and the pages follow the rules of
+:class:`~providers.paging.PageTrail` (a repeated ``nextPageToken`` or more than ``AUDITOR_MAX_PAGES``
+pages ends the listing as a failure, so its kinds become gaps).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from google.api_core import exceptions as core
 from google.auth import exceptions as auth
 from google.protobuf import json_format
 
+from auditor.network import NetworkLimits
 from providers.gcp.apis import (
     ASSET,
     LIST_ACCESS_POLICIES,
@@ -25,9 +29,10 @@ from providers.gcp.apis import (
 )
 from providers.gcp.failures import Failure, failure_from_exception
 from providers.gcp.readonly import read_only_asset_transport
+from providers.paging import ERROR_CODE as PAGING_REFUSED
+from providers.paging import PageTrail, PagingRefused
 
 PAGE_SIZE = 1000
-LIST_TIMEOUT = 300.0
 
 RESOURCE, IAM_POLICY, ORG_POLICY, ACCESS_POLICY = "RESOURCE", "IAM_POLICY", "ORG_POLICY", "ACCESS_POLICY"
 CALLS: Mapping[str, Call] = {
@@ -100,6 +105,7 @@ class AssetInventory:
         from google.cloud import asset_v1
 
         self._types = asset_v1
+        self._limits = NetworkLimits.from_environ(environ)
         self._client = asset_v1.AssetServiceClient(
             credentials=credentials,
             transport=read_only_asset_transport(environ),
@@ -126,13 +132,19 @@ class AssetInventory:
         )
         assets: list[Asset] = []
         pages = 0
+        trail = PageTrail(max_pages=self._limits.max_pages)
         try:
-            pager = self._client.list_assets(request=request, timeout=LIST_TIMEOUT)
+            pager = self._client.list_assets(request=request, timeout=self._limits.read_timeout)
             for page in pager.pages:
                 pages += 1
                 assets.extend(asset_from_dict(json_format.MessageToDict(type(a).pb(a))) for a in page.assets)
                 if on_page is not None:
                     on_page(pages)
+                if page.next_page_token:
+                    trail.next_token(page.next_page_token)  # checked before the pager asks for the next page
+        except PagingRefused as refused:
+            failure = Failure(CALLS[content_type], 0, PAGING_REFUSED, str(refused))
+            return Listing(scope, content_type, (), pages, failure)
         except (core.GoogleAPICallError, core.RetryError, auth.GoogleAuthError, OSError) as error:
             cause = error.cause if isinstance(error, core.RetryError) and error.cause else error
             return Listing(scope, content_type, (), pages, failure_from_exception(CALLS[content_type], cause))

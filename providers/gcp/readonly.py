@@ -23,6 +23,7 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from requests.adapters import HTTPAdapter
 
 from auditor.errors import AuditorError
+from auditor.network import NetworkLimits
 from providers.gcp.apis import IAM_CREDENTIALS
 
 READ_METHODS = frozenset({"GET"})
@@ -73,6 +74,18 @@ class _RedirectingAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+class _BoundedRequest(Request):
+    """google-auth's request object with the audit's timeouts instead of its two-minute default."""
+
+    def __init__(self, session: requests.Session, timeout: tuple[float, float]) -> None:
+        super().__init__(session)
+        self._timeout = timeout
+
+    def __call__(self, url, method="GET", body=None, headers=None, timeout=None, **kwargs):
+        return super().__call__(url, method=method, body=body, headers=headers, timeout=timeout or self._timeout,
+                                **kwargs)
+
+
 def auth_request_session(environ: Mapping[str, str] | None = None) -> Request:
     """The google-auth request object used for token refreshes and credential look-ups."""
     env = os.environ if environ is None else environ
@@ -80,7 +93,8 @@ def auth_request_session(environ: Mapping[str, str] | None = None) -> Request:
     if env.get(IAM_CREDENTIALS.env_var):
         source = f"https://{IAM_CREDENTIALS.host}"
         session.mount(source, _RedirectingAdapter(source, IAM_CREDENTIALS.base_url(env)))
-    return Request(session)
+    limits = NetworkLimits.from_environ(env)
+    return _BoundedRequest(session, (limits.connect_timeout, limits.read_timeout))
 
 
 class ReadOnlySession(AuthorizedSession):
