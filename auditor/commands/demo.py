@@ -58,7 +58,8 @@ def _previous_demo_output(directory: Path) -> bool:
 @click.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("audit-report"), show_default=True,
               help="Directory for the reports (an earlier demo's reports there are replaced).")
-@click.option("--force", is_flag=True, help="Overwrite a non-empty output directory that is not an earlier demo.")
+@click.option("--force", is_flag=True,
+              help="Replace an earlier report folder (one holding results.json) that is not an earlier demo.")
 @click.pass_context
 def demo(ctx: click.Context, output: Path, force: bool) -> None:
     """Audit a sample estate on local emulators (no cloud account needed). / エミュレータ上のデモ監査"""

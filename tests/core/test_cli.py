@@ -149,9 +149,11 @@ def test_non_empty_output_needs_force(run, fake, tmp_path):
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     refused = audit(run, out)
     assert refused.exit_code == 2 and "--force" in refused.output
-    assert audit(run, out, "--force").exit_code == 0
+    foreign = audit(run, out, "--force")  # --force replaces only an earlier report folder
+    assert foreign.exit_code == 2 and "keep.txt" in foreign.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
-    assert not [p for p in out.iterdir() if p.name.startswith(".auditor-staging")]
+    assert not [p for p in tmp_path.iterdir() if "auditor-staging" in p.name]
 
 
 def test_usage_errors_exit_2(run, tmp_path):
