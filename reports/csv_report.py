@@ -2,8 +2,9 @@
 
 The BOM makes Excel open Japanese text correctly. ``observed`` is compact JSON (secrets redacted).
 Two convenience columns follow the contract fields: the status as the sheets print it and the
-collection time in JST. A cell an untrusted resource name could turn into a spreadsheet formula
-(starting with ``=``, ``+``, ``@``, a tab, or ``-`` not followed by a digit) is prefixed with ``'``.
+collection time in JST. A cell an untrusted resource name or tag could turn into a spreadsheet formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP lists them) is prefixed
+with ``'``; only a plain number such as ``-1`` or ``-0.5`` is kept as it is, since it cannot be a formula.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ FIELDS = (
 )
 EXTRA_FIELDS = {"ja": ("判定", "取得日時（JST）"), "en": ("status_text", "collected_at_jst")}
 
-_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![0-9.]))")
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![0-9]+(?:\.[0-9]+)?$))")
 
 
 def compact_json(value: object) -> str:

@@ -30,6 +30,7 @@ from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outpu
 from auditor.run import evaluate as evaluate_run
 from auditor.serialize import read_snapshot
 from auditor.status import Status
+from auditor.terminal import printable
 
 DEFAULT_OUTPUT = Path("audit-report")
 
@@ -146,6 +147,7 @@ def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, o
         history.save_run(result, target)
     print_summary(ctx, result, written)
     if history is not None:
+        target = printable(target)
         say(ctx, f"履歴に記録しました（対象: {target}、{history.location}）。差分: auditor diff --target {target}",
             f"Recorded in history (target: {target}, {history.location}). Changes: auditor diff --target {target}")
     ctx.exit(1 if result.has_failures else 0)
@@ -184,7 +186,7 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
         say(ctx, "主な不適合:", "Main failures:")
         for finding in worst:
             name = finding.resource_name or finding.resource_id
-            click.echo(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}")
+            click.echo(printable(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}"))
     say(ctx, "出力:", "Written:")
     for entry in top_level_entries(written):
         click.echo(f"  {entry}")

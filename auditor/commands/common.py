@@ -8,9 +8,11 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from auditor.plugins import ProviderOption, discover_providers
 from auditor.run import Catalogue, load_catalogue
+from auditor.terminal import printable
 
 
 def lang_of(ctx: click.Context) -> str:
@@ -58,9 +60,10 @@ def pop_provider_options(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    table = Table(title=title, show_lines=False, expand=False)
+    """A table on the terminal; cells are plain text (no markup) without escape sequences or controls."""
+    table = Table(title=Text(printable(title)), show_lines=False, expand=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(printable(cell, keep_newlines=True)) for cell in row))
     Console(width=200 if not Console().is_terminal else None).print(table)

@@ -76,7 +76,8 @@ def test_observed_is_compact_json_and_secrets_never_reach_a_report(catalogue, tm
 
 @pytest.mark.parametrize("value, expected", [
     ("=SUM(A1)", "'=SUM(A1)"), ("+1+1", "'+1+1"), ("@cmd", "'@cmd"), ("-x", "'-x"), ("-1", "-1"),
-    ("vol-0aaa", "vol-0aaa"), ("", ""),
+    ("-0.5", "-0.5"), ("-2+3", "'-2+3"), ("-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"), ("-1.", "'-1."),
+    ("-.5+1", "'-.5+1"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("vol-0aaa", "vol-0aaa"), ("", ""),
 ])
 def test_formula_like_cells_are_neutralised(value, expected):
     assert safe_cell(value) == expected
