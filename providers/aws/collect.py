@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.errors import AuditorError
 from auditor.model import Evidence, Gap, ProviderScope
 from auditor.plugins import Collection, CollectRequest
 from providers.aws import session as sessions
@@ -46,10 +48,24 @@ class _Run:
     swept: set[str] = field(default_factory=set)
 
 
+#: The shape of an AWS region name: ap-northeast-1, us-gov-west-1, cn-north-1, us-isob-east-1.
+REGION_NAME = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}")
+
+
 def parse_regions(value: Any) -> tuple[str, ...]:
-    """``--regions`` as given: repeated and/or comma-separated."""
+    """``--regions`` as given: repeated and/or comma-separated; a malformed name is a clear error."""
     items = [value] if isinstance(value, str) else list(value or ())
-    return tuple(dict.fromkeys(part.strip() for item in items for part in str(item).split(",") if part.strip()))
+    regions = tuple(dict.fromkeys(part.strip() for item in items for part in str(item).split(",") if part.strip()))
+    for region in regions:
+        if not REGION_NAME.fullmatch(region):
+            raise AuditorError(
+                "raw",
+                ja=f"--regions の '{region}' は AWS のリージョン名ではありません"
+                   "（例: ap-northeast-1, ap-northeast-3）。",
+                en=f"'{region}' given to --regions is not an AWS region name (for example ap-northeast-1, "
+                   "ap-northeast-3).",
+            )
+    return regions
 
 
 def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
