@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from auditor.cli import cli
 from auditor.limits import MAX_ATTESTATION_BYTES, MAX_ATTESTATION_STRING_CHARS
+from tests.core.english_cli import invoke_english, one_line_error
 from tests.core.fake_provider import disk
 
 ENTRY = """\
@@ -34,10 +33,7 @@ BOMB = "attestations: []\nlol: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".
 def run(catalogue, fake):
     fake.evidence = [disk("web-1", True)]
 
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--lang", "en", *args], obj={"catalogue": catalogue})
-
-    return invoke
+    return lambda *args: invoke_english(catalogue, *args)
 
 
 def audit_with(run, attestations: Path, out: Path):
@@ -45,14 +41,9 @@ def audit_with(run, attestations: Path, out: Path):
                "--format", "json")
 
 
-def assert_refused(result, out: Path, *expected: str) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert all(text in lines[0] for text in expected), lines[0]
-    assert "Traceback" not in result.output
+def assert_refused(result, out: Path, *expected: str) -> None:
+    one_line_error(result, *expected)
     assert not out.exists()
-    return lines[0]
 
 
 def test_the_alias_bomb_fails_fast(run, tmp_path):

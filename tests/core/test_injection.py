@@ -10,10 +10,9 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
 
-from auditor.cli import cli
 from auditor.run import Catalogue
+from tests.core.english_cli import invoke_english
 from tests.core.fake_provider import disk
 
 FORMULAS = ["-2+3", "-1+cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\")", "+1", "@SUM(1)", "\tTAB", "\rCR"]
@@ -24,10 +23,7 @@ CLEAR_SCREEN = "web\x1b[2J\x1b[H\x1b]0;owned\x07\n  ✓ all checks pass\x9b31m"
 def run(installed, fake):
     catalogue = Catalogue(installed.controls, installed.checklists, {"fake": fake}, dict(installed.renderers))
 
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--lang", "en", *args], obj={"catalogue": catalogue})
-
-    return invoke
+    return lambda *args: invoke_english(catalogue, *args)
 
 
 def test_formula_like_names_are_neutralised_in_findings_csv(run, fake, tmp_path):

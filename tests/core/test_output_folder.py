@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import auditor.output
-from auditor.cli import cli
 from auditor.errors import AuditorError
 from auditor.run import Catalogue
+from tests.core.english_cli import invoke_english, one_line_error
 from tests.core.fake_provider import disk
 
 
@@ -47,7 +46,7 @@ def run(full, fake):
     fake.evidence = [disk("web-1", True)]
 
     def invoke(*args: str, catalogue: Catalogue | None = None):
-        return CliRunner().invoke(cli, ["--lang", "en", *args], obj={"catalogue": catalogue or full})
+        return invoke_english(catalogue or full, *args)
 
     return invoke
 
@@ -58,13 +57,6 @@ def audit(run, out: Path, *extra: str, **kwargs):
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if "auditor-" in p.name)
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.output, result.output
-    return lines[0]
 
 
 def test_force_replaces_the_previous_reports_as_a_whole(run, tmp_path):

@@ -13,19 +13,15 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from auditor.cli import cli
 from auditor.limits import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_STRING_CHARS
+from tests.core.english_cli import invoke_english, one_line_error
 from tests.core.fake_provider import bucket, denied, disk
 
 
 @pytest.fixture
 def run(catalogue):
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--lang", "en", *args], obj={"catalogue": catalogue})
-
-    return invoke
+    return lambda *args: invoke_english(catalogue, *args)
 
 
 @pytest.fixture
@@ -42,13 +38,7 @@ def evaluate(run, path: Path, out: Path):
 
 
 def assert_refused(result, out: Path, *expected: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    for text in expected:
-        assert text in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    one_line_error(result, *expected)
     assert not out.exists()
 
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
+from tests.core.english_cli import invoke_english, one_line_error
 from tests.core.fake_provider import disk
 
 
@@ -22,19 +23,7 @@ from tests.core.fake_provider import disk
 def run(catalogue, fake):
     fake.evidence = [disk("web-1", False)]
 
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, ["--lang", "en", *args], obj={"catalogue": catalogue})
-
-    return invoke
-
-
-def one_line(result) -> str:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert "Traceback" not in result.output
-    assert isinstance(result.exception, SystemExit)
-    return lines[0]
+    return lambda *args: invoke_english(catalogue, *args)
 
 
 def test_a_bug_in_a_provider_is_one_line_with_exit_2(run, fake, tmp_path, monkeypatch):
@@ -42,7 +31,7 @@ def test_a_bug_in_a_provider_is_one_line_with_exit_2(run, fake, tmp_path, monkey
         raise AttributeError("'NoneType' object has no attribute 'get_frozen_credentials'")
 
     monkeypatch.setattr(fake, "collect", broken)
-    line = one_line(run("audit", "--provider", "fake", "--output", str(tmp_path / "out")))
+    line = one_line_error(run("audit", "--provider", "fake", "--output", str(tmp_path / "out")))
     assert line.startswith("error: Stopped by an unexpected error (AttributeError: 'NoneType' object has no attr")
     assert "AUDITOR_LOG_LEVEL=DEBUG" in line
     assert not (tmp_path / "out").exists()
@@ -65,7 +54,7 @@ def test_failures_still_exit_1(run, tmp_path):
 def test_the_traceback_is_logged_for_debugging(run, fake, tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(fake, "collect", lambda _request: 1 / 0)
     with caplog.at_level(logging.DEBUG, logger="auditor.cli"):
-        one_line(run("audit", "--provider", "fake", "--output", str(tmp_path / "out")))
+        one_line_error(run("audit", "--provider", "fake", "--output", str(tmp_path / "out")))
     logged = [r for r in caplog.records if r.name == "auditor.cli" and r.exc_info]
     assert logged and logged[0].exc_info[0] is ZeroDivisionError
 
