@@ -29,6 +29,12 @@ IAM_ACTION = {
     ("apigateway", "GetStages"): "apigateway:GET",
 }
 
+#: Calls the run makes besides those the evidence kinds declare, as (service, Operation): the region sweep,
+#: the organisation's accounts (``--org`` only) and the session set-up (who am I, assume the role).
+RUN_CALLS = frozenset({("ec2", "DescribeRegions")})
+ORG_CALLS = frozenset({("organizations", "ListAccounts")})
+SESSION_CALLS = frozenset({("sts", "GetCallerIdentity"), ("sts", "AssumeRole")})
+
 #: Calls every identity may make without a grant (AWS documents GetCallerIdentity as always allowed).
 UNGATED = frozenset({"sts:GetCallerIdentity"})
 

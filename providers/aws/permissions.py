@@ -4,7 +4,8 @@ policy of the delegated role a city assumes (with its external ID).
 The policy is generated from the permissions every check declares (which come from how each evidence
 kind is collected), plus the calls the run itself makes (``ec2:DescribeRegions``, and
 ``organizations:ListAccounts`` with ``--org``). ``sts:GetCallerIdentity`` needs no grant, and
-``sts:AssumeRole`` is the auditor's own permission, not the audited role's.
+``sts:AssumeRole`` is the auditor's own permission, not the audited role's. The read-only guard
+(:mod:`providers.aws.guard`) allows exactly these calls, from the same declarations.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor.checks import Check, permissions_for
-from providers.aws.actions import AUDITOR_SIDE, UNGATED
+from providers.aws.actions import AUDITOR_SIDE, ORG_CALLS, RUN_CALLS, UNGATED, iam_action
 
-RUN_ACTIONS = ("ec2:DescribeRegions",)
-ORG_ACTIONS = ("organizations:ListAccounts",)
+RUN_ACTIONS = tuple(sorted(iam_action(*call) for call in RUN_CALLS))
+ORG_ACTIONS = tuple(sorted(iam_action(*call) for call in ORG_CALLS))
 API_GATEWAY_RESOURCES = ("arn:aws:apigateway:*::/restapis", "arn:aws:apigateway:*::/restapis/*/stages")
 ROLE_NAME = "MunicipalAuditReadOnly"
 

@@ -27,7 +27,7 @@ from azure.core.pipeline.policies import (
 from azure.core.rest import HttpRequest
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
-from providers.azure.readonly import ReadOnlyPolicy
+from providers.azure.readonly import ReadOnlyPolicy, resource_graph_query_url
 from providers.azure.settings import Settings
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 from providers.paging import PageTrail, PagingRefused
@@ -149,7 +149,8 @@ class ResourceGraph:
         self._max_pages = settings.max_pages
         self._client = ResourceGraphClient(
             credential, base_url=settings.arm_endpoint, credential_scopes=[settings.arm_scope],
-            connection_verify=settings.connection_verify, per_retry_policies=[ReadOnlyPolicy()],
+            connection_verify=settings.connection_verify,
+            per_retry_policies=[ReadOnlyPolicy((resource_graph_query_url(settings.arm_endpoint),))],
             user_agent=USER_AGENT, **settings.transport,
         )
 

@@ -1,19 +1,25 @@
-"""The read-only guard: a write through the adapter's sessions is refused before anything is sent."""
+"""The read-only guard: a write, or a read the audit does not declare, through the adapter's sessions is
+refused before anything is sent; every call a collection makes is allowed; the guard and the printed
+policy are one list."""
 
 from __future__ import annotations
 
 import pytest
 
+from auditor.checks import resource_types_for
 from providers.aws import session as sessions
+from providers.aws.actions import AUDITOR_SIDE, UNGATED, iam_action
 from providers.aws.collectors import KINDS
-from providers.aws.guard import WriteRefused, is_read_only
+from providers.aws.guard import WriteRefused, allowed_calls, is_read_only
+from providers.aws.permissions import actions
+from providers.aws.plugin import provider
 from providers.aws.settings import AwsSettings
 from tests.aws.conftest import TOKYO
 from tests.aws.estates import AMI
 
 
 @pytest.mark.parametrize("service, operation, allowed", [
-    ("ec2", "DescribeInstances", True), ("s3", "GetBucketPolicy", True), ("s3", "HeadBucket", True),
+    ("ec2", "DescribeInstances", True), ("s3", "GetBucketPolicy", True), ("s3", "HeadBucket", False),
     ("inspector2", "BatchGetAccountStatus", True), ("iam", "GenerateCredentialReport", True),
     ("sts", "AssumeRole", True), ("ec2", "TerminateInstances", False), ("s3", "PutObject", False),
     ("iam", "CreateAccessKey", False), ("s3", "DeleteBucket", False), ("ec2", "ModifyInstanceAttribute", False),
@@ -66,3 +72,40 @@ def test_an_assumed_role_session_is_guarded_too(account):
     with pytest.raises(WriteRefused):
         iam.create_user(UserName="intruder")
     assert account.client("iam").list_users()["Users"] == []
+
+
+SIDE_EFFECTING_READS = [
+    ("sts", "get_session_token", {}),
+    ("secretsmanager", "get_secret_value", {"SecretId": "prod/db"}),
+    ("cognito-identity", "get_id", {"IdentityPoolId": f"{TOKYO}:00000000-0000-0000-0000-000000000000"}),
+    ("redshift", "get_cluster_credentials", {"DbUser": "admin", "ClusterIdentifier": "warehouse"}),
+    ("waf", "get_change_token", {}),
+]
+
+
+@pytest.mark.parametrize("service, method, params", SIDE_EFFECTING_READS)
+def test_reads_with_side_effects_are_refused_before_they_are_sent(account, service, method, params):
+    settings = AwsSettings(max_attempts=1)
+    session = sessions.open_session(None, settings)
+    sent = _sent(session)
+    client = session.client(service, region_name=TOKYO, config=settings.client_config())
+    with pytest.raises(WriteRefused, match="not a read the audit declares"):
+        getattr(client, method)(**params)
+    assert sent == []
+
+
+def test_every_call_a_full_collection_makes_is_allowed(account):
+    collection = account.collect(regions=(TOKYO,))
+    made = {(service, operation) for service, operation, _ in account.calls}
+    assert collection.evidence and ("sts", "GetCallerIdentity") in made
+    assert made <= allowed_calls(), sorted(made - allowed_calls())
+
+
+def test_the_guard_and_the_printed_policy_are_one_list():
+    checks = list(provider.checks())
+    wanted = resource_types_for(checks)
+    kind_calls = {call for kind in KINDS.values() if kind.resource_type in wanted for call in kind.calls()}
+    guarded = {iam_action(*call) for call in allowed_calls()} - UNGATED - AUDITOR_SIDE
+    printed = set(actions(checks, {"org": True}))
+    assert printed == guarded
+    assert kind_calls <= allowed_calls()

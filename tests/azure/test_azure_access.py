@@ -21,7 +21,7 @@ from providers.azure.credentials import (
     token_claims,
 )
 from providers.azure.emulator import running
-from providers.azure.readonly import WriteRefused, is_read
+from providers.azure.readonly import WriteRefused, is_read, resource_graph_query_url
 from providers.azure.sample import sample_estate
 from providers.azure.settings import Settings
 from providers.azure.transport import AzureApis
@@ -215,7 +215,9 @@ def test_tenant_without_premium_licence_is_a_gap_not_a_failure(estate):
     ("GET", "/subscriptions", True),
     ("HEAD", "/subscriptions/x", True),
     ("POST", "/providers/Microsoft.ResourceGraph/resources", True),
-    ("POST", "/proxy/providers/microsoft.resourcegraph/resources/", True),
+    ("POST", "/providers/microsoft.resourcegraph/resources/", True),
+    ("POST", "/proxy/providers/microsoft.resourcegraph/resources", False),
+    ("POST", "/subscriptions/x/providers/Microsoft.ResourceGraph/resources", False),
     ("POST", "/subscriptions/x/providers/Microsoft.Compute/register", False),
     ("PUT", "/subscriptions/x/resourceGroups/rg", False),
     ("PATCH", "/subscriptions/x/providers/Microsoft.Storage/storageAccounts/a", False),
@@ -223,7 +225,11 @@ def test_tenant_without_premium_licence_is_a_gap_not_a_failure(estate):
     ("POST", "/subscriptions/x/providers/Microsoft.Storage/storageAccounts/a/listKeys", False),
 ])
 def test_read_classification(method, path, allowed):
-    assert is_read(method, f"https://management.azure.com{path}") is allowed
+    posts = (resource_graph_query_url("https://management.azure.com"),)
+    assert is_read(method, f"https://management.azure.com{path}", posts) is allowed
+    assert not is_read("POST", f"https://management.azure.com{path}")  # a channel without POST URLs
+    assert is_read("POST", "https://proxy.example.jp/azure/providers/Microsoft.ResourceGraph/resources",
+                   (resource_graph_query_url("https://proxy.example.jp/azure/"),))
 
 
 def test_every_pipeline_refuses_writes_before_sending(estate):
