@@ -9,7 +9,12 @@ File format (YAML)::
           - 情報セキュリティ基本方針 第3版（2026-04-01 施行）
         answered_by: 山田 太郎（情報セキュリティ責任者）
         answered_on: 2026-11-01
+        valid_until: 2027-03-31                   # optional: after this day the answer has expired
         comment: 任意の補足
+
+An evidence document may be given as ``{name: 復旧手順書.pdf, sha256: …}`` (``auditor attest hash``
+prints these); a named document that lies beside the file must still have that digest. An entry
+with nothing filled in (as ``auditor attest template`` writes it) is skipped.
 
 Every problem — malformed YAML, an unknown checklist or item, a missing field — is an
 :class:`~auditor.errors.AuditorError` naming the file and line. The file is bounded (see
@@ -21,6 +26,8 @@ aliases would otherwise expand to gigabytes).
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,25 +79,35 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[tuple[str, str], Attestation]:
-    """Read and validate an attestation file against the known checklists."""
+def read_entries(path: Path, top_key: str, unreadable: str, invalid: str) -> list[Any]:
+    """The list under ``top_key`` of a bounded YAML file, each mapping carrying its line (``__line__``).
+
+    ``unreadable`` and ``invalid`` name the messages (auditor.i18n) for a file that cannot be read and
+    one that is not valid; both name the file, the latter the line.
+    """
     try:
         text = read_bounded(path, MAX_ATTESTATION_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AuditorError("attestation_unreadable", path=path, detail=str(exc)) from None
+        raise AuditorError(unreadable, path=path, detail=str(exc)) from None
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise AuditorError("attestation_invalid", path=path, line=line, detail=str(exc.problem)) from None
+        raise AuditorError(invalid, path=path, line=line, detail=str(exc.problem)) from None
     except yaml.YAMLError as exc:
-        raise AuditorError("attestation_invalid", path=path, line=0, detail=str(exc)) from None
-    if not isinstance(document, dict) or not isinstance(document.get("attestations"), list):
-        raise AuditorError(
-            "attestation_invalid", path=path, line=1, detail="the file must have a top-level list 'attestations:'"
-        )
+        raise AuditorError(invalid, path=path, line=0, detail=str(exc)) from None
+    if not isinstance(document, dict) or not isinstance(document.get(top_key), list):
+        raise AuditorError(invalid, path=path, line=1, detail=f"the file must have a top-level list '{top_key}:'")
+    return document[top_key]
+
+
+def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[tuple[str, str], Attestation]:
+    """Read and validate an attestation file against the known checklists."""
+    entries = read_entries(path, "attestations", "attestation_unreadable", "attestation_invalid")
     answers: dict[tuple[str, str], Attestation] = {}
-    for entry in document["attestations"]:
+    for entry in entries:
+        if _unanswered_template_entry(entry):
+            continue
         attestation = _parse_entry(path, entry, checklists)
         key = (attestation.checklist_id, attestation.item_id)
         if key in answers:
@@ -126,21 +143,83 @@ def _parse_entry(path: Path, entry: Any, checklists: Mapping[str, Checklist]) ->
         raise fail(
             f"answer must be one of yes, partial, no, n/a (or 適合, 一部適合, 不適合, 対象外), not {entry['answer']!r}"
         )
-    evidence = entry["evidence"]
-    if isinstance(evidence, str):
-        evidence = [evidence]
-    if not isinstance(evidence, list) or not all(isinstance(e, str) and e.strip() for e in evidence):
-        raise fail("evidence must be a list of document names")
+    names, digests = _documents(entry["evidence"], path.parent, fail)
     return Attestation(
         checklist_id=checklist_id,
         item_id=item_id,
         answer=answer,
-        evidence=tuple(e.strip() for e in evidence),
+        evidence=names,
         answered_by=str(entry["answered_by"]).strip(),
         answered_on=_date_text(entry["answered_on"]),
         comment=str(entry.get("comment") or "").strip(),
         source_line=line,
+        valid_until=_optional_date(entry.get("valid_until"), "valid_until", fail),
+        digests=digests,
     )
+
+
+def _unanswered_template_entry(entry: Any) -> bool:
+    """An entry of ``auditor attest template`` left as written: an item with nothing filled in yet."""
+    return isinstance(entry, dict) and all(
+        entry.get(name) in (None, "", []) for name in ("answer", "evidence", "answered_by", "answered_on")
+    )
+
+
+def _documents(evidence: Any, folder: Path, fail) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Evidence documents: names, and the SHA-256 of those given as ``{name: …, sha256: …}``.
+
+    A document whose digest is recorded and that lies beside the attestation file (by its name) must
+    still have that digest: a changed document is an error, not a silent pass.
+    """
+    if isinstance(evidence, (str, dict)):
+        evidence = [evidence]
+    if not isinstance(evidence, list):
+        raise fail("evidence must be a list of document names (or {name, sha256} entries)")
+    names: list[str] = []
+    digests: list[tuple[str, str]] = []
+    for document in evidence:
+        if isinstance(document, str) and document.strip():
+            names.append(document.strip())
+            continue
+        if not isinstance(document, dict) or not isinstance(document.get("name"), str) or not document["name"].strip():
+            raise fail("each evidence document is a name, or a mapping with 'name' and 'sha256'")
+        name = document["name"].strip()
+        digest = str(document.get("sha256") or "").strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise fail(f"evidence '{name}': sha256 must be 64 hexadecimal digits (auditor attest hash FILE)")
+        local = folder / name
+        if local.is_file() and file_sha256(local) != digest:
+            raise fail(f"evidence '{name}' has changed since it was attested (its SHA-256 no longer matches)")
+        names.append(name)
+        digests.append((name, digest))
+    return tuple(names), tuple(digests)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _optional_date(value: Any, name: str, fail) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    try:
+        return _dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise fail(f"{name} must be a date such as 2027-03-31, not {value!r}") from None
+
+
+def expired(until: str, as_of: _dt.date) -> bool:
+    """Whether a date-limited answer or acceptance (valid through ``until``) has run out by ``as_of``."""
+    return bool(until) and _dt.date.fromisoformat(until) < as_of
 
 
 def _normalise_answer(value: Any) -> str | None:

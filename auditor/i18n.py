@@ -33,6 +33,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "申告ファイル {path} を読めません: {detail}",
         "en": "Cannot read attestation file {path}: {detail}",
     },
+    "risk_unreadable": {
+        "ja": "リスク受容ファイル {path} を読めません: {detail}",
+        "en": "Cannot read risk-acceptance file {path}: {detail}",
+    },
+    "risk_invalid": {
+        "ja": "リスク受容ファイル {path} の {line} 行目: {detail}",
+        "en": "Risk-acceptance file {path}, line {line}: {detail}",
+    },
+    "template_exists": {
+        "ja": "{path} は既にあります。置き換えるには --force を付けてください",
+        "en": "{path} already exists; add --force to replace it",
+    },
+    "document_unreadable": {
+        "ja": "根拠資料 {path} がありません（通常のファイルを指定してください）",
+        "en": "Evidence document {path} does not exist or is not a regular file",
+    },
     "attestation_invalid": {
         "ja": "申告ファイル {path} の {line} 行目: {detail}",
         "en": "Attestation file {path}, line {line}: {detail}",

@@ -142,6 +142,10 @@ class Attestation:
     answered_on: str
     comment: str = ""
     source_line: int = 0
+    #: the last day the answer holds (ISO date, "" when open-ended); after it the answer has expired
+    valid_until: str = ""
+    #: (document, SHA-256) for each evidence document whose digest was recorded (auditor attest hash)
+    digests: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,43 @@ class ItemResult:
     exemption: str = ""
     #: the controls' own verdict before any attestation or exemption (None for manual/inherited items)
     automated: Status | None = None
+    #: what the reader must notice about the answer (auditor.rollup.ATTESTATION_EXPIRED, ATTESTATION_RECHECK)
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskAcceptance:
+    """A failure the service's owner has accepted for a time: named by check and resource, with who and why.
+
+    An accepted finding stays FAIL and counts as a failure; the acceptance is shown beside it.
+    """
+
+    check_id: str
+    resource_id: str
+    accepted_by: str
+    reason: str
+    until: str  # ISO date: the last day the acceptance holds
+    provider: str = ""
+    scope: str = ""
+    region: str = ""
+    source_line: int = field(default=0, compare=False)  # where it was written; not part of its identity
+
+    def matches(self, finding: Finding) -> bool:
+        return (
+            finding.check_id == self.check_id
+            and self.resource_id in (finding.resource_id, finding.resource_name)
+            and all(not wanted or wanted == actual for wanted, actual in (
+                (self.provider, finding.provider), (self.scope, finding.scope), (self.region, finding.region)))
+        )
+
+
+@dataclass(frozen=True)
+class AcceptedRisk:
+    """One risk acceptance as this run found it: ``active``, ``expired`` (ignored) or ``unmatched``."""
+
+    acceptance: RiskAcceptance
+    state: str
+    findings: tuple[tuple[str, str, str, str, str], ...] = ()  # keys of the failing findings it names
 
 
 @dataclass(frozen=True)
@@ -203,6 +244,7 @@ class RunResult:
     gaps: tuple[Gap, ...]
     controls: tuple[ControlResult, ...]
     checklists: tuple[ChecklistResult, ...]
+    risk_acceptances: tuple[AcceptedRisk, ...] = ()
 
     @property
     def has_failures(self) -> bool:

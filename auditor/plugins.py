@@ -8,11 +8,18 @@ A city or a vendor can add any of the three as a separate package.
 Provider modules named by an entry point must import cheaply: load the cloud SDK inside
 ``collect``, not at import time, so that ``auditor evaluate`` and ``auditor checklists`` work
 without touching any SDK.
+
+A name this distribution registers (``aws``, ``html`` …) cannot be taken over silently: when
+another installed package registers the same name in the same group, the built-in one is used and
+a warning says so, unless ``AUDITOR_ALLOW_PLUGIN_OVERRIDE`` names it (comma-separated names, e.g.
+``aws``), in which case the other package's plugin is used, also with a warning. Every provider
+from another distribution is listed by :func:`third_party_providers`, so the run records it.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -131,10 +138,75 @@ class Renderer(Protocol):
         """Write this format's files into ``directory`` (a staging folder) and return their paths."""
 
 
+@dataclass(frozen=True)
+class ContentPiece:
+    """One piece of what a reader of a rendered file sees, and where: a sheet's cell, a CSV row, an HTML line."""
+
+    value: str
+    sheet: str = ""
+    cell: str = ""  # A1 notation, with ``sheet``
+    row: int = 0  # a CSV row, 1 = the header
+    line: int = 0  # a line of an HTML file
+
+
+@runtime_checkable
+class ContentReader(Protocol):
+    """A renderer that can read back what its files show, so ``auditor verify`` can re-derive them.
+
+    Two files of the format show the same when their pieces are equal, in order. Formatting, file
+    metadata and anything a reader never sees stay out; a file that cannot be read as the format
+    raises :class:`ValueError`.
+    """
+
+    def read_content(self, path: Path) -> Sequence[ContentPiece]:
+        """The visible content of one file this renderer wrote."""
+
+
+#: The distribution whose plugins are the built-in ones.
+BUILTIN_DISTRIBUTION = "municipal-cloud-auditor"
+OVERRIDE_VAR = "AUDITOR_ALLOW_PLUGIN_OVERRIDE"
+
+
+def _distribution(entry: metadata.EntryPoint) -> tuple[str, str]:
+    dist = getattr(entry, "dist", None)
+    if dist is None:
+        return "", ""
+    return str(dist.metadata["Name"] or ""), str(dist.version or "")
+
+
+def _is_builtin(entry: metadata.EntryPoint) -> bool:
+    return _distribution(entry)[0].lower().replace("_", "-") == BUILTIN_DISTRIBUTION
+
+
+@functools.cache
+def _chosen(group: str) -> tuple[metadata.EntryPoint, ...]:
+    """One entry point per name: the built-in one unless the user opted in to another package's."""
+    allowed = {n.strip() for n in os.environ.get(OVERRIDE_VAR, "").split(",") if n.strip()}
+    by_name: dict[str, list[metadata.EntryPoint]] = {}
+    for entry in metadata.entry_points(group=group):
+        by_name.setdefault(entry.name, []).append(entry)
+    chosen = []
+    for name in sorted(by_name):
+        builtin = [e for e in by_name[name] if _is_builtin(e)]
+        others = sorted((e for e in by_name[name] if not _is_builtin(e)), key=_distribution)
+        entry = builtin[0] if builtin else others[0]
+        if builtin and others:
+            dist = " ".join(_distribution(others[0])).strip() or others[0].value
+            if name in allowed:
+                entry = others[0]
+                print(f"warning: plugin {group}:{name} from {dist} replaces the built-in one ({OVERRIDE_VAR})",
+                      file=sys.stderr)
+            else:
+                print(f"warning: plugin {group}:{name} from {dist} ignored: '{name}' is built in "
+                      f"(set {OVERRIDE_VAR}={name} to use it instead)", file=sys.stderr)
+        chosen.append(entry)
+    return tuple(chosen)
+
+
 def _load_group(group: str) -> dict[str, Any]:
     """Load every plugin of a group; one that cannot be imported is reported and left out."""
     loaded: dict[str, Any] = {}
-    for entry in sorted(metadata.entry_points(group=group), key=lambda e: e.name):
+    for entry in _chosen(group):
         try:
             loaded[entry.name] = entry.load()
         except Exception as exc:  # a broken third-party plugin must not stop the others
@@ -145,6 +217,13 @@ def _load_group(group: str) -> dict[str, Any]:
 @functools.cache
 def discover_providers() -> dict[str, Provider]:
     return _load_group("auditor.providers")
+
+
+@functools.cache
+def third_party_providers() -> dict[str, str]:
+    """Providers in use from another distribution than this one: name → ``"distribution version"``."""
+    return {entry.name: " ".join(_distribution(entry)).strip() or entry.value
+            for entry in _chosen("auditor.providers") if not _is_builtin(entry)}
 
 
 @functools.cache

@@ -23,6 +23,11 @@ Item, with an attestation (the user's answer)
   no → FAIL, n/a → NOT_APPLICABLE when nothing was found, else ATTESTED (the automated part passed, the
   rest was declared not applicable). On a full PASS the answer can only make it worse (partial, no).
 
+Answers over time
+  An answer past its ``valid_until`` (against the day the audit ran, JST) has expired: it is shown with
+  its flag and not used, so the item is decided as if unanswered. An answer on an item whose controls
+  now fail is flagged for re-examination (要再確認) beside the failure.
+
 Written exemptions
   An exemption's condition holds only when each of its items is PASS, or ATTESTED with answer "yes" (an
   item that is merely INHERITED never exempts). An exempted item becomes NOT_APPLICABLE with the sheet's
@@ -32,10 +37,12 @@ Written exemptions
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from auditor.attestations import expired
 from auditor.checklists import Checklist, Item, Profile
 from auditor.controls import Control
 from auditor.model import Attestation, ChecklistResult, ControlResult, Finding, ItemResult, StatusCounts
@@ -53,6 +60,11 @@ EXEMPT_BUT_FAILS = "exempt-but-fails"  # 対象外の条件を満たすが、不
 EXEMPTED = "exempted"  # 記載された条件により対象外
 INHERITED_IN_PART = "inherited-in-part"  # 継承は一部のみ、残りは申告が必要
 NOT_FOR_PROFILE = "not-for-profile"  # 利用形態により対象外
+
+#: Flags on an item's attestation, shown wherever the item is.
+ATTESTATION_EXPIRED = "attestation-expired"  # 申告の期限切れ: 判定に使わない
+ATTESTATION_RECHECK = "attestation-recheck"  # 要再確認: 申告した項目の統制が不適合
+FLAGS = (ATTESTATION_EXPIRED, ATTESTATION_RECHECK)
 
 QUALIFIERS = (
     AUTOMATED_PART_PASSES, NOTHING_FOUND_REST_OPEN, CONTROL_NEEDS_REVIEW, ALTERNATIVE_FAILS, EXEMPT_BUT_FAILS,
@@ -115,13 +127,18 @@ def rollup_checklist(
     control_results: Sequence[ControlResult],
     profile: Profile,
     attestations: Mapping[tuple[str, str], Attestation],
+    as_of: _dt.date | None = None,
 ) -> ChecklistResult:
-    """Decide every item of one checklist, then apply its written exemptions."""
+    """Decide every item of one checklist, then apply its written exemptions.
+
+    ``as_of`` is the day the audit ran (JST): an attestation whose ``valid_until`` lies before it has
+    expired and is shown, flagged, but not used.
+    """
     by_control: dict[str, list[ControlResult]] = defaultdict(list)
     for result in control_results:
         by_control[result.control_id].append(result)
     base = {
-        item.id: decide_item(checklist, item, by_control, profile, attestations.get((checklist.id, item.id)))
+        item.id: decide_item(checklist, item, by_control, profile, attestations.get((checklist.id, item.id)), as_of)
         for item in checklist.items
     }
     exempted = _exemptions(checklist, base)
@@ -168,20 +185,27 @@ def decide_item(
     item: Item,
     by_control: Mapping[str, list[ControlResult]],
     profile: Profile,
-    attestation: Attestation | None,
+    given: Attestation | None,
+    as_of: _dt.date | None = None,
 ) -> ItemResult:
-    """One item's status before written exemptions."""
+    """One item's status before written exemptions (``given``: the user's answer, if any)."""
     level = checklist.level_for(item, profile)
+    lapsed = given is not None and as_of is not None and expired(given.valid_until, as_of)
+    attestation = None if lapsed else given  # an expired answer is shown, never used
 
     def result(status: Status, reason: str, qualifier: str = "", automated: Status | None = None) -> ItemResult:
+        flags = ((ATTESTATION_EXPIRED,) if lapsed else ()) + (
+            (ATTESTATION_RECHECK,) if attestation is not None and automated is Status.FAIL else ())
+        if lapsed:
+            reason = f"{reason}; 申告は期限切れ（有効期限 {given.valid_until}）のため判定に使わない"
         return ItemResult(
-            checklist.id, item.id, status, item.basis, item.control_ids, reason, level, attestation,
-            qualifier=qualifier, automated=automated,
+            checklist.id, item.id, status, item.basis, item.control_ids, reason, level, given,
+            qualifier=qualifier, automated=automated, flags=flags,
         )
 
     not_applicable = checklist.not_applicable_reason(item, profile)
     if not_applicable:
-        return replace(result(Status.NOT_APPLICABLE, not_applicable, NOT_FOR_PROFILE), attestation=None)
+        return replace(result(Status.NOT_APPLICABLE, not_applicable, NOT_FOR_PROFILE), attestation=None, flags=())
     if item.basis == "manual":
         if attestation is None:
             return result(Status.MANUAL, "組織的対策: 申告（根拠資料の提示）が必要")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from auditor.checklists import Checklist, Profile, load_checklist, validate_agai
 from auditor.checks import Check, resource_types_for, run_checks
 from auditor.controls import Control, load_controls
 from auditor.errors import AuditorError
-from auditor.model import Attestation, Evidence, Gap, ProviderScope, RunInfo, RunResult, utc_now
+from auditor.model import Attestation, Evidence, Gap, ProviderScope, RiskAcceptance, RunInfo, RunResult, utc_now
 from auditor.output import staged_output, write_text_atomic
 from auditor.plugins import (
     CollectRequest,
@@ -29,6 +30,7 @@ from auditor.plugins import (
     discover_providers,
     discover_renderers,
 )
+from auditor.risk import apply_risk_acceptances
 from auditor.rollup import rollup_checklist, rollup_controls
 from auditor.serialize import dumps, results_to_dict, snapshot_to_dict
 
@@ -150,8 +152,13 @@ def evaluate(
     checklists: Sequence[Checklist],
     profile: Profile,
     attestations: Mapping[tuple[str, str], Attestation],
+    risk_acceptances: Sequence[RiskAcceptance] = (),
 ) -> RunResult:
-    """Decide every check, roll up controls and items. Pure: no cloud, no clock, no files."""
+    """Decide every check, roll up controls and items. Pure: no cloud, no clock, no files.
+
+    Dates in attestations and risk acceptances are judged against the day the audit ran (JST), so a
+    re-evaluation of the same snapshot decides the same way whenever it is made.
+    """
     provider_names = [scope.provider for scope in collected.run.providers]
     for name in provider_names:
         catalogue.provider(name)
@@ -161,9 +168,16 @@ def evaluate(
     )
     not_automated = {name: catalogue.providers[name].not_automated() for name in provider_names}
     controls = rollup_controls(findings, catalogue.controls, provider_names, not_automated)
-    results = tuple(rollup_checklist(c, controls, profile, attestations) for c in checklists)
+    as_of = audit_day(collected.run.started_at)
+    results = tuple(rollup_checklist(c, controls, profile, attestations, as_of) for c in checklists)
     run = replace(collected.run, profile=dict(profile.values))
-    return RunResult(run, tuple(findings), collected.gaps, tuple(controls), results)
+    accepted = apply_risk_acceptances(risk_acceptances, findings, as_of)
+    return RunResult(run, tuple(findings), collected.gaps, tuple(controls), results, accepted)
+
+
+def audit_day(moment: datetime) -> date:
+    """The calendar day in Japan on which an audit ran (dates in answer files are Japanese dates)."""
+    return (moment.astimezone(UTC) + timedelta(hours=9)).date()
 
 
 def write_outputs(

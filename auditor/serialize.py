@@ -18,6 +18,7 @@ from typing import Any
 from auditor.errors import AuditorError
 from auditor.limits import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, MAX_SNAPSHOT_STRING_CHARS, read_bounded
 from auditor.model import (
+    AcceptedRisk,
     Attestation,
     ChecklistResult,
     ControlResult,
@@ -26,6 +27,7 @@ from auditor.model import (
     Gap,
     ItemResult,
     ProviderScope,
+    RiskAcceptance,
     RunInfo,
     RunResult,
     StatusCounts,
@@ -270,6 +272,8 @@ def _attestation_to_dict(attestation: Attestation | None) -> dict[str, Any] | No
         "answered_by": attestation.answered_by,
         "answered_on": attestation.answered_on,
         "comment": attestation.comment,
+        "valid_until": attestation.valid_until,
+        "documents": [{"name": name, "sha256": digest} for name, digest in attestation.digests],
     }
 
 
@@ -278,8 +282,26 @@ def _attestation_from_dict(checklist_id: str, item_id: str, data: Mapping[str, A
         return None
     return Attestation(
         checklist_id, item_id, data["answer"], tuple(data["evidence"]), data["answered_by"], data["answered_on"],
-        data.get("comment", ""),
+        data.get("comment", ""), valid_until=data.get("valid_until", ""),
+        digests=tuple((d["name"], d["sha256"]) for d in data.get("documents") or ()),
     )
+
+
+def risk_acceptance_to_dict(accepted: AcceptedRisk) -> dict[str, Any]:
+    a = accepted.acceptance
+    return {
+        "check_id": a.check_id, "resource": a.resource_id, "provider": a.provider, "scope": a.scope,
+        "region": a.region, "accepted_by": a.accepted_by, "reason": a.reason, "until": a.until,
+        "state": accepted.state, "findings": [list(key) for key in accepted.findings],
+    }
+
+
+def risk_acceptance_from_dict(data: Mapping[str, Any]) -> AcceptedRisk:
+    acceptance = RiskAcceptance(
+        data["check_id"], data["resource"], data["accepted_by"], data["reason"], data["until"],
+        data.get("provider", ""), data.get("scope", ""), data.get("region", ""),
+    )
+    return AcceptedRisk(acceptance, data["state"], tuple(tuple(key) for key in data.get("findings") or ()))
 
 
 def item_detail(item: ItemResult) -> dict[str, Any]:
@@ -288,6 +310,7 @@ def item_detail(item: ItemResult) -> dict[str, Any]:
         "qualifier": item.qualifier,
         "exemption": item.exemption,
         "automated_status": item.automated.value if item.automated is not None else None,
+        "flags": list(item.flags),
     }
 
 
@@ -298,6 +321,7 @@ def item_detail_from(data: Mapping[str, Any]) -> dict[str, Any]:
         "qualifier": data.get("qualifier", ""),
         "exemption": data.get("exemption", ""),
         "automated": Status(automated) if automated else None,
+        "flags": tuple(data.get("flags") or ()),
     }
 
 
@@ -344,6 +368,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
             }
             for checklist in result.checklists
         ],
+        "risk_acceptances": [risk_acceptance_to_dict(r) for r in result.risk_acceptances],
     }
 
 
@@ -377,6 +402,7 @@ def results_from_dict(data: Mapping[str, Any]) -> RunResult:
             )
             for c in data["checklists"]
         ),
+        risk_acceptances=tuple(risk_acceptance_from_dict(r) for r in data.get("risk_acceptances") or ()),
     )
 
 

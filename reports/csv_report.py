@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.bundle import redact
 from auditor.model import Finding
-from auditor.plugins import ReportContext
+from auditor.plugins import ContentPiece, ReportContext
+from auditor.redaction import redact
 from auditor.serialize import iso
+from reports.content import csv_content
 from reports.labels import jst, status_text
 
 FILE_NAME = "findings.csv"
@@ -66,6 +67,9 @@ class CsvRenderer:
         target = directory / FILE_NAME
         target.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
         return [target]
+
+    def read_content(self, path: Path) -> list[ContentPiece]:
+        return csv_content(path)
 
 
 renderer = CsvRenderer()

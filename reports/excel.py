@@ -33,12 +33,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from auditor.bundle import redact
 from auditor.checklists import Checklist, Item
 from auditor.model import ChecklistResult, ItemResult
-from auditor.plugins import ReportContext
+from auditor.plugins import ContentPiece, ReportContext
+from auditor.redaction import redact
 from auditor.status import Status
 from reports import layout as lay
+from reports.content import workbook_content
 from reports.labels import (
     STATUS_COLOURS,
     STATUS_ORDER,
@@ -443,6 +444,9 @@ class ExcelRenderer:
             write_workbook(context, checklist, result, index, target)
             written.append(target)
         return written
+
+    def read_content(self, path: Path) -> list[ContentPiece]:
+        return workbook_content(path)
 
 
 renderer = ExcelRenderer()

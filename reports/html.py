@@ -22,14 +22,15 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from auditor.bundle import redact
 from auditor.checklists import Checklist
 from auditor.history.diff import RunDiff, diff_runs, resource_of
 from auditor.model import Finding, RunResult
-from auditor.plugins import ReportContext
+from auditor.plugins import ContentPiece, ReportContext
+from auditor.redaction import redact
 from auditor.serialize import iso
 from auditor.status import Status
 from reports import layout as lay
+from reports.content import html_content
 from reports.labels import (
     STATUS_ORDER,
     jst,
@@ -389,6 +390,9 @@ class HtmlRenderer:
         target = directory / FILE_NAME
         target.write_text(render_html(context), encoding="utf-8")
         return [target]
+
+    def read_content(self, path: Path) -> list[ContentPiece]:
+        return html_content(path)
 
 
 renderer = HtmlRenderer()

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor import rollup
 from auditor.checklists import Item
 from auditor.controls import Control
-from auditor.model import Attestation, ControlResult, Finding, Gap, ItemResult, RunResult, StatusCounts
+from auditor.model import (
+    Attestation,
+    ControlResult,
+    Finding,
+    Gap,
+    ItemResult,
+    RiskAcceptance,
+    RunResult,
+    StatusCounts,
+)
+from auditor.risk import active_by_finding
 from auditor.rollup import ISMAP_LIST
 from auditor.status import Status
 from reports.labels import provider_name, status_text
@@ -41,6 +51,8 @@ class RunIndex:
     controls: Mapping[tuple[str, str], ControlResult]
     findings_by_control: Mapping[str, tuple[Finding, ...]]
     gaps: Mapping[tuple[str, str, str, str], Gap]
+    accepted: Mapping[tuple[str, str, str, str, str], RiskAcceptance] = field(default_factory=dict)
+    lapsed: Mapping[tuple[str, str, str, str, str], RiskAcceptance] = field(default_factory=dict)
 
     @classmethod
     def of(cls, result: RunResult) -> RunIndex:
@@ -55,6 +67,8 @@ class RunIndex:
             controls={(c.control_id, c.provider): c for c in result.controls},
             findings_by_control={k: tuple(v) for k, v in by_control.items()},
             gaps={(g.provider, g.scope, g.region, g.source): g for g in result.gaps},
+            accepted=active_by_finding(result.risk_acceptances),
+            lapsed={key: a.acceptance for a in result.risk_acceptances if a.state == "expired" for key in a.findings},
         )
 
     def control_results(self, control_id: str) -> list[ControlResult]:
@@ -93,12 +107,18 @@ def counts_text(counts: StatusCounts, lang: str) -> str:
 
 def attestation_text(attestation: Attestation, lang: str) -> str:
     ja, en = _ANSWERS.get(attestation.answer, (attestation.answer, attestation.answer))
-    documents = "、".join(attestation.evidence) if lang == "ja" else "; ".join(attestation.evidence)
+    digests = dict(attestation.digests)
+    named = [f"{name}（SHA-256 {digests[name][:12]}…）" if name in digests else name for name in attestation.evidence]
+    documents = "、".join(named) if lang == "ja" else "; ".join(named)
     if lang == "ja":
         who = f"回答者: {attestation.answered_by}、回答日: {attestation.answered_on}"
+        if attestation.valid_until:
+            who += f"、有効期限: {attestation.valid_until}"
         line = f"申告: {ja}（{who}）。根拠資料: {documents}"
         return line + (f"。補足: {attestation.comment}" if attestation.comment else "")
-    line = f"Attested: {en} (by {attestation.answered_by} on {attestation.answered_on}). Evidence: {documents}"
+    until = f", valid until {attestation.valid_until}" if attestation.valid_until else ""
+    line = (f"Attested: {en} (by {attestation.answered_by} on {attestation.answered_on}{until})."
+            f" Evidence: {documents}")
     return line + (f". Comment: {attestation.comment}" if attestation.comment else "")
 
 
@@ -123,16 +143,35 @@ def control_line(control_id: str, index: RunIndex, catalogue: Mapping[str, Contr
     return f"・{title}（{control_id}）: {decided}" if ja else f"- {title} ({control_id}): {decided}"
 
 
-def failures_line(findings: list[Finding], lang: str) -> str:
+def acceptance_text(acceptance: RiskAcceptance, lang: str) -> str:
+    """``リスク受容（期限 2027-03-31、承認者 …）``: shown beside a failure that stays a failure."""
+    if lang == "ja":
+        return f"リスク受容（期限 {acceptance.until}、承認者 {acceptance.accepted_by}、理由: {acceptance.reason}）"
+    return f"risk accepted (until {acceptance.until}, by {acceptance.accepted_by}, because: {acceptance.reason})"
+
+
+def failures_line(
+    findings: list[Finding], lang: str,
+    accepted: Mapping[tuple[str, str, str, str, str], RiskAcceptance] | None = None,
+) -> str:
+    """The main failures by resource; accepted ones first name their acceptance, and still count."""
+    accepted = accepted or {}
     failed = sorted((f for f in findings if f.status is Status.FAIL),
-                    key=lambda f: (f.provider, f.scope, f.region, resource_label(f)))
+                    key=lambda f: (f.key in accepted, f.provider, f.scope, f.region, resource_label(f)))
     if not failed:
         return ""
-    shown = [
-        f"{resource_label(f)}（{provider_name(f.provider)} {f.region}）— {f.reason}" if lang == "ja"
-        else f"{resource_label(f)} ({provider_name(f.provider)} {f.region}) — {f.reason}"
-        for f in failed[:MAX_FAILURES]
-    ]
+
+    def one(f: Finding) -> str:
+        where = (f"{resource_label(f)}（{provider_name(f.provider)} {f.region}）— {f.reason}" if lang == "ja"
+                 else f"{resource_label(f)} ({provider_name(f.provider)} {f.region}) — {f.reason}")
+        acceptance = accepted.get(f.key)
+        return f"{where} [{acceptance_text(acceptance, lang)}]" if acceptance else where
+
+    shown = [one(f) for f in failed[:MAX_FAILURES]]
+    in_acceptance = sum(1 for f in failed if f.key in accepted)
+    if in_acceptance:
+        shown.append(f"うちリスク受容 {in_acceptance} 件（不適合として数える）" if lang == "ja"
+                     else f"{in_acceptance} of them risk-accepted (still counted as failures)")
     rest = len(failed) - len(shown)
     if lang == "ja":
         return "主な不適合: " + "；".join(shown) + (f"；ほか {rest} 件（検出結果シート参照）" if rest else "")
@@ -241,9 +280,14 @@ def item_remarks(
         lines.append(qualifier[0] if ja else qualifier[1])
     if item_result.attestation is not None:
         lines.append(attestation_text(item_result.attestation, lang))
-        if item_result.automated is Status.FAIL:
-            lines.append("※ 申告があっても、自動判定の不適合は打ち消さない" if ja
-                         else "Note: an attestation never overrides a failure found by the controls")
+        if rollup.ATTESTATION_EXPIRED in item_result.flags:
+            until = item_result.attestation.valid_until
+            lines.append(f"申告の期限切れ（有効期限 {until}）: 判定に使っていない。再申告が必要" if ja
+                         else f"Attestation expired (valid until {until}): not used; needs a new answer")
+        elif rollup.ATTESTATION_RECHECK in item_result.flags:
+            lines.append("要再確認: 申告した項目の統制が不適合になっている。申告は不適合を打ち消さないため、"
+                         "内容を見直すこと" if ja else "Re-examine: the item's controls now fail; the attestation does"
+                         " not override the failure and should be reviewed")
     rationale = item.rationale if item else ""
     if item_result.basis == "manual" and item_result.attestation is None:
         lines.append("組織的対策のため、申告（根拠資料の提示）が必要です。" if ja
@@ -257,7 +301,14 @@ def item_remarks(
         for control_id in item_result.control_ids:
             lines.append(control_line(control_id, index, catalogue, lang))
             findings.extend(index.findings_by_control.get(control_id, ()))
-        for extra in (failures_line(findings, lang), unknown_line(findings, index, lang)):
+        lapsed = sorted({(a.check_id, a.resource_id, a.until) for f in findings
+                         if (a := index.lapsed.get(f.key)) is not None and f.key not in index.accepted})
+        if lapsed:
+            shown = "；".join(f"{c} — {r}（期限 {u}）" for c, r, u in lapsed) if ja else "; ".join(
+                f"{c} — {r} (until {u})" for c, r, u in lapsed)
+            lines.append(f"期限切れのリスク受容（無視）: {shown}" if ja
+                         else f"Expired risk acceptances (ignored): {shown}")
+        for extra in (failures_line(findings, lang, index.accepted), unknown_line(findings, index, lang)):
             if extra:
                 lines.append(extra)
         if item is not None and item.coverage == "partial" and with_rationale and rationale:

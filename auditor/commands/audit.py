@@ -14,9 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from auditor.attestations import load_attestations
 from auditor.bundle import write_bundle
 from auditor.checklists import Profile
@@ -26,11 +23,14 @@ from auditor.errors import AuditorError
 from auditor.history import HistoryStore, open_store, target_of
 from auditor.model import RunResult
 from auditor.output import prepare_output_dir
+from auditor.risk import load_risk_acceptances
 from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
 from auditor.serialize import read_snapshot
 from auditor.status import Status
 from auditor.terminal import printable
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 DEFAULT_OUTPUT = Path("audit-report")
 
@@ -42,6 +42,9 @@ def output_options(command):
                      help="Only these checklists (repeatable; default: all)."),
         click.option("--attestations", type=click.Path(path_type=Path), default=None,
                      help="YAML file answering manual items (see docs/attestations.md)."),
+        click.option("--risk-acceptances", "risk_acceptances", type=click.Path(path_type=Path), default=None,
+                     help="YAML file of failures accepted for a time, per finding; they stay failures"
+                          " (see docs/attestations.md)."),
         click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
                      help="Audit profile, e.g. usage=cloud, ismap=registered, role=provider, internet_pc=no."),
         click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
@@ -70,12 +73,13 @@ def parse_formats(catalogue: Catalogue, text: str) -> list[str]:
     return ["json", *[f for f in formats if f != "json"]]
 
 
-def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profile_options):
+def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profile_options, risk_path=None):
     """Validate everything the user handed in before any collection starts."""
     selected = catalogue.select_checklists(checklist_ids)
     profile = Profile.from_options(profile_options)
     attestations = load_attestations(attestations_path, catalogue.checklists) if attestations_path else {}
-    return selected, profile, attestations
+    acceptances = load_risk_acceptances(risk_path) if risk_path else ()
+    return selected, profile, attestations, acceptances
 
 
 @click.command()
@@ -85,7 +89,7 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 @with_provider_options
 @output_options
 @click.pass_context
-def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations,
+def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations, risk_acceptances,
           profile_options, output: Path, formats: str, force: bool, bundle: bool, store: str | None,
           no_history: bool, **params: Any) -> None:
     """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
@@ -96,11 +100,12 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     for name in providers:
         catalogue.provider(name)
     chosen_formats = parse_formats(catalogue, formats)
-    selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
+    selected, profile, answers, accepted = prepare_inputs(
+        catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
-        result = evaluate_run(catalogue, collected, selected, profile, answers)
+        result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
         finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)
 
 
@@ -187,21 +192,42 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
         for finding in worst:
             name = finding.resource_name or finding.resource_id
             click.echo(printable(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}"))
+    print_risk_acceptances(ctx, result)
     say(ctx, "出力:", "Written:")
     for entry in top_level_entries(written):
         click.echo(f"  {entry}")
+
+
+def print_risk_acceptances(ctx, result: RunResult) -> None:
+    """Accepted failures still count; expired and unmatched acceptances are named so they get renewed or removed."""
+    by_state = Counter(a.state for a in result.risk_acceptances)
+    if not by_state:
+        return
+    say(ctx, f"リスク受容: 有効 {by_state['active']} 件（対象の不適合はそのまま不適合として数える）、"
+             f"期限切れ {by_state['expired']} 件（無視）、該当なし {by_state['unmatched']} 件",
+        f"Risk acceptances: {by_state['active']} active (their failures still count), {by_state['expired']}"
+        f" expired (ignored), {by_state['unmatched']} matching no failure")
+    for accepted in result.risk_acceptances:
+        if accepted.state == "active":
+            continue
+        a = accepted.acceptance
+        label = {"expired": ("期限切れ", "expired"), "unmatched": ("該当なし", "matches no failure")}[accepted.state]
+        say(ctx, printable(f"  ! {label[0]}: {a.check_id} — {a.resource_id}（期限 {a.until}、承認者 {a.accepted_by}）"),
+            printable(f"  ! {label[1]}: {a.check_id} — {a.resource_id} (until {a.until}, by {a.accepted_by})"))
 
 
 @click.command()
 @click.argument("snapshot", type=click.Path(path_type=Path))
 @output_options
 @click.pass_context
-def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, profile_options, output: Path,
+def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, risk_acceptances, profile_options,
+             output: Path,
              formats: str, force: bool, bundle: bool, store: str | None, no_history: bool) -> None:
     """Re-decide a saved snapshot offline, with the current mappings. / スナップショットを再評価"""
     catalogue = catalogue_of(ctx)
     chosen_formats = parse_formats(catalogue, formats)
-    selected, profile, answers = prepare_inputs(catalogue, checklist_ids, attestations, profile_options)
+    selected, profile, answers, accepted = prepare_inputs(
+        catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
     run, evidence, gaps = read_snapshot(snapshot)
     collected = Collected(run, evidence, gaps)
     unknown = unread_kinds(catalogue, collected)
@@ -209,5 +235,5 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, pr
         raise AuditorError("snapshot_unknown_kinds", path=snapshot, kinds=", ".join(unknown))
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
-        result = evaluate_run(catalogue, collected, selected, profile, answers)
+        result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
         finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)

@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from auditor.attestations import load_attestations
-from auditor.bundle import write_bundle
+from auditor.bundle import BundleOptions, write_bundle
 from auditor.checklists import Profile
 from auditor.commands.audit import collect_with_progress, print_summary
 from auditor.commands.common import catalogue_of, lang_of, say
@@ -27,8 +27,11 @@ from auditor.errors import AuditorError
 from auditor.output import prepare_output_dir
 from auditor.plugins import DemoCapable, DemoEstate
 from auditor.run import RESULTS_FILE, evaluate, write_outputs
+from auditor.signing import SigningKey, public_key_pem
 
 DEMO_TARGET = "demo"
+DEMO_SIGNER = "デモ用の鍵（このデモ実行のために生成） / demo key generated for this run"
+DEMO_PUBLIC_KEY = "demo-signing-key.pub.pem"
 
 
 @contextmanager
@@ -91,15 +94,22 @@ def demo(ctx: click.Context, output: Path, force: bool) -> None:
             collected = collect_with_progress(ctx, catalogue, list(estates), options, target=DEMO_TARGET, demo=True,
                                               profile=profile)
     result = evaluate(catalogue, collected, list(catalogue.checklists.values()), profile, answers)
+    demo_key = SigningKey.generate(DEMO_SIGNER, demo=True)  # kept in memory only, never written
+    options = BundleOptions(lang_of(ctx), None, demo_key)
     written = write_outputs(catalogue, collected, result, output, ["json", *catalogue.renderers], lang_of(ctx),
-                            after_render=write_bundle)
+                            after_render=lambda folder: write_bundle(folder, options))
+    (output / DEMO_PUBLIC_KEY).write_bytes(public_key_pem(demo_key))
     for name, estate in estates.items():
         click.echo(f"\n[{name}] " + (estate.description_ja if ja else estate.description_en))
         say(ctx, "仕込まれた誤り:", "Planted mistakes:")
         for line in estate.planted_ja if ja else estate.planted_en:
             click.echo(f"  - {line}")
     click.echo("")
-    print_summary(ctx, result, written)
+    print_summary(ctx, result, written.paths, written.redacted)
+    say(ctx, f"証跡パッケージはデモ用の鍵で署名しました（鍵 {demo_key.fingerprint}）。確認: "
+        f"auditor verify {output / 'bundle.zip'} --public-key {output / DEMO_PUBLIC_KEY}",
+        f"The evidence bundle is signed with a demo key (key {demo_key.fingerprint}). Check it: "
+        f"auditor verify {output / 'bundle.zip'} --public-key {output / DEMO_PUBLIC_KEY}")
     html = output / "report.html"
     say(ctx, f"\nデモ完了（{time.monotonic() - started:.1f} 秒）。ブラウザで開いてください: {html.resolve()}",
         f"\nDemo finished in {time.monotonic() - started:.1f} s. Open in a browser: {html.resolve()}")

@@ -169,7 +169,10 @@ def item(row: Mapping[str, Any]) -> ItemResult:
     attestation = None
     if row["attestation_json"] is not None:
         data = json.loads(row["attestation_json"])
-        attestation = Attestation(**{**data, "evidence": tuple(data["evidence"])})
+        attestation = Attestation(**{
+            **data, "evidence": tuple(data["evidence"]),
+            "digests": tuple(tuple(pair) for pair in data.get("digests") or ()),
+        })
     return ItemResult(
         checklist_id=row["checklist_id"],
         item_id=row["item_id"],

@@ -202,4 +202,4 @@ def write_all(catalogue: Catalogue, directory: Path, renderers: Mapping[str, Any
     with_renderers = Catalogue(catalogue.controls, catalogue.checklists, catalogue.providers, renderers)
     directory.mkdir(parents=True, exist_ok=True)
     written = write_outputs(with_renderers, collected, result, directory, ["json", *renderers], lang)
-    return result, written
+    return result, list(written.paths)

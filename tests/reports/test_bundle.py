@@ -10,11 +10,20 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from auditor.bundle import REDACTED, is_secret_key, redact, verify_bundle, write_bundle
+from auditor.bundle import write_bundle
+from auditor.bundle_verify import verify_bundle
 from auditor.cli import cli
 from auditor.errors import AuditorError
+from auditor.redaction import REDACTED, is_secret_key, redact
+from auditor.run import Catalogue
 from tests.reports.conftest import RENDERERS
 from tests.reports.sample import SECRET, write_all
+
+
+@pytest.fixture(scope="module")
+def catalogue(catalogue):
+    """The sample catalogue with the three report formats installed, as ``auditor verify`` finds them."""
+    return Catalogue(catalogue.controls, catalogue.checklists, catalogue.providers, RENDERERS)
 
 
 @pytest.fixture()
@@ -48,7 +57,7 @@ def test_bundle_holds_every_report_with_a_digest_each(bundle):
 
 def test_secrets_are_redacted_in_the_snapshot(bundle):
     out, folder, archive = bundle
-    assert SECRET in (out / "snapshot.json").read_text(encoding="utf-8"), "the sample does carry a secret"
+    assert SECRET not in (out / "snapshot.json").read_text(encoding="utf-8"), "redacted in the output folder too"
     bundled = (folder / "snapshot.json").read_text(encoding="utf-8")
     assert SECRET not in bundled and "FQoGZXIvYXdzEXAMPLE" not in bundled and "abc123" not in bundled
     snapshot = json.loads(bundled)
@@ -105,6 +114,8 @@ def test_changed_removed_and_added_files_are_named(bundle, catalogue):
     assert report.added == ("extra.txt",)
     assert report.tampered and not report.clean
     assert report.reevaluated and not report.differences
+    assert [d.file for d in report.rederived.differences] == ["report.html"]
+    assert [name for name, _ in report.rederived.not_rederivable] == ["extra.txt"]
 
 
 def test_tampered_status_with_a_matching_digest_is_caught_by_reevaluation(bundle, catalogue):
@@ -170,9 +181,10 @@ def test_verify_command_exit_codes_and_languages(bundle, catalogue, tmp_path):
     _, folder, archive = bundle
     clean = _run_verify(catalogue, archive)
     assert clean.exit_code == 0, clean.output
-    assert "改ざんなし" in clean.output and "ハッシュ値（SHA-256）が一致" in clean.output
+    assert "署名なし（内容の整合のみ確認）" in clean.output and "ハッシュ値（SHA-256）が一致" in clean.output
+    assert "改ざんなし" not in clean.output, "an unsigned bundle is never declared untampered"
     english = _run_verify(catalogue, archive, "--lang", "en")
-    assert english.exit_code == 0 and "verified, nothing was altered" in english.output
+    assert english.exit_code == 0 and "unsigned (content consistency only)" in english.output
     (folder / "extra.txt").write_text("x", encoding="utf-8")
     changed = _run_verify(catalogue, folder)
     assert changed.exit_code == 1
@@ -195,14 +207,14 @@ def test_verify_cannot_complete_without_the_checklists(bundle, catalogue):
     assert _run_verify(bare, archive).exit_code == 2
 
 
-def test_zip_with_a_traversal_entry_is_reported_as_added(bundle, catalogue, tmp_path):
+def test_zip_with_a_traversal_entry_is_refused(bundle, catalogue, tmp_path):
     _, _, archive = bundle
     evil = tmp_path / "evil.zip"
     shutil.copy(archive, evil)
     with zipfile.ZipFile(evil, "a") as zipped:
         zipped.writestr("bundle/../../escape.txt", "x")
     report = verify_bundle(evil, catalogue)
-    assert report.added and "escape.txt" in report.added[0]
+    assert report.tampered and "escape.txt" in report.refused_file
     assert not (tmp_path.parent / "escape.txt").exists()
 
 

@@ -51,7 +51,7 @@ def test_observed_is_compact_json_and_secrets_never_reach_a_report(catalogue, tm
 
     from openpyxl import load_workbook
 
-    from auditor.bundle import REDACTED
+    from auditor.redaction import REDACTED
     from tests.reports.conftest import RENDERERS
     from tests.reports.sample import SECRET, context_of, sample_result
 

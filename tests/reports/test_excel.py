@@ -232,7 +232,8 @@ def test_run_sheet_and_demo_banner(written_demo_en, written):
     values = {row[0]: row[1] for row in run.iter_rows(values_only=True) if row and row[0]}
     assert values["監査対象"] == "住民サービス基盤"
     assert values["開始"] == "2026-11-01 09:30:00 JST  (UTC 2026-11-01T00:30:00Z)"
-    assert values["チェックリストのバージョン"] == "2026.11"
+    from auditor.run import load_catalogue
+    assert values["チェックリストのバージョン"] == load_catalogue().checklists["ext-service-requirements"].version
     everything = "\n".join(str(v) for row in run.iter_rows(values_only=True) for v in row if v)
     assert "arn:aws:sts::111122223333:assumed-role/Audit/city" in everything
     assert "tenant: contoso.onmicrosoft.com" in everything
