@@ -30,9 +30,10 @@ from auditor.plugins import (
     discover_providers,
     discover_renderers,
 )
+from auditor.redaction import REDACTION_KEY, redact_counted, redaction_record
 from auditor.risk import apply_risk_acceptances
 from auditor.rollup import rollup_checklist, rollup_controls
-from auditor.serialize import dumps, results_to_dict, snapshot_to_dict
+from auditor.serialize import dumps, results_from_dict, results_to_dict, snapshot_to_dict
 
 RESULTS_FILE = "results.json"
 SNAPSHOT_FILE = "snapshot.json"
@@ -74,6 +75,14 @@ def load_catalogue() -> Catalogue:
         validate_against_controls(checklist, controls)
         checklists[checklist.id] = checklist
     return Catalogue(controls, checklists, discover_providers(), discover_renderers())
+
+
+@dataclass(frozen=True)
+class Written:
+    """The files :func:`write_outputs` wrote, and how many secret values it redacted from them."""
+
+    paths: tuple[Path, ...]
+    redacted: int
 
 
 @dataclass(frozen=True)
@@ -190,22 +199,29 @@ def write_outputs(
     *,
     previous: RunResult | None = None,
     after_render: Callable[[Path], None] | None = None,
-) -> list[Path]:
-    """Write results.json, snapshot.json and each chosen format, all-or-nothing."""
+) -> Written:
+    """Write results.json, snapshot.json and each chosen format, all-or-nothing.
+
+    Secrets are redacted (:mod:`auditor.redaction`) before anything is written, and the reports are
+    rendered from the redacted results, so that every file says the same and none carries a secret;
+    snapshot.json records how many values were redacted.
+    """
     unknown = [f for f in formats if f not in catalogue.renderers and f != "json"]
     if unknown:
         raise AuditorError("unknown_format", format=unknown[0], known=", ".join(["json", *catalogue.renderers]))
+    results, in_results = redact_counted(results_to_dict(result))
+    snapshot, in_snapshot = redact_counted(snapshot_to_dict(collected.run, collected.evidence, collected.gaps))
+    snapshot[REDACTION_KEY] = redaction_record({RESULTS_FILE: in_results, SNAPSHOT_FILE: in_snapshot})
+    published = results_from_dict(results) if in_results else result
     with staged_output(directory) as staging:
-        write_text_atomic(staging / RESULTS_FILE, dumps(results_to_dict(result)))
-        write_text_atomic(
-            staging / SNAPSHOT_FILE, dumps(snapshot_to_dict(collected.run, collected.evidence, collected.gaps))
-        )
-        used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in result.checklists}
-        context = ReportContext(result, catalogue.controls, used, lang, previous, staging / SNAPSHOT_FILE)
+        write_text_atomic(staging / RESULTS_FILE, dumps(results))
+        write_text_atomic(staging / SNAPSHOT_FILE, dumps(snapshot))
+        used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in published.checklists}
+        context = ReportContext(published, catalogue.controls, used, lang, previous, staging / SNAPSHOT_FILE)
         for name in formats:
             if name != "json":
                 catalogue.renderers[name].render(context, staging)
         if after_render is not None:
             after_render(staging)
         written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-    return [directory / p for p in written]
+    return Written(tuple(directory / p for p in written), in_results + in_snapshot)

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from auditor.attestations import load_attestations
-from auditor.bundle import write_bundle
+from auditor.bundle import BundleOptions, write_bundle
 from auditor.checklists import Profile
 from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, say, with_provider_options
 from auditor.commands.history import store_option
@@ -27,10 +30,9 @@ from auditor.risk import load_risk_acceptances
 from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
 from auditor.serialize import read_snapshot
+from auditor.signing import SigningKey, load_signing_key
 from auditor.status import Status
 from auditor.terminal import printable
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 DEFAULT_OUTPUT = Path("audit-report")
 
@@ -55,6 +57,9 @@ def output_options(command):
                      help="Replace an earlier report folder (one holding results.json) as a whole."),
         click.option("--bundle", is_flag=True,
                      help="Also write the evidence bundle (bundle/ + bundle.zip with SHA-256 manifest)."),
+        click.option("--sign-key", type=click.Path(path_type=Path), default=None, metavar="KEY",
+                     help="Sign the evidence bundle with this private key (from 'auditor keys generate'; "
+                          "implies --bundle)."),
         store_option,
         click.option("--no-history", is_flag=True, help="Do not record this run in the history store."),
     ]
@@ -90,8 +95,8 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 @output_options
 @click.pass_context
 def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations, risk_acceptances,
-          profile_options, output: Path, formats: str, force: bool, bundle: bool, store: str | None,
-          no_history: bool, **params: Any) -> None:
+          profile_options, output: Path, formats: str, force: bool, bundle: bool, sign_key: Path | None,
+          store: str | None, no_history: bool, **params: Any) -> None:
     """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
     catalogue = catalogue_of(ctx)
     options = pop_provider_options(params)
@@ -102,11 +107,13 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     chosen_formats = parse_formats(catalogue, formats)
     selected, profile, answers, accepted = prepare_inputs(
         catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
+    signing_key = load_signing_key(sign_key) if sign_key is not None else None
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
         result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
-        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle or signing_key is not None,
+               signing_key)
 
 
 def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], options, **kwargs) -> Collected:
@@ -139,18 +146,19 @@ def open_history(store: str | None, disabled: bool) -> Iterator[HistoryStore | N
 
 
 def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats,
-           history: HistoryStore | None, bundle: bool = False) -> None:
+           history: HistoryStore | None, bundle: bool = False, signing_key: SigningKey | None = None) -> None:
     """Write every report (with the changes since the previous run), record the run, print a summary.
 
     Exits 1 when something failed, 0 otherwise.
     """
     target = target_of(result.run)
     previous = history.previous_run(target, result.run.run_id) if history else None
+    options = BundleOptions(lang_of(ctx), previous, signing_key)
     written = write_outputs(catalogue, collected, result, output, formats, lang_of(ctx), previous=previous,
-                            after_render=write_bundle if bundle else None)
+                            after_render=(lambda folder: write_bundle(folder, options)) if bundle else None)
     if history is not None:
         history.save_run(result, target)
-    print_summary(ctx, result, written)
+    print_summary(ctx, result, written.paths, written.redacted)
     if history is not None:
         target = printable(target)
         say(ctx, f"履歴に記録しました（対象: {target}、{history.location}）。差分: auditor diff --target {target}",
@@ -172,7 +180,7 @@ def top_level_entries(written: Sequence[Path]) -> list[str]:
     return entries
 
 
-def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
+def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int = 0) -> None:
     ja = lang_of(ctx) == "ja"
     counts = Counter(f.status for f in result.findings)
     say(ctx,
@@ -193,6 +201,9 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path]) -> None:
             name = finding.resource_name or finding.resource_id
             click.echo(printable(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}"))
     print_risk_acceptances(ctx, result)
+    if redacted:
+        say(ctx, f"秘密情報と判断した値 {redacted} 件を伏せ字（***REDACTED***）にして書き出しました。",
+            f"{redacted} secret values were redacted (***REDACTED***) from the files written.")
     say(ctx, "出力:", "Written:")
     for entry in top_level_entries(written):
         click.echo(f"  {entry}")
@@ -222,12 +233,14 @@ def print_risk_acceptances(ctx, result: RunResult) -> None:
 @click.pass_context
 def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, risk_acceptances, profile_options,
              output: Path,
-             formats: str, force: bool, bundle: bool, store: str | None, no_history: bool) -> None:
+             formats: str, force: bool, bundle: bool, sign_key: Path | None, store: str | None,
+             no_history: bool) -> None:
     """Re-decide a saved snapshot offline, with the current mappings. / スナップショットを再評価"""
     catalogue = catalogue_of(ctx)
     chosen_formats = parse_formats(catalogue, formats)
     selected, profile, answers, accepted = prepare_inputs(
         catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
+    signing_key = load_signing_key(sign_key) if sign_key is not None else None
     run, evidence, gaps = read_snapshot(snapshot)
     collected = Collected(run, evidence, gaps)
     unknown = unread_kinds(catalogue, collected)
@@ -236,4 +249,5 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, ri
     prepare_output_dir(output, force)
     with open_history(store, no_history) as history:
         result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
-        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle)
+        finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle or signing_key is not None,
+               signing_key)

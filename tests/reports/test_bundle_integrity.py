@@ -22,7 +22,6 @@ from openpyxl import load_workbook
 
 from auditor import bundle_files
 from auditor.bundle import BundleOptions, write_bundle
-from auditor.bundle_verify import verify_bundle
 from auditor.cli import cli
 from auditor.run import Catalogue
 from auditor.signing import SigningKey, public_key_pem
