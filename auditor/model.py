@@ -233,6 +233,8 @@ class RunInfo:
     profile: Mapping[str, str] = field(default_factory=dict)
     demo: bool = False
     target: str = ""
+    #: providers used from another package than this one: name → "distribution version"
+    third_party_providers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from auditor.plugins import (
     discover_checklist_files,
     discover_providers,
     discover_renderers,
+    third_party_providers,
 )
 from auditor.redaction import REDACTION_KEY, redact_counted, redaction_record
 from auditor.risk import apply_risk_acceptances
@@ -125,6 +126,7 @@ def collect(
         profile=dict((profile or Profile()).values),
         demo=demo,
         target=target,
+        third_party_providers={n: o for n, o in third_party_providers().items() if n in provider_names},
     )
     return Collected(run, tuple(evidence), tuple(gaps))
 

@@ -55,6 +55,7 @@ def run_to_dict(run: RunInfo) -> dict[str, Any]:
         "target": run.target,
         "demo": run.demo,
         "profile": dict(run.profile),
+        "third_party_providers": dict(run.third_party_providers),
         "providers": [
             {"provider": p.provider, "scopes": list(p.scopes), "identity": dict(p.identity), "regions": list(p.regions)}
             for p in run.providers
@@ -73,6 +74,7 @@ def run_from_dict(data: Mapping[str, Any], where: str = "run") -> RunInfo:
         target=run.text("target", ""),
         demo=run.flag("demo", False),
         profile=run.text_mapping("profile"),
+        third_party_providers=run.text_mapping("third_party_providers"),
         providers=tuple(
             ProviderScope(p.text("provider"), p.texts("scopes"), p.text_mapping("identity"), p.texts("regions", ()))
             for p in run.records("providers")

@@ -90,10 +90,18 @@ def test_planted_aws_mistakes_are_failures(demo):
     assert "sakura-madoguchi-reporting-db" in csv_text
 
 
-def test_every_item_status_appears(demo):
+def test_every_status_appears(demo):
+    """Every symbol a reader must understand appears in the demo's sheets or its control matrix.
+
+    No checklist item is ○: the only items the controls decide in full are data residency, encryption at rest
+    and TLS, and the AWS estate's planted mistakes fail each of them (a failure on one cloud is × for the item).
+    """
     output, _, _ = demo
-    seen = {item["status"] for c in results_of(output)["checklists"] for item in c["items"]}
-    assert seen == {status.value for status in Status}
+    results = results_of(output)
+    items = {item["status"] for c in results["checklists"] for item in c["items"]}
+    controls = {c["status"] for c in results["controls"]}
+    assert items == {status.value for status in Status} - {"PASS"}
+    assert "PASS" in controls and "MANUAL" in items
 
 
 def test_demo_is_fast_enough(demo):
