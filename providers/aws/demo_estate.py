@@ -1021,8 +1021,12 @@ def _identities(clients: _Clients, inventory: _Inventory) -> None:
         inventory.add("global", "AWS::IAM::User", user, f"console, virtual MFA, in {group}")
     careless = "sato.ops"
     careless_arn = _console_user(iam, careless)
-    iam.attach_user_policy(UserName=careless, PolicyArn=ADMIN_POLICY_ARN)
-    inventory.add("global", "AWS::IAM::User", careless, "console, AdministratorAccess, no MFA (planted)")
+    operators = f"{PREFIX}-operators"
+    iam.create_group(GroupName=operators)
+    iam.attach_group_policy(GroupName=operators, PolicyArn=ADMIN_POLICY_ARN)
+    iam.add_user_to_group(GroupName=operators, UserName=careless)
+    inventory.add("global", "AWS::IAM::Group", operators, "AdministratorAccess, no source-IP restriction")
+    inventory.add("global", "AWS::IAM::User", careless, f"console, in {operators}, no MFA (planted)")
     inventory.plant(
         PlantedMistake(
             key="admin-without-mfa",
@@ -1031,12 +1035,12 @@ def _identities(clients: _Clients, inventory: _Inventory) -> None:
             kind="AWS::IAM::User",
             resource_name=careless,
             resource_id=careless_arn,
-            ja="運用担当の IAM ユーザーに AdministratorAccess が直接付与され、コンソールのパスワードがあるのに"
-            "MFA が設定されていない（管理者グループの接続元 IP 制限も受けない）。"
+            ja="運用担当の IAM ユーザーが AdministratorAccess を付与した運用グループに属し、コンソールの"
+            "パスワードがあるのに MFA が設定されていない（管理者グループの接続元 IP 制限も受けない）。"
             "パスワードが漏れれば環境全体を操作される。",
-            en="An operations IAM user has AdministratorAccess attached directly and a console password, but no MFA "
-            "(and escapes the admin group's source-IP restriction): a leaked password gives control of the whole "
-            "account.",
+            en="An operations IAM user is in an operators group with AdministratorAccess and has a console password, "
+            "but no MFA (and escapes the admin group's source-IP restriction): a leaked password gives control of "
+            "the whole account.",
         )
     )
 
@@ -1103,6 +1107,14 @@ NOT_EMULATED = (
         "バックアッププランはあるが対象リソースを指定していない。",
         en="AWS Backup resource selections (backup:CreateBackupSelection) are not implemented by the emulator: "
         "the backup plan exists but names no resources.",
+    ),
+    EmulatorLimit(
+        ja="エミュレータの EC2 インスタンスでは SSM エージェントが動かないため、Systems Manager の"
+        "マネージドインスタンスがなく、Patch Manager のパッチ適用状況（ssm:DescribeInstancePatchStates）は"
+        "表示されない。実環境ではマネージドインスタンスごとに判定する。",
+        en="No SSM agent runs on the emulator's EC2 instances, so there are no Systems Manager managed instances "
+        "and no Patch Manager compliance (ssm:DescribeInstancePatchStates) is shown; on AWS each managed "
+        "instance is judged.",
     ),
 )
 

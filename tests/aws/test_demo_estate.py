@@ -147,8 +147,10 @@ def test_access_log_group_is_kept_30_days(estate: Seeded) -> None:
 def test_ops_user_is_admin_with_console_password_and_no_mfa(estate: Seeded) -> None:
     iam = estate.client("iam")
     user = estate.mistake("admin-without-mfa").resource_name
-    attached = iam.list_attached_user_policies(UserName=user)["AttachedPolicies"]
+    (group,) = iam.list_groups_for_user(UserName=user)["Groups"]
+    attached = iam.list_attached_group_policies(GroupName=group["GroupName"])["AttachedPolicies"]
     assert [policy["PolicyArn"] for policy in attached] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert iam.list_group_policies(GroupName=group["GroupName"])["PolicyNames"] == []  # no source-IP restriction
     assert iam.get_login_profile(UserName=user)["LoginProfile"]["UserName"] == user
     assert iam.list_mfa_devices(UserName=user)["MFADevices"] == []
 

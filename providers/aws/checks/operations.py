@@ -1,5 +1,5 @@
 """time.sync, vuln.*, ops.monitoring: VPC time sources, Inspector2 and GuardDuty malware protection in
-regions in use, and alarms that notify someone."""
+regions in use, Patch Manager compliance of SSM managed instances, and alarms that notify someone."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ MONITORED = frozenset({
     "aws.elbv2.load_balancer", "aws.dynamodb.table", "aws.efs.file_system", "aws.apigateway.rest_api",
 })
 SCANNED = {"ec2": "aws.ec2.instance", "ecr": "aws.ecr.repository", "lambda": "aws.lambda.function"}
+#: Patch-state counts that make an instance non-compliant with its patch baseline (Patch Manager's own rule:
+#: missing, failed and installed-pending-reboot patches), and the severity breakdown it reports.
+NON_COMPLIANT = {
+    "MissingCount": "未適用", "FailedCount": "適用失敗", "InstalledPendingRebootCount": "適用後の再起動待ち",
+    "CriticalNonCompliantCount": "うち重要度 Critical の非準拠",
+    "SecurityNonCompliantCount": "うちセキュリティの非準拠",
+}
 
 
 def unusable_time_server(value: str) -> str | None:
@@ -66,6 +73,25 @@ def inspector(evidence: Evidence) -> Verdict:
                       scans)
 
 
+def patch_compliance(evidence: Evidence) -> Verdict:
+    state = need(evidence, "patch_state")
+    agent = evidence.attributes.get("ping_status")
+    note = "" if agent in (None, "Online") else f"（SSM エージェントの状態: {agent}）"
+    if state is None:
+        return Verdict.failed("Patch Manager によるパッチ適用状況の報告がない"
+                              f"（パッチのスキャンが行われていない）{note}",
+                              {"patch_state": None, "ping_status": agent}, "ssm:DescribeInstancePatchStates")
+    counts = {key: int(state.get(key) or 0) for key in NON_COMPLIANT}
+    problems = [f"{label} {counts[key]} 件" for key, label in NON_COMPLIANT.items() if counts[key]]
+    last = f"最終 {state.get('Operation') or '操作'}: {state.get('OperationEndTime') or '時刻不明'}"
+    observed = {**counts, "Operation": state.get("Operation"), "OperationEndTime": state.get("OperationEndTime"),
+                "BaselineId": state.get("BaselineId"), "AvailableSecurityUpdateCount":
+                state.get("AvailableSecurityUpdateCount"), "ping_status": agent}
+    return Verdict.of(not problems, f"パッチベースラインに準拠（{last}）{note}",
+                      f"パッチベースラインに準拠していない: {'、'.join(problems)}（{last}）{note}",
+                      observed, "ssm:DescribeInstancePatchStates")
+
+
 def malware(evidence: Evidence) -> Verdict:
     on = bool(need(evidence, "enabled")) and bool(need(evidence, "malware_protection"))
     return regional_service(evidence, on, "GuardDuty の EC2 マルウェア保護が有効",
@@ -103,6 +129,9 @@ CHECKS = [
           time_source, "VPC の時刻同期（DHCP オプション）"),
     check("inspector2.scanning", "vuln.management", "aws.inspector2.region",
           "資源のある全リージョンで EC2・ECR・Lambda スキャン有効", inspector, "Inspector の脆弱性スキャン"),
+    check("ssm.instance_patch_compliant", "vuln.management", "aws.ssm.managed_instance",
+          "パッチベースラインに準拠（未適用・適用失敗・再起動待ちのパッチがない）", patch_compliance,
+          "マネージドインスタンスのパッチ適用状況"),
     check("guardduty.malware_protection", "vuln.malware", "aws.guardduty.region",
           "EC2 のある全リージョンで GuardDuty マルウェア保護が有効", malware, "GuardDuty マルウェア保護"),
     check("cloudwatch.alarm_notifies", "ops.monitoring", "aws.cloudwatch.alarm", "有効なアクションで誰かに通知",
