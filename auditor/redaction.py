@@ -64,6 +64,11 @@ _SECRET_QUERY = re.compile(
     re.I,
 )
 _RANDOM_ALPHABET = re.compile(r"^[A-Za-z0-9+/=_\-.~]+$")
+#: A value with this many ``/`` is a resource path (``projects/p/locations/l/keyRings/r``), not key material.
+PATH_MIN_SLASHES = 3
+#: Key endings of mappings that *point to* a secret (``secretKeyRef``, ``valueFrom``): the names in them
+#: (``{"secret": "db-password", "version": "latest"}``) identify where the secret is kept and stay.
+_REFERENCE_SUFFIXES = ("ref", "reference", "selector", "valuefrom", "valuesource")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 #: A random-looking value is at least this long and at least this many bits of entropy per character.
 RANDOM_MIN_LENGTH = 16
@@ -92,6 +97,8 @@ def _may_be_secret_key(key: str) -> bool:
 def looks_random(value: str) -> bool:
     """A single token of base64/hex/url-safe characters, long and varied enough to be generated key material."""
     if len(value) < RANDOM_MIN_LENGTH or not _RANDOM_ALPHABET.match(value) or _UUID.match(value):
+        return False
+    if value.count("/") >= PATH_MIN_SLASHES:
         return False
     if not (re.search(r"[0-9]", value) and re.search(r"[A-Za-z]", value)):
         return False
@@ -136,18 +143,26 @@ def _entry_name(mapping: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def redact(value: Any) -> Any:
-    """A copy of a JSON value with every secret replaced by ``***REDACTED***``."""
+def _is_reference(key: object) -> bool:
+    return isinstance(key, str) and _normal(key).endswith(_REFERENCE_SUFFIXES)
+
+
+def redact(value: Any, *, reference: bool = False) -> Any:
+    """A copy of a JSON value with every secret replaced by ``***REDACTED***``.
+
+    Inside a mapping that points to a secret (``reference``), names are kept and only the shapes
+    that are secrets wherever they appear (private keys, URL passwords …) are replaced.
+    """
     if isinstance(value, Mapping):
-        entry = _entry_name(value)
+        entry = None if reference else _entry_name(value)
         cleaned = {}
         for key, item in value.items():
-            secret = _hidden_under(key, item) or (entry is not None and key == entry[1]
-                                                  and _hidden_under(entry[0], item))
-            cleaned[key] = REDACTED if secret else redact(item)
+            secret = not reference and (_hidden_under(key, item) or (entry is not None and key == entry[1]
+                                                                     and _hidden_under(entry[0], item)))
+            cleaned[key] = REDACTED if secret else redact(item, reference=reference or _is_reference(key))
         return cleaned
     if isinstance(value, list | tuple):
-        return [redact(v) for v in value]
+        return [redact(v, reference=reference) for v in value]
     if isinstance(value, str):
         return redact_string(value)
     return value
