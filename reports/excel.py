@@ -46,6 +46,7 @@ from reports.labels import (
     jst,
     profile_text,
     provider_name,
+    provider_origin,
     status_meaning,
     status_text,
     status_values,
@@ -395,7 +396,7 @@ def write_run_sheet(workbook: Workbook, context: ReportContext, checklist: Check
         row("出典" if lang == "ja" else "Source", checklist.source)
     row(text("profile", lang), profile_text(run.profile, lang) or "-")
     for scope in run.providers:
-        row(text("provider", lang), provider_name(scope.provider))
+        row(text("provider", lang), provider_origin(scope.provider, run.third_party_providers, lang))
         row(f"  {text('scopes', lang)}", ", ".join(scope.scopes) or "-")
         identity = "\n".join(f"{k}: {v}" for k, v in redact(dict(scope.identity)).items())
         row(f"  {text('identity', lang)}", identity or "-")

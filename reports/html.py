@@ -36,6 +36,7 @@ from reports.labels import (
     jst,
     profile_text,
     provider_name,
+    provider_origin,
     status_meaning,
     status_text,
     text,
@@ -320,7 +321,8 @@ def build_view(context: ReportContext) -> dict[str, Any]:
             "started": moment(run.started_at), "finished": moment(run.finished_at),
             "profile": profile_text(run.profile, lang),
             "providers": [
-                {"name": provider_name(p.provider), "scopes": ", ".join(p.scopes), "regions": ", ".join(p.regions),
+                {"name": provider_origin(p.provider, run.third_party_providers, lang), "scopes": ", ".join(p.scopes),
+                 "regions": ", ".join(p.regions),
                  "identity": [f"{k}: {v}" for k, v in redact(dict(p.identity)).items()]}
                 for p in run.providers
             ],

@@ -175,6 +175,15 @@ def provider_name(provider: str) -> str:
     return PROVIDER_NAMES.get(provider, provider)
 
 
+def provider_origin(provider: str, third_party: Mapping[str, str], lang: str) -> str:
+    """A cloud's name in the run information, saying when its adapter came from another package."""
+    origin = third_party.get(provider)
+    if not origin:
+        return provider_name(provider)
+    return (f"{provider_name(provider)}（外部パッケージ {origin} のプロバイダ）" if lang == "ja"
+            else f"{provider_name(provider)} (provider from the third-party package {origin})")
+
+
 def profile_text(profile: Mapping[str, str], lang: str) -> str:
     """``利用形態: クラウドサービス（usage=cloud）、…`` from the recorded profile values."""
     parts = []
