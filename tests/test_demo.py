@@ -109,11 +109,16 @@ def test_demo_is_fast_enough(demo):
     assert elapsed < 120, f"the demo took {elapsed:.0f} s"  # the 60 s target is measured in bench/
 
 
-def test_the_demo_bundle_verifies(demo, demo_env):
-    output, _, _ = demo
-    verified = subprocess.run([sys.executable, "-m", "auditor", "verify", str(output / "bundle.zip")],
+def test_the_demo_bundle_is_signed_with_a_demo_key_and_verifies(demo, demo_env):
+    output, completed, _ = demo
+    public_key = output / "demo-signing-key.pub.pem"
+    assert "デモ用の鍵で署名しました" in completed.stdout and "Demo:" in public_key.read_text(encoding="utf-8")
+    verified = subprocess.run([sys.executable, "-m", "auditor", "verify", str(output / "bundle.zip"),
+                               "--public-key", str(public_key)],
                               capture_output=True, text=True, env=demo_env, timeout=300, check=False)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "検証結果: 改ざんなし" in verified.stdout and "デモ用の鍵" in verified.stdout
+    assert "再生成したレポートと内容が一致" in verified.stdout
 
 
 def test_ctrl_c_stops_the_demo_cleanly(tmp_path, demo_env):
