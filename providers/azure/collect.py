@@ -48,8 +48,33 @@ def collect(request: CollectRequest, settings: Settings | None = None, credentia
         apis.close()
 
 
+_NETWORK_WORDS = ("timed out", "timeout", "connection refused", "max retries exceeded", "name or service not known",
+                  "failed to establish a new connection", "connection aborted", "connection reset")
+
+
+def _is_network_failure(exc: BaseException) -> bool:
+    """Whether authentication failed because the authority could not be reached, not because of the credential."""
+    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (ServiceRequestError, ServiceResponseError, ConnectionError, TimeoutError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    text = str(exc).lower()
+    return any(word in text for word in _NETWORK_WORDS)
+
+
 def _auth_error(exc: Exception) -> AuditorError:
     detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if _is_network_failure(exc):
+        return AuditorError(
+            "raw",
+            ja=f"Azure の認証エンドポイントに接続できないか、時間内に応答がありません: {detail}"
+               "（資格情報の誤りではありません。AZURE_AUTHORITY_HOST、プロキシ、ネットワークを確認してください）",
+            en=f"Cannot reach the Azure authority, or it did not answer in time: {detail} (not a credential problem;"
+               " check AZURE_AUTHORITY_HOST, the proxy and the network)",
+        )
     return AuditorError(
         "raw",
         ja=f"Azure に認証できません: {detail}"

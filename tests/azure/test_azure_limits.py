@@ -95,7 +95,7 @@ def test_a_list_longer_than_the_page_limit_is_a_gap(estate):
 
 
 @pytest.mark.parametrize("endpoint, words", [("arm_endpoint", "Cannot list subscriptions"),
-                                             ("authority_host", "Cannot authenticate to Azure")])
+                                             ("authority_host", "Cannot reach the Azure authority")])
 def test_a_silent_endpoint_is_reported_after_one_timeout(estate, endpoint, words):
     estate.subscription("quiet")
     limits = {"AUDITOR_CONNECT_TIMEOUT": "1", "AUDITOR_READ_TIMEOUT": "1", "AUDITOR_MAX_ATTEMPTS": "5"}
@@ -107,6 +107,7 @@ def test_a_silent_endpoint_is_reported_after_one_timeout(estate, endpoint, words
         elapsed = time.monotonic() - started
     message = raised.value.message("en")
     assert words in message and "timed out" in message
+    assert "Cannot authenticate" not in message  # a silent network is not a credential problem
     assert elapsed < 4, f"took {elapsed:.1f} s"
 
 
