@@ -26,9 +26,13 @@ SATISFIED_BY = ("all", "any")
 PROFILE_CHOICES: dict[str, tuple[str, ...]] = {
     "usage": ("cloud", "datacenter", "remote"),
     "ismap": ("unregistered", "registered"),
-    "role": ("provider", "implementer"),
+    "role": ("provider", "implementer", "both"),
+    "confidentiality": ("2plus", "below"),
     "internet_pc": ("no", "yes"),
 }
+#: Profile values that stand for several at once: a vendor who both builds and operates the service
+#: answers for both roles (an item applies when it applies to either; the stricter level wins).
+PROFILE_EXPANSIONS: dict[tuple[str, str], tuple[str, ...]] = {("role", "both"): ("implementer", "provider")}
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,14 @@ class Profile:
             values[key] = value
         return cls(values)
 
+    def alternatives(self) -> tuple[Mapping[str, str], ...]:
+        """The plain profiles this one stands for (``role=both`` → implementer and provider), in order."""
+        combos: list[dict[str, str]] = [dict(self.values)]
+        for (key, value), expanded in PROFILE_EXPANSIONS.items():
+            if self.values.get(key) == value:
+                combos = [{**combo, key: one} for combo in combos for one in expanded]
+        return tuple(combos)
+
 
 @dataclass(frozen=True)
 class ControlRef:
@@ -73,6 +85,7 @@ class Exemption:
     items: tuple[str, ...]
     when_any: tuple[tuple[str, ...], ...]
     reason: str
+    printed_before: str = ""  # the item the sheet prints the sentence above, as a row of its own
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,8 @@ class Item:
     applies_when: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     satisfied_by: str = "all"
+    #: the profile value this item's answer states (001 1.1: the service is ISMAP-registered → ismap=registered)
+    answers_profile: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def control_ids(self) -> tuple[str, ...]:
@@ -115,27 +130,50 @@ class Checklist:
     exemptions: tuple[Exemption, ...] = ()
     notes: str = ""
     publisher: str = ""
+    #: the printed levels, strictest first: with ``role=both`` the stricter of the two columns applies
+    level_order: tuple[str, ...] = ()
+    #: profile conditions for the whole sheet (001 applies only to information of confidentiality class 2+)
+    applies_when: Mapping[str, str] = field(default_factory=dict)
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
 
+    def level_keys(self, profile: Profile) -> tuple[str, ...]:
+        """The level columns this profile selects (two for ``role=both`` on 003), in print order."""
+        keys = []
+        for values in profile.alternatives():
+            try:
+                key = self.level_column.format(**values)
+            except (KeyError, IndexError, ValueError):
+                key = self.level_column
+            if key not in keys:
+                keys.append(key)
+        return tuple(keys)
+
     def level_for(self, item: Item, profile: Profile) -> str:
-        """The requirement level printed in the column this profile selects."""
-        try:
-            key = self.level_column.format(**profile.values)
-        except KeyError:
-            key = self.level_column
-        return str(item.levels.get(key, ""))
+        """The requirement level printed in the column this profile selects; of several, the strictest."""
+        levels = [str(item.levels.get(key, "")) for key in self.level_keys(profile)]
+        return min(levels, key=self._strictness)
+
+    def _strictness(self, level: str) -> int:
+        """Sort key: listed levels in their order, then unlisted ones, then "does not apply" and blank."""
+        if level in self.level_order:
+            return self.level_order.index(level)
+        if level in self.not_applicable_levels or not level:
+            return len(self.level_order) + 1
+        return len(self.level_order)
 
     def not_applicable_reason(self, item: Item, profile: Profile) -> str | None:
-        """Why the item does not apply to this profile, or None when it applies."""
-        for key, wanted in item.applies_when.items():
-            if profile.values.get(key) != wanted:
-                return f"対象外（{key}={profile.values.get(key)}; この項目は {key}={wanted} の場合のみ）"
+        """Why the item does not apply to this profile, or None when it applies (to any role it stands for)."""
+        alternatives = profile.alternatives()
+        for scope, conditions in (("このチェックリスト", self.applies_when), ("この項目", item.applies_when)):
+            for key, wanted in conditions.items():
+                if all(values.get(key) != wanted for values in alternatives):
+                    return f"対象外（{key}={profile.values.get(key)}; {scope}は {key}={wanted} の場合のみ）"
         level = self.level_for(item, profile)
         if level in self.not_applicable_levels:
-            column = self.level_column.format(**profile.values)
-            label = next((c.label for c in self.columns if c.key == column), column)
+            keys = self.level_keys(profile)
+            label = "・".join(next((c.label for c in self.columns if c.key == key), key) for key in keys)
             return f"対象外（{label} 欄が「{level}」）"
         return None
 
@@ -164,11 +202,14 @@ def _parse_checklist(data: Mapping[str, Any]) -> Checklist:
             items=tuple(str(i) for i in raw["items"]),
             when_any=tuple(tuple(str(i) for i in cond) for cond in raw["when_any"]),
             reason=str(raw["reason"]).strip(),
+            printed_before=str(raw.get("printed_before") or ""),
         )
         for raw in data.get("exemptions") or ()
     )
     for exemption in exemptions:
-        unknown = [i for i in (*exemption.items, *(i for c in exemption.when_any for i in c)) if i not in ids]
+        named = (*exemption.items, *(i for c in exemption.when_any for i in c),
+                 *((exemption.printed_before,) if exemption.printed_before else ()))
+        unknown = [i for i in named if i not in ids]
         if unknown:
             raise ValueError(f"exemption refers to unknown items {unknown}")
     return Checklist(
@@ -185,12 +226,14 @@ def _parse_checklist(data: Mapping[str, Any]) -> Checklist:
         exemptions=exemptions,
         notes=str(data.get("notes") or "").strip(),
         publisher=str(data.get("publisher") or ""),
+        level_order=tuple(str(v) for v in data.get("level_order") or ()),
+        applies_when={str(k): str(v) for k, v in (data.get("applies_when") or {}).items()},
     )
 
 
 _ITEM_KEYS = {
     "id", "number", "section", "text", "levels", "basis", "controls", "rationale", "heading", "applies_when",
-    "satisfied_by",
+    "satisfied_by", "answers_profile",
 }
 
 
@@ -210,6 +253,10 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
         raise ValueError(f"item {item_id}: satisfied_by must be all or any, not {satisfied_by!r}")
     if satisfied_by == "any" and len(controls) < 2:
         raise ValueError(f"item {item_id}: satisfied_by any needs at least two controls")
+    answers_profile = {str(k): str(v) for k, v in (raw.get("answers_profile") or {}).items()}
+    for key, value in answers_profile.items():
+        if value not in PROFILE_CHOICES.get(key, ()):
+            raise ValueError(f"item {item_id}: answers_profile {key}={value} is not a profile value")
     return Item(
         id=item_id,
         number=str(raw.get("number", "")),
@@ -223,6 +270,7 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
         applies_when={str(k): str(v) for k, v in (raw.get("applies_when") or {}).items()},
         extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},
         satisfied_by=satisfied_by,
+        answers_profile=answers_profile,
     )
 
 

@@ -129,6 +129,7 @@ PROFILE_LABELS: dict[str, tuple[str, str]] = {
     "ismap": ("ISMAP 登録", "ISMAP registration"),
     "role": ("立場", "Role"),
     "internet_pc": ("インターネットパソコン方式", "Internet PC method"),
+    "confidentiality": ("取扱情報の機密性", "Confidentiality of the information"),
 }
 
 PROFILE_VALUES: dict[str, tuple[str, str]] = {
@@ -139,6 +140,9 @@ PROFILE_VALUES: dict[str, tuple[str, str]] = {
     "unregistered": ("登録なし", "not registered"),
     "provider": ("外部サービス提供者", "service provider"),
     "implementer": ("導入事業者", "implementer"),
+    "both": ("導入事業者・外部サービス提供者の両方", "implementer and service provider"),
+    "2plus": ("自治体機密性2以上", "municipal class 2 or above"),
+    "below": ("自治体機密性2未満", "below municipal class 2"),
     "yes": ("あり", "yes"),
     "no": ("なし", "no"),
 }

@@ -163,6 +163,39 @@ def test_selection_criteria_follow_ismap_and_role(catalogue):
     assert registered["sel-05"].level == "-" and registered["sel-05"].status is NA
 
 
+def test_a_vendor_who_builds_and_operates_answers_for_both_roles(catalogue):
+    """role=both: an item applies when it applies to either role, and the stricter level is the one to meet."""
+    checklist = catalogue.checklists["ext-service-selection-criteria"]
+    options = {role: Profile.from_options(["ismap=registered", f"role={role}"])
+               for role in ("implementer", "provider", "both")}
+    decided = {role: items(catalogue, checklist.id, [], profile=profile) for role, profile in options.items()}
+    only_implementer = [i.id for i in checklist.items if i.levels["registered.implementer"] != "-"
+                        and i.levels["registered.provider"] == "-"]
+    assert only_implementer, "003 has rows only the implementer must meet when the service is registered"
+    for item_id in only_implementer:
+        assert decided["provider"][item_id].status is NA
+        assert decided["both"][item_id].status is not NA
+        assert decided["both"][item_id].level == decided["implementer"][item_id].level
+    stricter = [i for i in checklist.items if {i.levels["unregistered.implementer"], i.levels["unregistered.provider"]}
+                == {"必須", "推奨"}]
+    assert stricter, "003 has rows required of one role and recommended for the other"
+    both_unregistered = items(catalogue, checklist.id, [], profile=Profile.from_options(["role=both"]))
+    for item in stricter:
+        assert both_unregistered[item.id].level == "必須"
+    neither = [i.id for i in checklist.items if i.levels["registered.implementer"] == "-"
+               and i.levels["registered.provider"] == "-"]
+    for item_id in neither:
+        assert decided["both"][item_id].status is NA
+
+
+def test_cloud_service_requirements_apply_only_to_confidentiality_class_2_or_above(catalogue):
+    default = items(catalogue, "cloud-service-requirements", [])
+    assert default["1.5"].status is Status.MANUAL
+    below = items(catalogue, "cloud-service-requirements", [], profile=Profile.from_options(["confidentiality=below"]))
+    assert {i.status for i in below.values()} == {NA}
+    assert "confidentiality=2plus" in below["1.5"].reason
+
+
 def test_written_exemption_of_001(catalogue):
     answers = attest("cloud-service-requirements", "1.7")
     result = items(catalogue, "cloud-service-requirements", [ctrl("residency.japan", "aws", F)], attestations=answers)
