@@ -76,7 +76,7 @@ def _count_cells(counts: dict[Status, int]) -> str:
 @click.pass_context
 def history(ctx: click.Context, store: str | None, target: str | None, list_targets: bool, fmt: str) -> None:
     """List the runs kept in the history store, with their counts. / 監査履歴の一覧"""
-    with open_store(store) as opened:
+    with open_store(store, existing=True) as opened:
         if list_targets:
             _print_targets(ctx, opened, opened.targets(), fmt)
             return
@@ -230,7 +230,7 @@ def diff(ctx: click.Context, run_a: str | None, run_b: str | None, store: str | 
     前回からの変化（新たな不適合・是正・確認不能・資源の増減・項目の変化）。悪化があれば終了コード 1。
     """
     smtp = _notify_settings(notify_emails, smtp_host, smtp_port, smtp_from, smtp_user, smtp_security)
-    with open_store(store) as opened:
+    with open_store(store, existing=True) as opened:
         previous, current = _choose_runs(opened, run_a, run_b, target)
     if previous is None:
         if fmt == "json":
@@ -342,7 +342,10 @@ def _time_of_day(_ctx, _param, value: str) -> tuple[int, int]:
               help="E-mail these addresses on a regression (SMTP settings from the environment file / secrets).")
 @click.option("--notify-webhook", is_flag=True,
               help="Post regressions to the webhook in AUDITOR_NOTIFY_WEBHOOK (environment file / secrets).")
-@click.option("--install", default=None, help="pip requirement that installs auditor on CI.")
+@click.option("--install-from", "--install", "install", default=None, metavar="SOURCE",
+              help="What CI installs auditor from: a git URL (git+https://…@TAG), the path of a wheel in the "
+                   "repository, or a pip requirement on your own index (default: the repository the workflow "
+                   "is committed to).")
 @click.option("--only", type=click.Choice(list(ENTRIES)), default=None, help="Print only this entry (for a file).")
 @click.argument("audit_args", nargs=-1, type=click.UNPROCESSED, metavar="[--] AUDIT_ARGS...")
 @click.pass_context

@@ -13,11 +13,13 @@ the store object is handed to whoever needs it — there is no module-level engi
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, or_, select
@@ -27,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from auditor.errors import AuditorError
 from auditor.history import rows, schema
 from auditor.history.database import (
+    ENV_VAR,
     create_engine_for,
     display_url,
     read_transaction,
@@ -68,12 +71,16 @@ class TargetSummary:
     last_run_id: str
 
 
-def open_store(url_or_path: str | None = None) -> HistoryStore:
+def open_store(url_or_path: str | None = None, existing: bool = False) -> HistoryStore:
     """Open the store at ``url_or_path`` (else ``AUDITOR_STORE``, else the default SQLite file).
 
     The schema is created or upgraded on the way; any problem is one clear :class:`AuditorError`.
+    ``existing`` is for commands that only read: an SQLite file the user named must already exist,
+    so a mistyped name is an error instead of a new, empty store.
     """
     url = resolve_url(url_or_path)
+    if existing and (url_or_path or os.environ.get(ENV_VAR, "").strip()):
+        _require_file(url)
     store = HistoryStore(create_engine_for(url), url)
     try:
         with store.database_errors():
@@ -82,6 +89,19 @@ def open_store(url_or_path: str | None = None) -> HistoryStore:
         store.close()
         raise
     return store
+
+
+def _require_file(url: URL) -> None:
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    if not Path(url.database).is_file():
+        raise AuditorError(
+            "raw",
+            ja=f"履歴ストア {url.database} がありません（--store / AUDITOR_STORE の名前を確認してください。"
+               "監査を実行すると作成されます）。",
+            en=f"There is no history store at {url.database} (check the name given with --store / AUDITOR_STORE;"
+               " an audit creates it).",
+        )
 
 
 class HistoryStore:

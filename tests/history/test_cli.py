@@ -95,8 +95,11 @@ def test_errors_exit_2_with_a_clear_message(seeded, tmp_path):
     assert "Traceback" not in unknown.output
     target = invoke("--lang", "en", "diff", "--store", seeded, "--target", "nobody")
     assert target.exit_code == 2 and "No runs of target 'nobody'" in target.output and "vendor-b" in target.output
+    open_store(str(tmp_path / "empty.sqlite")).close()  # a store an audit created, with no run kept yet
     empty = invoke("--lang", "en", "diff", "--store", str(tmp_path / "empty.sqlite"))
     assert empty.exit_code == 2 and "has no runs yet" in empty.output
+    missing = invoke("--lang", "en", "diff", "--store", str(tmp_path / "emtpy.sqlite"))
+    assert missing.exit_code == 2 and "no history store" in missing.output
     ambiguous = invoke("diff", "2026", "--store", seeded)
     assert ambiguous.exit_code == 2 and "複数" in ambiguous.output
 
@@ -128,5 +131,6 @@ def test_history_targets_and_store_from_the_environment(seeded):
 
 
 def test_history_of_an_empty_store(tmp_path):
+    open_store(str(tmp_path / "new.sqlite")).close()
     result = invoke("--lang", "en", "history", "--store", str(tmp_path / "new.sqlite"))
     assert result.exit_code == 0 and "No runs in the history store" in result.stdout

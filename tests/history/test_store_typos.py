@@ -51,3 +51,10 @@ def test_a_new_store_file_is_private(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     for journal in tmp_path.glob("history.sqlite-*"):
         assert stat.S_IMODE(journal.stat().st_mode) & 0o077 == 0
+
+
+@pytest.mark.parametrize("command", ["history", "diff"])
+def test_reading_commands_refuse_a_mistyped_store_file_instead_of_creating_it(tmp_path, command):
+    result = auditor(command, "--store", "histroy.sqlite", cwd=tmp_path)
+    assert_one_line_error(result, "histroy.sqlite", "no history store")
+    assert list(tmp_path.iterdir()) == []
