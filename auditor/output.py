@@ -9,6 +9,8 @@
   place, the previous one removed. A reader therefore sees the old reports or the new ones, never a
   mix of two runs and never a half-written file. The output folder (and any missing parent) is
   created only then, when there is something to write.
+- :func:`dated_output_dir` fills in ``{date}``, ``{month}`` and ``{timestamp}`` in ``--output``, so
+  a monthly job given ``--output reports/{timestamp}`` never meets last month's reports.
 - The staging folder holds the unredacted snapshot while reports are rendered: it is removed on
   success, on any error and on Ctrl-C, and one left behind by a killed process is removed by the
   next run publishing to the same folder.
@@ -23,6 +25,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 
 from auditor.errors import AuditorError
@@ -31,6 +34,27 @@ STAGING_PREFIX = ".auditor-staging-"
 ASIDE_PREFIX = ".auditor-previous-"
 #: The file that marks a folder as an earlier report folder, which ``--force`` may replace.
 RESULTS_FILE = "results.json"
+#: Placeholders ``--output`` may hold, filled in from the local time when the command starts: every
+#: scheduled run then writes a folder of its own, and no scheduler or shell has to expand a date.
+DATE_PLACEHOLDERS = {"{date}": "%Y-%m-%d", "{month}": "%Y-%m", "{timestamp}": "%Y-%m-%dT%H%M%S"}
+
+
+def dated_output_dir(directory: Path, now: datetime, force: bool = False) -> Path:
+    """``directory`` with its date placeholders filled in.
+
+    A dated folder that already exists (a second run in the same month, or second) becomes
+    ``…-2``, ``…-3`` and so on, unless ``force`` asks to replace it; a path without placeholders is
+    returned as it is.
+    """
+    text = str(directory)
+    if not any(placeholder in text for placeholder in DATE_PLACEHOLDERS):
+        return directory
+    for placeholder, pattern in DATE_PLACEHOLDERS.items():
+        text = text.replace(placeholder, now.strftime(pattern))
+    dated, number = Path(text), 2
+    while not force and (dated.exists() or dated.is_symlink()):
+        dated, number = Path(f"{text}-{number}"), number + 1
+    return dated
 
 
 def prepare_output_dir(directory: Path, force: bool) -> Path:

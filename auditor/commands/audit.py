@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ from auditor.commands.common import catalogue_of, lang_of, pop_provider_options,
 from auditor.commands.history import store_option
 from auditor.errors import AuditorError
 from auditor.history import HistoryStore, open_store, target_of
-from auditor.model import RunResult
-from auditor.output import prepare_output_dir
+from auditor.model import Evidence, RunResult
+from auditor.output import RESULTS_FILE, dated_output_dir, prepare_output_dir
 from auditor.risk import load_risk_acceptances
 from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
@@ -50,7 +51,8 @@ def output_options(command):
         click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
                      help="Audit profile, e.g. usage=cloud, ismap=registered, role=provider, internet_pc=no."),
         click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
-                     help="Directory for the reports."),
+                     help="Directory for the reports; {date}, {month} or {timestamp} in it are filled in "
+                          "with the start time (a new folder each run, e.g. reports/{month})."),
         click.option("--format", "formats", default="all", show_default=True,
                      help="Comma-separated report formats (json always included), or 'all'."),
         click.option("--force", is_flag=True,
@@ -66,6 +68,11 @@ def output_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def output_folder(output: Path, force: bool) -> Path:
+    """The report folder, date placeholders filled in, checked before anything is collected."""
+    return prepare_output_dir(dated_output_dir(output, datetime.now().astimezone(), force), force)
 
 
 def parse_formats(catalogue: Catalogue, text: str) -> list[str]:
@@ -108,7 +115,7 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     selected, profile, answers, accepted = prepare_inputs(
         catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
     signing_key = load_signing_key(sign_key) if sign_key is not None else None
-    prepare_output_dir(output, force)
+    output = output_folder(output, force)
     with open_history(store, no_history) as history:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
         result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
@@ -158,7 +165,7 @@ def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, o
                             after_render=(lambda folder: write_bundle(folder, options)) if bundle else None)
     if history is not None:
         history.save_run(result, target)
-    print_summary(ctx, result, written.paths, written.redacted)
+    print_summary(ctx, result, written.paths, written.redacted, collected.evidence)
     if history is not None:
         target = printable(target)
         say(ctx, f"履歴に記録しました（対象: {target}、{history.location}）。差分: auditor diff --target {target}",
@@ -180,26 +187,49 @@ def top_level_entries(written: Sequence[Path]) -> list[str]:
     return entries
 
 
-def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int = 0) -> None:
+MAIN_FAILURES_SHOWN = 10
+
+
+def unreadable_details(evidence: Sequence[Evidence]) -> tuple[int, int]:
+    """(resources, attributes): details of listed resources that a follow-up call could not read
+    (``Evidence.unreadable``), as opposed to gaps, calls whose whole answer is missing."""
+    affected = [e for e in evidence if e.unreadable]
+    return len(affected), sum(len(e.unreadable) for e in affected)
+
+
+def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int = 0,
+                  evidence: Sequence[Evidence] = ()) -> None:
     ja = lang_of(ctx) == "ja"
     counts = Counter(f.status for f in result.findings)
     say(ctx,
-        f"検出結果: 適合 {counts[Status.PASS]} / 不適合 {counts[Status.FAIL]} / 確認不能 {counts[Status.UNKNOWN]}"
-        f" / 対象外 {counts[Status.NOT_APPLICABLE]}（収集できなかった呼び出し {len(result.gaps)} 件）",
-        f"Findings: pass {counts[Status.PASS]} / fail {counts[Status.FAIL]} / unknown {counts[Status.UNKNOWN]}"
-        f" / not applicable {counts[Status.NOT_APPLICABLE]} ({len(result.gaps)} calls could not be made)")
+        f"検出結果（リソース単位）: 適合 {counts[Status.PASS]} / 不適合 {counts[Status.FAIL]}"
+        f" / 確認不能 {counts[Status.UNKNOWN]} / 対象外 {counts[Status.NOT_APPLICABLE]}",
+        f"Findings (per resource): pass {counts[Status.PASS]} / fail {counts[Status.FAIL]}"
+        f" / unknown {counts[Status.UNKNOWN]} / not applicable {counts[Status.NOT_APPLICABLE]}")
+    resources, attributes = unreadable_details(evidence)
+    say(ctx,
+        f"読み取れなかったもの: 一覧・設定の呼び出し {len(result.gaps)} 件、"
+        f"リソースの詳細 {attributes} 項目（{resources} リソース、追加の呼び出しに失敗）",
+        f"Not readable: {len(result.gaps)} calls (listings or settings), {attributes} details of {resources}"
+        " resources (follow-up calls failed)")
     for checklist in result.checklists:
         item_counts = Counter(i.status for i in checklist.items)
         parts = ", ".join(
             f"{s.label('ja' if ja else 'en')} {item_counts[s]}" for s in Status if item_counts[s]
         )
         click.echo(f"  {checklist.checklist_id}: {parts}")
-    worst = [f for f in result.findings if f.status is Status.FAIL][:10]
-    if worst:
+    failures = [f for f in result.findings if f.status is Status.FAIL]
+    if failures:
         say(ctx, "主な不適合:", "Main failures:")
-        for finding in worst:
+        for finding in failures[:MAIN_FAILURES_SHOWN]:
             name = finding.resource_name or finding.resource_id
-            click.echo(printable(f"  × {finding.check_id} — {name} ({finding.region}): {finding.reason}"))
+            reason = finding.reason_in("ja" if ja else "en")
+            click.echo(printable(f"  × {finding.check_id} — {name} ({finding.region}): {reason}"))
+        rest = len(failures) - MAIN_FAILURES_SHOWN
+        if rest > 0:
+            listed = [n for n in ("findings.csv", "report.html") if n in {p.name for p in written}] or [RESULTS_FILE]
+            say(ctx, f"  ほか {rest} 件（すべて {'・'.join(listed)} に記載）",
+                f"  and {rest} more (all in {' and '.join(listed)})")
     print_risk_acceptances(ctx, result)
     if redacted:
         say(ctx, f"秘密情報と判断した値 {redacted} 件を伏せ字（***REDACTED***）にして書き出しました。",
@@ -246,7 +276,7 @@ def evaluate(ctx: click.Context, snapshot: Path, checklist_ids, attestations, ri
     unknown = unread_kinds(catalogue, collected)
     if unknown:
         raise AuditorError("snapshot_unknown_kinds", path=snapshot, kinds=", ".join(unknown))
-    prepare_output_dir(output, force)
+    output = output_folder(output, force)
     with open_history(store, no_history) as history:
         result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
         finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle or signing_key is not None,

@@ -105,7 +105,7 @@ def demo(ctx: click.Context, output: Path, force: bool) -> None:
         for line in estate.planted_ja if ja else estate.planted_en:
             click.echo(f"  - {line}")
     click.echo("")
-    print_summary(ctx, result, written.paths, written.redacted)
+    print_summary(ctx, result, written.paths, written.redacted, collected.evidence)
     say(ctx, f"証跡パッケージはデモ用の鍵で署名しました（鍵 {demo_key.fingerprint}）。確認: "
         f"auditor verify {output / 'bundle.zip'} --public-key {output / DEMO_PUBLIC_KEY}",
         f"The evidence bundle is signed with a demo key (key {demo_key.fingerprint}). Check it: "

@@ -1,8 +1,10 @@
 """Ready-to-use entries for a monthly audit: a cron line, a systemd service + timer, a CI workflow.
 
 Every entry runs the same small POSIX shell job: ``auditor audit`` with the user's own arguments
-(each shell-quoted), writing into a dated folder under ``reports/`` unless ``--output`` is given,
-then ``auditor diff`` against the previous run of the target. The job's exit code is the
+(each shell-quoted), always writing into a folder of its own, ``reports/{timestamp}`` or
+``OUTPUT/{timestamp}`` when ``--output OUTPUT`` is given (the audit fills in the date itself, so the
+job needs no shell date and works alike under cron, systemd and CI), then ``auditor diff`` against
+the previous run of the target. The job's exit code is the
 scheduler's signal: 0 nothing regressed, 1 something regressed (so cron mails, systemd marks the
 unit failed, CI turns red), 2 the audit or the diff could not run.
 
@@ -17,11 +19,14 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from auditor import __version__
 from auditor.errors import AuditorError
+from auditor.output import DATE_PLACEHOLDERS
 
-PACKAGE = "municipal-cloud-auditor"
+#: What CI installs unless ``--install-from`` names something else: the repository the workflow is
+#: committed to (a copy of this project). The package is not published on a package index.
+INSTALL_FROM_CHECKOUT = "."
 _SECRET_OPTION = re.compile(r"secret|passw|token|access-key|private-key|api-key|apikey|sas-key|connection-string")
 _SECRET_VALUE = re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b|-----BEGIN [A-Z ]*PRIVATE KEY-----|://[^/\s:@]+:[^/\s@]+@")
 
@@ -42,7 +47,7 @@ class ScheduleRequest:
     store: str = ""
     notify_emails: tuple[str, ...] = ()
     notify_webhook: bool = False
-    install: str = f"{PACKAGE}=={__version__}"
+    install: str = INSTALL_FROM_CHECKOUT
     lang: str = "ja"
 
     @property
@@ -116,14 +121,38 @@ def option_values(args: Sequence[str], *names: str) -> list[str]:
     return values
 
 
+def dated_audit_args(args: Sequence[str]) -> tuple[list[str], str]:
+    """The audit arguments with one ``--output`` that names a new folder for every run, and the folder
+    the runs' folders go in.
+
+    ``--output ./reports`` becomes ``--output reports/{timestamp}``; a folder that already holds a
+    placeholder (``reports/{month}``) is kept; without ``--output`` the runs go under ``reports``.
+    """
+    kept: list[str] = []
+    output = "reports"
+    words = iter(args)
+    for word in words:
+        if word in ("--output", "-o"):
+            output = next(words, output)
+        elif word.startswith("--output="):
+            output = word.split("=", 1)[1]
+        elif word.startswith("-o") and len(word) > 2:
+            output = word[2:]
+        else:
+            kept.append(word)
+    parts = Path(output).parts
+    dated_at = next((i for i, part in enumerate(parts) if any(p in part for p in DATE_PLACEHOLDERS)), None)
+    if dated_at is None:
+        return [*kept, "--output", str(Path(output, "{timestamp}"))], str(Path(output))
+    return [*kept, "--output", output], str(Path(*parts[:dated_at])) if dated_at else "."
+
+
 def job_lines(request: ScheduleRequest, executable: str) -> list[str]:
     """The shell job shared by every entry: audit, stop on an error (exit ≥ 2), then diff."""
     quoted = shlex.quote(executable)
-    audit = [quoted, "audit", *(shlex.quote(a) for a in request.audit_args)]
+    args, _folder = dated_audit_args(request.audit_args)
+    audit = [quoted, "audit", *(shlex.quote(a) for a in args)]
     lines = []
-    if option_value(request.audit_args, "--output", "-o") is None:
-        lines.append('out="reports/$(date +%Y-%m-%dT%H%M%S)"')
-        audit += ["--output", '"$out"']
     diff = [quoted, "diff"]
     target = option_value(request.audit_args, "--target")
     if target:
@@ -319,6 +348,7 @@ def github_workflow(request: ScheduleRequest) -> str:
             "GCP の Workload Identity）を使います。ロール ARN などの識別子はリポジトリのシークレットに置きます。",
             "履歴: ランナーは毎回消えるため、AUDITOR_STORE シークレットに共有ストア（PostgreSQL の URL）を設定します。",
             "悪化があるとジョブが失敗（赤）になります。レポートは成果物（artifact）として保存されます。",
+            *_install_note(request),
             *_target_note(request),
         ]
     else:
@@ -330,9 +360,11 @@ def github_workflow(request: ScheduleRequest) -> str:
             "identity); identifiers such as the role ARN go in the repository's secrets.",
             "History: runners are discarded after each run, so set the AUDITOR_STORE secret to a shared store",
             "(a PostgreSQL URL). A regression turns the job red; the reports are kept as an artifact.",
+            *_install_note(request),
             *_target_note(request),
         ]
     script = [f"          {line}" for line in job_lines(request, "auditor")]
+    _args, reports = dated_audit_args(request.audit_args)
     return _comments(notes) + "\n".join([
         f"name: {request.name}",
         "on:",
@@ -354,7 +386,7 @@ def github_workflow(request: ScheduleRequest) -> str:
         "        with:",
         '          python-version: "3.12"',
         "      - name: Install auditor",
-        f"        run: python -m pip install {_yaml_quote(shlex.quote(request.install))}",
+        "        run: " + _yaml_quote(f"python -m pip install {shlex.quote(request.install)}"),
         *credentials,
         "      - name: Audit and compare with the previous run",
         "        shell: sh",
@@ -365,10 +397,22 @@ def github_workflow(request: ScheduleRequest) -> str:
         "        uses: actions/upload-artifact@v4",
         "        with:",
         f"          name: {request.name}-reports",
-        "          path: reports/",
+        f"          path: {_yaml_quote(reports.rstrip('/') + '/')}",
         "          if-no-files-found: ignore",
         "",
     ])
+
+
+def _install_note(request: ScheduleRequest) -> list[str]:
+    """Where CI installs auditor from: this repository's checkout unless ``--install-from`` says otherwise."""
+    if request.install != INSTALL_FROM_CHECKOUT:
+        return [f"インストール元: {request.install}" if request.lang == "ja" else f"Installed from: {request.install}"]
+    if request.lang == "ja":
+        return ["インストール元: このワークフローを置いたリポジトリ（auditor の複製）をそのまま pip install します。",
+                "別の場所から入れるなら --install-from に git の URL（git+https://…@タグ）か",
+                "wheel のパスを指定します。"]
+    return ["Installed from: the repository this workflow is committed to (a copy of auditor), with pip install .;",
+            "to install from elsewhere give --install-from a git URL (git+https://…@TAG) or the path of a wheel."]
 
 
 def _yaml_quote(text: str) -> str:

@@ -76,8 +76,7 @@ def cron_command(text: str) -> tuple[list[str], str]:
 def assert_audited_with(call: dict, args) -> None:
     assert call["argv"][0] == "audit"
     assert call["argv"][1:1 + len(args)] == list(args)
-    assert call["argv"][1 + len(args)] == "--output"
-    assert re.fullmatch(r"reports/\d{4}-\d\d-\d\dT\d{6}", call["argv"][2 + len(args)])
+    assert call["argv"][1 + len(args):] == ["--output", "reports/{timestamp}"]  # the audit fills in the time
 
 
 def test_the_cron_line_runs_the_audit_with_the_users_arguments(place):
@@ -193,10 +192,40 @@ def test_the_systemd_units_are_valid_and_run_the_same_job(place, tmp_path: Path)
     assert diff["argv"] == ["diff", "--target", TRICKY[3]]
 
 
+WORKFLOW_KEYS = {"name", "on", "permissions", "env", "jobs", "concurrency", "defaults", "run-name"}
+JOB_KEYS = {"runs-on", "timeout-minutes", "env", "steps", "permissions", "needs", "if", "name", "environment"}
+STEP_KEYS = {"name", "uses", "with", "run", "shell", "if", "env", "id", "working-directory", "continue-on-error"}
+
+
+def valid_workflow(text: str) -> dict:
+    """The workflow parsed, after checking its structure as GitHub Actions reads it (workflow syntax:
+    known keys at every level, a job runs on a runner, each step either uses an action or runs a
+    script, ``with`` only for actions, ``shell`` only for scripts, actions pinned to a version)."""
+    workflow = yaml.safe_load(text)
+    if True in workflow:  # YAML 1.1 reads a bare `on` as true; GitHub reads it as the key "on"
+        workflow["on"] = workflow.pop(True)
+    assert set(workflow) <= WORKFLOW_KEYS and {"on", "jobs"} <= set(workflow)
+    assert set(workflow["on"]) <= {"schedule", "workflow_dispatch", "push", "pull_request"}
+    for entry in workflow["on"].get("schedule", []):
+        assert set(entry) == {"cron"} and len(entry["cron"].split()) == 5
+    assert all(value in ("read", "write", "none") for value in workflow.get("permissions", {}).values())
+    for job in workflow["jobs"].values():
+        assert set(job) <= JOB_KEYS and isinstance(job["runs-on"], str) and job["steps"]
+        assert all(isinstance(v, str) for v in job.get("env", {}).values())
+        for step in job["steps"]:
+            assert set(step) <= STEP_KEYS and ("uses" in step) != ("run" in step), step
+            if "uses" in step:
+                assert "shell" not in step and re.fullmatch(r"[\w.-]+/[\w./-]+@[\w.-]+", step["uses"]), step
+                assert all(isinstance(v, str) for v in step.get("with", {}).values()), step
+            else:
+                assert "with" not in step and isinstance(step["run"], str), step
+    return workflow
+
+
 def test_the_ci_workflow_is_valid_yaml_and_runs_the_same_job(place, tmp_path: Path):
     request = place.request(notify_emails=("security@city.example",), notify_webhook=True)
-    workflow = yaml.safe_load(github_workflow(request))
-    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    workflow = valid_workflow(github_workflow(request))
+    triggers = workflow["on"]
     assert triggers["schedule"] == [{"cron": "0 3 1 * *"}] and "workflow_dispatch" in triggers
     job = workflow["jobs"]["audit"]
     assert workflow["permissions"] == {"contents": "read", "id-token": "write"}
@@ -219,9 +248,48 @@ def test_the_ci_workflow_is_valid_yaml_and_runs_the_same_job(place, tmp_path: Pa
 
 
 def test_every_cloud_gets_its_oidc_login():
-    workflow = yaml.safe_load(github_workflow(ScheduleRequest(("-p", "azure", "--provider=gcp", "-p", "aws"))))
+    workflow = valid_workflow(github_workflow(ScheduleRequest(("-p", "azure", "--provider=gcp", "-p", "aws"))))
     uses = [step.get("uses", "") for step in workflow["jobs"]["audit"]["steps"]]
     assert {"azure/login@v2", "google-github-actions/auth@v2", "aws-actions/configure-aws-credentials@v4"} <= set(uses)
+
+
+@pytest.mark.parametrize(("output", "dated", "kept"), [
+    ((), "reports/{timestamp}", "reports/"),
+    (("--output", "./reports"), "reports/{timestamp}", "reports/"),
+    (("-o", "/srv/audit/out/"), "/srv/audit/out/{timestamp}", "/srv/audit/out/"),
+    (("--output=reports/{month}",), "reports/{month}", "reports/"),
+    (("-oarchive/{date}/aws",), "archive/{date}/aws", "archive/"),
+])
+def test_every_run_writes_a_folder_of_its_own(place, output, dated, kept):
+    """A given --output is the folder the runs go in, never the folder of one run (month 2 would fail)."""
+    args = ("-p", "aws", *output, "--target", "vendor-a")
+    _schedule, command = cron_command(cron_entry(place.request(args)))
+    subprocess.run(["/bin/sh", "-c", command], check=True, env={"PATH": "/usr/bin:/bin"})
+    audit, _diff = place.calls()
+    assert audit["argv"] == ["audit", "-p", "aws", "--target", "vendor-a", "--output", dated]
+    job = valid_workflow(github_workflow(place.request(args)))["jobs"]["audit"]
+    [kept_step] = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert kept_step["with"]["path"] == kept
+
+
+def pip_install_step(workflow: dict) -> str:
+    [step] = [step for step in workflow["jobs"]["audit"]["steps"] if "pip install" in step.get("run", "")]
+    return step["run"]
+
+
+def test_ci_installs_auditor_from_the_repository_or_from_what_the_user_names():
+    default = CliRunner().invoke(cli, ["--lang", "en", "schedule", "--only", "github-actions", "--", "-p", "aws"])
+    assert default.exit_code == 0, default.output
+    assert pip_install_step(valid_workflow(default.stdout)) == "python -m pip install ."
+    assert "municipal-cloud-auditor==" not in default.stdout and "--install-from" in default.stdout
+    source = "git+https://git.example.lg.jp/city/auditor.git@v0.1.0"
+    for option in ("--install-from", "--install"):
+        named = CliRunner().invoke(cli, ["schedule", "--only", "github-actions", option, source, "--", "-p", "aws"])
+        assert named.exit_code == 0, named.output
+        assert pip_install_step(valid_workflow(named.stdout)) == f"python -m pip install {source}"
+    wheel = "dist/municipal_cloud_auditor-0.1.0-py3-none-any.whl"
+    named = CliRunner().invoke(cli, ["schedule", "--only", "github-actions", "--install-from", wheel, "-p", "aws"])
+    assert pip_install_step(valid_workflow(named.stdout)) == f"python -m pip install {wheel}"
 
 
 def test_the_cli_prints_every_entry_and_keeps_the_arguments():
