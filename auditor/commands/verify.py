@@ -19,6 +19,7 @@ import click
 from auditor.bundle_verify import VerifyReport, verify_bundle
 from auditor.commands.common import catalogue_of, lang_of
 from auditor.signing import SignatureCheck, load_public_key
+from auditor.terminal import printable
 
 MAX_DIFFERENCES = 50
 
@@ -34,7 +35,7 @@ def verify(ctx: click.Context, bundle: Path, public_key: Path | None) -> None:
     key = load_public_key(public_key) if public_key is not None else None
     report = verify_bundle(bundle, catalogue_of(ctx), key)
     for line in report_lines(report, lang):
-        click.echo(line)
+        click.echo(printable(line))  # names and ids from the bundle must not drive the terminal
     if report.tampered:
         ctx.exit(1)
     ctx.exit(0 if report.clean else 2)
