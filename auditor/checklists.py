@@ -163,18 +163,24 @@ class Checklist:
             return len(self.level_order) + 1
         return len(self.level_order)
 
-    def not_applicable_reason(self, item: Item, profile: Profile) -> str | None:
-        """Why the item does not apply to this profile, or None when it applies (to any role it stands for)."""
+    def not_applicable_reason(self, item: Item, profile: Profile, lang: str = "ja") -> str | None:
+        """Why the item does not apply to this profile, or None when it applies (to any role it stands for).
+
+        In English the column's label and its value stay as the sheet prints them."""
+        ja = lang != "en"
         alternatives = profile.alternatives()
-        for scope, conditions in (("このチェックリスト", self.applies_when), ("この項目", item.applies_when)):
+        for scope, conditions in ((("このチェックリスト", "this checklist"), self.applies_when),
+                                  (("この項目", "this item"), item.applies_when)):
             for key, wanted in conditions.items():
                 if all(values.get(key) != wanted for values in alternatives):
-                    return f"対象外（{key}={profile.values.get(key)}; {scope}は {key}={wanted} の場合のみ）"
+                    return (f"対象外（{key}={profile.values.get(key)}; {scope[0]}は {key}={wanted} の場合のみ）" if ja
+                            else f"Not applicable ({key}={profile.values.get(key)}; {scope[1]} applies only when"
+                                 f" {key}={wanted})")
         level = self.level_for(item, profile)
         if level in self.not_applicable_levels:
             keys = self.level_keys(profile)
             label = "・".join(next((c.label for c in self.columns if c.key == key), key) for key in keys)
-            return f"対象外（{label} 欄が「{level}」）"
+            return f"対象外（{label} 欄が「{level}」）" if ja else f"Not applicable (column {label} reads “{level}”)"
         return None
 
 

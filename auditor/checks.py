@@ -6,6 +6,10 @@ permissions the adapter needs to collect that evidence. Its function receives on
 
 Providers publish their checks as tuples of :class:`Check` (usually built from a table); the core
 turns evidence plus gaps into findings with :func:`run_checks`.
+
+Reasons are written in Japanese, as the municipal sheets print them, with the English beside them: every
+``reason`` argument below is a ``(Japanese, English)`` pair (:data:`Said`); a plain string is Japanese
+only, and English reports then show the Japanese as recorded.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.model import Evidence, Finding, Gap
+from auditor.model import Evidence, Finding, Gap, Said, said
 from auditor.status import Status
 
 
@@ -37,32 +41,42 @@ def need(evidence: Evidence, attribute: str, default: Any = None) -> Any:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a check decided about one resource."""
+    """What a check decided about one resource (``reason`` Japanese, ``reason_en`` its English)."""
 
     status: Status
     reason: str
     observed: Any = None
     source: str = ""  # overrides the evidence's source when the deciding fact came from another call
+    reason_en: str = ""
 
     @classmethod
-    def passed(cls, reason: str, observed: Any = None, source: str = "") -> Verdict:
-        return cls(Status.PASS, reason, observed, source)
+    def make(cls, status: Status, reason: Said, observed: Any = None, source: str = "") -> Verdict:
+        ja, en = said(reason)
+        return cls(status, ja, observed, source, en)
 
     @classmethod
-    def failed(cls, reason: str, observed: Any = None, source: str = "") -> Verdict:
-        return cls(Status.FAIL, reason, observed, source)
+    def passed(cls, reason: Said, observed: Any = None, source: str = "") -> Verdict:
+        return cls.make(Status.PASS, reason, observed, source)
 
     @classmethod
-    def not_applicable(cls, reason: str, observed: Any = None, source: str = "") -> Verdict:
-        return cls(Status.NOT_APPLICABLE, reason, observed, source)
+    def failed(cls, reason: Said, observed: Any = None, source: str = "") -> Verdict:
+        return cls.make(Status.FAIL, reason, observed, source)
 
     @classmethod
-    def unknown(cls, reason: str, observed: Any = None, source: str = "") -> Verdict:
-        return cls(Status.UNKNOWN, reason, observed, source)
+    def not_applicable(cls, reason: Said, observed: Any = None, source: str = "") -> Verdict:
+        return cls.make(Status.NOT_APPLICABLE, reason, observed, source)
 
     @classmethod
-    def of(cls, ok: bool, if_pass: str, if_fail: str, observed: Any = None, source: str = "") -> Verdict:
+    def unknown(cls, reason: Said, observed: Any = None, source: str = "") -> Verdict:
+        return cls.make(Status.UNKNOWN, reason, observed, source)
+
+    @classmethod
+    def of(cls, ok: bool, if_pass: Said, if_fail: Said, observed: Any = None, source: str = "") -> Verdict:
         return cls.passed(if_pass, observed, source) if ok else cls.failed(if_fail, observed, source)
+
+    @property
+    def said(self) -> tuple[str, str]:
+        return self.reason, self.reason_en
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,10 @@ class Check:
     evaluate: Callable[[Evidence], Verdict] = field(compare=False, repr=False)
     title: str = ""
     title_ja: str = ""
+    expected_en: str = ""  # ``expected`` in English ("" when it is written in English already or not at all)
+
+    def expected_in(self, lang: str) -> str:
+        return self.expected_en if lang == "en" and self.expected_en else self.expected
 
 
 def run_checks(checks: Sequence[Check], evidence: Iterable[Evidence], gaps: Sequence[Gap]) -> list[Finding]:
@@ -99,7 +117,8 @@ def _decide(check: Check, record: Evidence) -> Finding:
     try:
         verdict = check.evaluate(record)
     except AttributeUnreadable as missing:
-        verdict = Verdict.unknown(f"{missing.attribute} を読み取れなかった: {missing.cause}")
+        verdict = Verdict.unknown((f"{missing.attribute} を読み取れなかった: {missing.cause}",
+                                   f"{missing.attribute} could not be read: {missing.cause}"))
     return Finding(
         check_id=check.id,
         control_id=check.control_id,
@@ -111,8 +130,10 @@ def _decide(check: Check, record: Evidence) -> Finding:
         resource_name=record.name,
         status=verdict.status,
         reason=verdict.reason,
+        reason_en=verdict.reason_en,
         observed=verdict.observed,
         expected=check.expected,
+        expected_en=check.expected_en,
         source=verdict.source or record.source,
         collected_at=record.collected_at,
     )
@@ -129,8 +150,10 @@ def _unknown_from_gap(check: Check, gap: Gap) -> Finding:
         resource_id=f"*{gap.source}",
         status=Status.UNKNOWN,
         reason=f"{gap.source} を呼び出せなかった（{gap.error_code}）: {gap.message}",
+        reason_en=f"{gap.source} could not be called ({gap.error_code}): {gap.message}",
         observed=None,
         expected=check.expected,
+        expected_en=check.expected_en,
         source=gap.source,
         collected_at=gap.collected_at,
     )

@@ -22,6 +22,20 @@ from auditor.status import Status
 JSONValue = Any
 
 
+#: A text written by the tool: ``(Japanese, English)``, or Japanese alone.
+Said = str | tuple[str, str]
+
+
+def said(text: Said) -> tuple[str, str]:
+    """``(Japanese, English)`` of a text; English is ``""`` when only Japanese was written."""
+    return (text, "") if isinstance(text, str) else (text[0], text[1])
+
+
+def in_language(ja: str, en: str, lang: str) -> str:
+    """A recorded text in the reader's language: the English where it was written, else the Japanese."""
+    return en if lang == "en" and en else ja
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -93,6 +107,14 @@ class Finding:
     source: str
     collected_at: datetime
     resource_name: str = ""
+    reason_en: str = ""
+    expected_en: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        return in_language(self.reason, self.reason_en, lang)
+
+    def expected_in(self, lang: str) -> str:
+        return in_language(self.expected, self.expected_en, lang)
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -128,6 +150,10 @@ class ControlResult:
     status: Status
     reason: str
     counts: StatusCounts
+    reason_en: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        return in_language(self.reason, self.reason_en, lang)
 
 
 @dataclass(frozen=True)
@@ -168,6 +194,10 @@ class ItemResult:
     automated: Status | None = None
     #: what the reader must notice about the answer (auditor.rollup.ATTESTATION_EXPIRED, ATTESTATION_RECHECK)
     flags: tuple[str, ...] = ()
+    reason_en: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        return in_language(self.reason, self.reason_en, lang)
 
 
 @dataclass(frozen=True)

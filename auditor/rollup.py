@@ -45,7 +45,7 @@ from dataclasses import replace
 from auditor.attestations import expired
 from auditor.checklists import Checklist, Item, Profile
 from auditor.controls import Control
-from auditor.model import Attestation, ChecklistResult, ControlResult, Finding, ItemResult, StatusCounts
+from auditor.model import Attestation, ChecklistResult, ControlResult, Finding, ItemResult, Said, StatusCounts, said
 from auditor.status import Status
 
 ISMAP_LIST = "https://www.ismap.go.jp/csm?id=cloud_service_list"
@@ -86,7 +86,7 @@ def rollup_controls(
     findings: Iterable[Finding],
     controls: Mapping[str, Control],
     providers: Sequence[str],
-    not_automated: Mapping[str, Mapping[str, str]],
+    not_automated: Mapping[str, Mapping[str, Said]],
 ) -> list[ControlResult]:
     """One result per control × audited provider."""
     statuses: dict[tuple[str, str], list[Status]] = defaultdict(list)
@@ -100,23 +100,27 @@ def rollup_controls(
     return results
 
 
-def _decide_control(control: Control, provider: str, found: list[Status], manual: Mapping[str, str]) -> ControlResult:
+def _decide_control(control: Control, provider: str, found: list[Status], manual: Mapping[str, Said]) -> ControlResult:
     counts = StatusCounts.of(found)
+
+    def decided(status: Status, reason: tuple[str, str]) -> ControlResult:
+        return ControlResult(control.id, provider, status, reason[0], counts, reason[1])
+
     if control.inherited:
-        return ControlResult(
-            control.id, provider, Status.INHERITED, f"クラウド事業者の認証を継承（確認先: {ISMAP_LIST}）", counts
-        )
+        return decided(Status.INHERITED, (f"クラウド事業者の認証を継承（確認先: {ISMAP_LIST}）",
+                                          f"Inherited from the provider's certification (confirm at {ISMAP_LIST})"))
     if not found and control.id in manual:
-        return ControlResult(control.id, provider, Status.UNKNOWN, f"自動判定なし: {manual[control.id]}", counts)
+        ja, en = said(manual[control.id])
+        return decided(Status.UNKNOWN, (f"自動判定なし: {ja}", f"Not automated: {en}" if en else ""))
     if counts.failed:
-        return ControlResult(control.id, provider, Status.FAIL, f"{counts.failed} 件の不適合", counts)
+        return decided(Status.FAIL, (f"{counts.failed} 件の不適合", f"{counts.failed} failed"))
     if counts.unknown:
-        return ControlResult(control.id, provider, Status.UNKNOWN, f"{counts.unknown} 件が確認不能", counts)
+        return decided(Status.UNKNOWN, (f"{counts.unknown} 件が確認不能", f"{counts.unknown} could not be read"))
     if counts.passed:
-        return ControlResult(control.id, provider, Status.PASS, f"{counts.passed} 件すべて適合", counts)
+        return decided(Status.PASS, (f"{counts.passed} 件すべて適合", f"all {counts.passed} pass"))
     if control.absence_ja:
-        return ControlResult(control.id, provider, Status.MANUAL, f"要確認: {control.absence_ja}", counts)
-    return ControlResult(control.id, provider, Status.NOT_APPLICABLE, "該当するリソースなし", counts)
+        return decided(Status.MANUAL, (f"要確認: {control.absence_ja}", f"Needs review: {control.absence_en}"))
+    return decided(Status.NOT_APPLICABLE, ("該当するリソースなし", "nothing of this kind exists"))
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -153,14 +157,27 @@ def holds(result: ItemResult) -> bool:
     )
 
 
+_HELD_JA = " が満たされているため: "
+
+
+def exemption_text(exemption: str, lang: str) -> str:
+    """An item's recorded exemption (``ItemResult.exemption``) in the reader's language; the sheet's own
+    sentence stays as printed (it is checklist text)."""
+    held, found, sentence = exemption.partition(_HELD_JA)
+    if lang != "en" or not found:
+        return exemption
+    return f"{held} hold, so (as printed in the checklist): {sentence}"
+
+
 def _exemptions(checklist: Checklist, base: Mapping[str, ItemResult]) -> dict[str, str]:
+    """Item id → the exemption that held: which items hold, and the sheet's own sentence."""
     exempted: dict[str, str] = {}
     for exemption in checklist.exemptions:
         for condition in exemption.when_any:
             if all(holds(base[i]) for i in condition):
                 held = "・".join(condition)
                 for item_id in exemption.items:
-                    exempted.setdefault(item_id, f"{held} が満たされているため: {exemption.reason}")
+                    exempted.setdefault(item_id, f"{held}{_HELD_JA}{exemption.reason}")
                 break
     return exempted
 
@@ -169,14 +186,18 @@ def apply_exemption(result: ItemResult, exemption: str | None) -> ItemResult:
     """An exemption makes an item 対象外 — never when the item itself is a failure."""
     if exemption is None or result.qualifier == NOT_FOR_PROFILE:
         return result
+    ja, en = exemption, exemption_text(exemption, "en")
     if result.status is Status.FAIL:
         return replace(
-            result, qualifier=EXEMPT_BUT_FAILS, exemption=exemption,
-            reason=f"対象外の条件を満たすが、不適合のため × のまま（{exemption}）。参考: {result.reason}",
+            result, qualifier=EXEMPT_BUT_FAILS, exemption=ja,
+            reason=f"対象外の条件を満たすが、不適合のため × のまま（{ja}）。参考: {result.reason}",
+            reason_en=f"Exempted in writing, but stays failed ({en}). For reference: {result.reason_in('en')}",
         )
     return replace(
-        result, status=Status.NOT_APPLICABLE, qualifier=EXEMPTED, exemption=exemption,
-        reason=f"対象外（{exemption}）。参考: 本来の判定は {result.status.label_ja}（{result.reason}）",
+        result, status=Status.NOT_APPLICABLE, qualifier=EXEMPTED, exemption=ja,
+        reason=f"対象外（{ja}）。参考: 本来の判定は {result.status.label_ja}（{result.reason}）",
+        reason_en=f"Not applicable ({en}). For reference: its own result is {result.status.label_en}"
+                  f" ({result.reason_in('en')})",
     )
 
 
@@ -193,23 +214,27 @@ def decide_item(
     lapsed = given is not None and as_of is not None and expired(given.valid_until, as_of)
     attestation = None if lapsed else given  # an expired answer is shown, never used
 
-    def result(status: Status, reason: str, qualifier: str = "", automated: Status | None = None) -> ItemResult:
+    def result(status: Status, reason: Said, qualifier: str = "", automated: Status | None = None) -> ItemResult:
         flags = ((ATTESTATION_EXPIRED,) if lapsed else ()) + (
             (ATTESTATION_RECHECK,) if attestation is not None and automated is Status.FAIL else ())
+        ja, en = said(reason)
         if lapsed:
-            reason = f"{reason}; 申告は期限切れ（有効期限 {given.valid_until}）のため判定に使わない"
+            ja = f"{ja}; 申告は期限切れ（有効期限 {given.valid_until}）のため判定に使わない"
+            en = en and f"{en}; the attestation expired (valid until {given.valid_until}) and is not used"
         return ItemResult(
-            checklist.id, item.id, status, item.basis, item.control_ids, reason, level, given,
-            qualifier=qualifier, automated=automated, flags=flags,
+            checklist.id, item.id, status, item.basis, item.control_ids, ja, level, given,
+            qualifier=qualifier, automated=automated, flags=flags, reason_en=en,
         )
 
     not_applicable = checklist.not_applicable_reason(item, profile)
     if not_applicable:
-        return replace(result(Status.NOT_APPLICABLE, not_applicable, NOT_FOR_PROFILE), attestation=None, flags=())
+        reason = (not_applicable, checklist.not_applicable_reason(item, profile, "en") or "")
+        return replace(result(Status.NOT_APPLICABLE, reason, NOT_FOR_PROFILE), attestation=None, flags=())
     if item.basis == "manual":
         if attestation is None:
-            return result(Status.MANUAL, "組織的対策: 申告（根拠資料の提示）が必要")
-        return result(ANSWER_STATUS[attestation.answer], attested_reason(attestation))
+            return result(Status.MANUAL, ("組織的対策: 申告（根拠資料の提示）が必要",
+                                          "Organisational measure: needs an attestation naming its documents"))
+        return result(ANSWER_STATUS[attestation.answer], attested_said(attestation))
     if item.basis == "inherited":
         return _decide_inherited(item, attestation, result)
     outcome = automated_outcome(item, by_control)
@@ -218,21 +243,25 @@ def decide_item(
 
 def _decide_inherited(item: Item, attestation: Attestation | None, result) -> ItemResult:
     if attestation is not None:
-        return result(ANSWER_STATUS[attestation.answer], attested_reason(attestation))
+        return result(ANSWER_STATUS[attestation.answer], attested_said(attestation))
     if item.coverage == "partial":
         return result(
             Status.MANUAL,
-            "クラウド事業者の第三者認証で答えられるのは項目の一部のみ。残りは申告（根拠資料の提示）が必要"
-            f"（認証の確認先: {ISMAP_LIST}）",
+            ("クラウド事業者の第三者認証で答えられるのは項目の一部のみ。残りは申告（根拠資料の提示）が必要"
+             f"（認証の確認先: {ISMAP_LIST}）",
+             "The cloud provider's certification answers only part of the item; the rest needs an attestation"
+             f" (confirm the certification at {ISMAP_LIST})"),
             INHERITED_IN_PART,
         )
     return result(
-        Status.INHERITED, f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）"
+        Status.INHERITED, (f"クラウド事業者の第三者認証を継承（ISMAP クラウドサービスリストで確認: {ISMAP_LIST}）",
+                           "Inherited from the cloud provider's certification (confirm in the ISMAP cloud service"
+                           f" list: {ISMAP_LIST})")
     )
 
 
 # The automated outcome of a controls item: a status, a qualifier and the summary of what was decided.
-Outcome = tuple[Status, str, str, bool]  # status, qualifier, summary, nothing_found
+Outcome = tuple[Status, str, tuple[str, str], bool]  # status, qualifier, summary (ja, en), nothing_found
 
 
 def automated_outcome(item: Item, by_control: Mapping[str, list[ControlResult]]) -> Outcome:
@@ -240,7 +269,7 @@ def automated_outcome(item: Item, by_control: Mapping[str, list[ControlResult]])
     decided = [r for cid in item.control_ids for r in by_control.get(cid, []) if r.status is not Status.INHERITED]
     summary = "; ".join(f"{r.control_id}@{r.provider}={r.status.value}" for r in decided)
     if not decided:
-        return Status.UNKNOWN, "", "対応する統制を判定したクラウドがない", False
+        return Status.UNKNOWN, "", ("対応する統制を判定したクラウドがない", "no cloud decided its controls"), False
     per_cloud: dict[str, list[ControlResult]] = defaultdict(list)
     for r in decided:
         per_cloud[r.provider].append(r)
@@ -250,24 +279,29 @@ def automated_outcome(item: Item, by_control: Mapping[str, list[ControlResult]])
         verdicts = [_all_of(results) for results in per_cloud.values()]
     statuses = [status for status, _ in verdicts]
     if Status.FAIL in statuses:
-        return Status.FAIL, "", f"不適合の統制あり: {summary}", False
+        return Status.FAIL, "", (f"不適合の統制あり: {summary}", f"a control fails: {summary}"), False
     if Status.UNKNOWN in statuses:
-        return Status.UNKNOWN, "", f"確認不能の統制あり: {summary}", False
+        return Status.UNKNOWN, "", (f"確認不能の統制あり: {summary}", f"a control could not be read: {summary}"), False
     if Status.MANUAL in statuses:
-        reason = f"自動判定の対象が一部のリソース種別のみの統制あり: {summary}"
+        reason = (f"自動判定の対象が一部のリソース種別のみの統制あり: {summary}",
+                  f"a control checks only some resource kinds: {summary}")
         return Status.MANUAL, CONTROL_NEEDS_REVIEW, reason, False
     nothing_found = all(s is Status.NOT_APPLICABLE for s in statuses)
     if nothing_found:
         if item.coverage == "full":
-            return Status.NOT_APPLICABLE, "", f"該当するリソースなし: {summary}", True
-        reason = f"該当するリソースなし（項目の一部のみ自動判定）: {summary}"
+            reason = (f"該当するリソースなし: {summary}", f"nothing of this kind: {summary}")
+            return Status.NOT_APPLICABLE, "", reason, True
+        reason = (f"該当するリソースなし（項目の一部のみ自動判定）: {summary}",
+                  f"nothing of this kind (the controls decide only part of the item): {summary}")
         return Status.MANUAL, NOTHING_FOUND_REST_OPEN, reason, True
     if any(alternative_failed for _, alternative_failed in verdicts):
-        reason = f"一部適合（一部不適合）: いずれかの対策で適合、他の対策に不適合あり: {summary}"
+        reason = (f"一部適合（一部不適合）: いずれかの対策で適合、他の対策に不適合あり: {summary}",
+                  f"partly met: one measure passes, another fails: {summary}")
         return Status.PARTIAL, ALTERNATIVE_FAILS, reason, False
     if item.coverage == "full":
-        return Status.PASS, "", f"全統制が適合: {summary}", False
-    return Status.MANUAL, AUTOMATED_PART_PASSES, f"要確認（自動判定部分は適合）: {summary}", False
+        return Status.PASS, "", (f"全統制が適合: {summary}", f"every control passes: {summary}"), False
+    return Status.MANUAL, AUTOMATED_PART_PASSES, (f"要確認（自動判定部分は適合）: {summary}",
+                                                  f"needs an answer (the automated part passes): {summary}"), False
 
 
 def _all_of(results: list[ControlResult]) -> tuple[Status, bool]:
@@ -297,26 +331,42 @@ def _with_attestation(outcome: Outcome, attestation: Attestation | None, result)
     if attestation is None:
         return result(status, summary, qualifier, status)
     answer = attestation.answer
-    said = attested_reason(attestation)
+    said_by = attested_said(attestation)
+
+    def joined(*parts: tuple[str, str]) -> tuple[str, str]:
+        return "; ".join(p[0] for p in parts), "; ".join(p[1] for p in parts)
+
     if status is Status.FAIL or answer == "no":
-        return result(Status.FAIL, f"{summary}; {said}", qualifier, status)
+        return result(Status.FAIL, joined(summary, said_by), qualifier, status)
     if status is Status.UNKNOWN:
-        return result(Status.UNKNOWN, f"{summary}; {said}（確認不能の部分は申告では補えない）", qualifier, status)
+        return result(Status.UNKNOWN, joined(summary, (f"{said_by[0]}（確認不能の部分は申告では補えない）",
+                                                       f"{said_by[1]} (an answer cannot stand in for what could"
+                                                       " not be read)")), qualifier, status)
     if answer == "partial":
-        return result(Status.PARTIAL, f"{summary}; {said}", qualifier, status)
+        return result(Status.PARTIAL, joined(summary, said_by), qualifier, status)
     if status in (Status.PASS, Status.PARTIAL):
-        return result(status, f"{summary}; {said}", qualifier, status)
+        return result(status, joined(summary, said_by), qualifier, status)
     if answer == "n/a":
         if nothing_found:
-            return result(Status.NOT_APPLICABLE, f"{summary}; 残りの部分も申告により対象外; {said}", qualifier, status)
+            rest = ("残りの部分も申告により対象外", "the rest is declared not applicable")
+            return result(Status.NOT_APPLICABLE, joined(summary, rest, said_by), qualifier, status)
         if status is Status.NOT_APPLICABLE:
-            return result(Status.NOT_APPLICABLE, f"{summary}; {said}", qualifier, status)
-        return result(Status.ATTESTED, f"{summary}; 自動判定部分は適合、残りの部分は申告により対象外; {said}",
-                      qualifier, status)
+            return result(Status.NOT_APPLICABLE, joined(summary, said_by), qualifier, status)
+        rest = ("自動判定部分は適合、残りの部分は申告により対象外",
+                "the automated part passes, the rest is declared not applicable")
+        return result(Status.ATTESTED, joined(summary, rest, said_by), qualifier, status)
     # answer "yes" on an open (MANUAL) or empty (NOT_APPLICABLE) outcome: the user's answer decides
-    return result(Status.ATTESTED, f"{summary}; 残りの部分は申告で適合; {said}", qualifier, status)
+    rest = ("残りの部分は申告で適合", "the rest is met by the answer")
+    return result(Status.ATTESTED, joined(summary, rest, said_by), qualifier, status)
 
 
 def attested_reason(attestation: Attestation) -> str:
     documents = "、".join(attestation.evidence)
     return f"申告（{attestation.answered_by}、{attestation.answered_on}）根拠資料: {documents}"
+
+
+def attested_said(attestation: Attestation) -> tuple[str, str]:
+    """The attestation in a reason, (Japanese, English)."""
+    documents = "; ".join(attestation.evidence)
+    return attested_reason(attestation), (
+        f"attested (by {attestation.answered_by} on {attestation.answered_on}), evidence: {documents}")

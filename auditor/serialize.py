@@ -239,8 +239,10 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "resource_name": finding.resource_name,
         "status": finding.status.value,
         "reason": finding.reason,
+        "reason_en": finding.reason_en,
         "observed": finding.observed,
         "expected": finding.expected,
+        "expected_en": finding.expected_en,
         "source": finding.source,
         "collected_at": iso(finding.collected_at),
     }
@@ -258,6 +260,8 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
         resource_name=data.get("resource_name", ""),
         status=Status(data["status"]),
         reason=data["reason"],
+        reason_en=data.get("reason_en", ""),
+        expected_en=data.get("expected_en", ""),
         observed=data.get("observed"),
         expected=data.get("expected", ""),
         source=data["source"],
@@ -339,6 +343,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
                 "provider": c.provider,
                 "status": c.status.value,
                 "reason": c.reason,
+                "reason_en": c.reason_en,
                 "counts": {
                     "pass": c.counts.passed,
                     "fail": c.counts.failed,
@@ -362,6 +367,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
                         "control_ids": list(i.control_ids),
                         "level": i.level,
                         "reason": i.reason,
+                        "reason_en": i.reason_en,
                         "attestation": _attestation_to_dict(i.attestation),
                         **item_detail(i),
                     }
@@ -387,6 +393,7 @@ def results_from_dict(data: Mapping[str, Any]) -> RunResult:
                 StatusCounts(
                     c["counts"]["pass"], c["counts"]["fail"], c["counts"]["unknown"], c["counts"]["not_applicable"]
                 ),
+                c.get("reason_en", ""),
             )
             for c in data["controls"]
         ),
@@ -397,7 +404,7 @@ def results_from_dict(data: Mapping[str, Any]) -> RunResult:
                     ItemResult(
                         c["id"], i["item_id"], Status(i["status"]), i["basis"], tuple(i["control_ids"]), i["reason"],
                         i.get("level", ""), _attestation_from_dict(c["id"], i["item_id"], i.get("attestation")),
-                        **item_detail_from(i),
+                        **item_detail_from(i), reason_en=i.get("reason_en", ""),
                     )
                     for i in c["items"]
                 ),

@@ -47,8 +47,9 @@ def safe_cell(text: str) -> str:
 def finding_row(finding: Finding, lang: str) -> list[str]:
     values = [
         finding.check_id, finding.control_id, finding.provider, finding.scope, finding.region,
-        finding.resource_type, finding.resource_id, finding.resource_name, finding.status.value, finding.reason,
-        compact_json(finding.observed), finding.expected, finding.source, iso(finding.collected_at),
+        finding.resource_type, finding.resource_id, finding.resource_name, finding.status.value,
+        finding.reason_in(lang), compact_json(finding.observed), finding.expected_in(lang), finding.source,
+        iso(finding.collected_at),
         status_text(finding.status, lang), jst(finding.collected_at),
     ]
     return [safe_cell(v) for v in values]

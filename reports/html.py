@@ -183,8 +183,8 @@ def _checklist_view(context: ReportContext, checklist: Checklist, result, index:
                 "title": control.title(lang) if control else control_id,
                 "passes": control.passes(lang) if control else "",
                 "results": [
-                    {"name": provider_name(r.provider), "reason": r.reason, "counts": counts_text(r.counts, lang),
-                     **_status_view(r.status, lang)}
+                    {"name": provider_name(r.provider), "reason": r.reason_in(lang),
+                     "counts": counts_text(r.counts, lang), **_status_view(r.status, lang)}
                     for r in index.control_results(control_id)
                 ],
             })
@@ -234,7 +234,7 @@ def _grid_view(context: ReportContext, index: RunIndex) -> list[dict[str, Any]]:
         if not results:
             continue
         control = context.controls.get(control_id)
-        cells = {r.provider: {"reason": r.reason, "counts": counts_text(r.counts, context.lang),
+        cells = {r.provider: {"reason": r.reason_in(context.lang), "counts": counts_text(r.counts, context.lang),
                               **_status_view(r.status, context.lang)} for r in results}
         rows.append({
             "id": control_id,
@@ -244,11 +244,12 @@ def _grid_view(context: ReportContext, index: RunIndex) -> list[dict[str, Any]]:
     return rows
 
 
-def _finding_data(finding: Finding) -> list[Any]:
+def _finding_data(finding: Finding, lang: str) -> list[Any]:
     return [
         finding.check_id, finding.control_id, finding.provider, finding.scope, finding.region, finding.resource_type,
-        finding.resource_id, finding.resource_name, finding.status.value, finding.reason, redact(finding.observed),
-        finding.expected, finding.source, utc(finding.collected_at), jst(finding.collected_at),
+        finding.resource_id, finding.resource_name, finding.status.value, finding.reason_in(lang),
+        redact(finding.observed), finding.expected_in(lang), finding.source, utc(finding.collected_at),
+        jst(finding.collected_at),
     ]
 
 
@@ -261,7 +262,7 @@ def _changes_view(changes: RunDiff | None, context: ReportContext) -> dict[str, 
     def finding_row(f: Finding) -> dict[str, str]:
         return {"check_id": f.check_id, "control_id": f.control_id, "provider": provider_name(f.provider),
                 "scope": f.scope, "region": f.region, "resource": f.resource_name or f.resource_id,
-                "resource_id": f.resource_id, "reason": f.reason, **_status_view(f.status, lang)}
+                "resource_id": f.resource_id, "reason": f.reason_in(lang), **_status_view(f.status, lang)}
 
     def resources(findings: tuple[Finding, ...]) -> list[dict[str, str]]:
         keys = sorted({resource_of(f) for f in findings})
@@ -344,7 +345,7 @@ def build_view(context: ReportContext) -> dict[str, Any]:
         ],
         "not_automated": [
             {"provider": provider_name(c.provider), "control": c.control_id, "title": titles.get(c.control_id, ""),
-             "reason": c.reason}
+             "reason": c.reason_in(lang)}
             for c in not_automated(result)
         ],
         "legend": [_status_view(s, lang) for s in STATUS_ORDER],
@@ -358,7 +359,7 @@ def build_view(context: ReportContext) -> dict[str, Any]:
             "fields": ["check_id", "control_id", "provider", "scope", "region", "resource_type", "resource_id",
                        "resource_name", "status", "reason", "observed", "expected", "source", "collected_utc",
                        "collected_jst"],
-            "findings": [_finding_data(f) for f in result.findings],
+            "findings": [_finding_data(f, lang) for f in result.findings],
         },
     }
 

@@ -134,7 +134,7 @@ def control_line(control_id: str, index: RunIndex, catalogue: Mapping[str, Contr
     else:
         parts = []
         for result in results:
-            detail = counts_text(result.counts, lang) or result.reason
+            detail = counts_text(result.counts, lang) or result.reason_in(lang)
             if result.status is Status.MANUAL and control is not None:
                 detail = control.absence_ja if ja else control.absence_en
             head = f"{provider_name(result.provider)} {status_text(result.status, lang)}"
@@ -163,7 +163,7 @@ def failures_line(
 
     def one(f: Finding) -> str:
         where = (f"{resource_label(f)}（{provider_name(f.provider)} {f.region}）— {f.reason}" if lang == "ja"
-                 else f"{resource_label(f)} ({provider_name(f.provider)} {f.region}) — {f.reason}")
+                 else f"{resource_label(f)} ({provider_name(f.provider)} {f.region}) — {f.reason_in(lang)}")
         acceptance = accepted.get(f.key)
         return f"{where} [{acceptance_text(acceptance, lang)}]" if acceptance else where
 
@@ -192,7 +192,7 @@ def unknown_line(findings: list[Finding], index: RunIndex, lang: str) -> str:
                 cause = f"{gap.source} could not be read ({gap.error_code}) → needs {gap.permission or '?'}"
             causes.setdefault(key, cause)
         else:
-            causes.setdefault(finding.reason, f"{resource_label(finding)}: {finding.reason}")
+            causes.setdefault(finding.reason, f"{resource_label(finding)}: {finding.reason_in(lang)}")
     if not causes:
         return ""
     shown = list(causes.values())[:MAX_UNKNOWN_CAUSES]
@@ -241,14 +241,15 @@ QUALIFIER_LINES: dict[str, tuple[str, str]] = {
 def _exemption_lines(item_result: ItemResult, lang: str) -> list[str]:
     ja = lang == "ja"
     automated = item_result.automated or (item_result.attestation and Status.ATTESTED)
+    exemption = rollup.exemption_text(item_result.exemption, lang)
     if item_result.qualifier == rollup.EXEMPT_BUT_FAILS:
         return [
-            f"× のまま: 記載の条件により本来は対象外（{item_result.exemption}）だが、不適合が確認されたため隠さない"
+            f"× のまま: 記載の条件により本来は対象外（{exemption}）だが、不適合が確認されたため隠さない"
             if ja else
-            f"Stays failed: exempted in writing ({item_result.exemption}), but a failure was found and is never hidden"
+            f"Stays failed: exempted in writing ({exemption}), but a failure was found and is never hidden"
         ]
     if item_result.qualifier == rollup.EXEMPTED:
-        lines = [f"対象外（{item_result.exemption}）" if ja else f"Not applicable (exempted: {item_result.exemption})"]
+        lines = [f"対象外（{exemption}）" if ja else f"Not applicable (exempted: {exemption})"]
         if isinstance(automated, Status) and automated is not Status.NOT_APPLICABLE:
             lines.append(f"参考: 自動判定は {status_text(automated, lang)}" if ja
                          else f"For reference: the automated result is {status_text(automated, lang)}")
@@ -273,7 +274,7 @@ def item_remarks(
     """
     ja = lang == "ja"
     if item_result.qualifier == rollup.NOT_FOR_PROFILE:
-        return item_result.reason if ja else f"Not applicable: {item_result.reason}"
+        return item_result.reason_in(lang)
     lines = _exemption_lines(item_result, lang)
     qualifier = QUALIFIER_LINES.get(item_result.qualifier)
     if qualifier:
@@ -315,7 +316,7 @@ def item_remarks(
             lines.append(f"※ 自動判定は項目の一部のみ: {rationale}" if ja
                          else f"Note: the controls decide only part of the item: {rationale}")
     if not lines:
-        lines.append(item_result.reason)
+        lines.append(item_result.reason_in(lang))
     return "\n".join(lines)
 
 

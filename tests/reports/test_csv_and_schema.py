@@ -34,7 +34,8 @@ def test_csv_starts_with_a_bom_and_round_trips(written):
     for row, finding in zip(body, results["findings"], strict=True):
         record = dict(zip(FIELDS, row, strict=False))
         record["observed"] = json.loads(record["observed"])
-        assert record == finding
+        # the CSV is in the reader's language: reason and expected as recorded in Japanese here
+        assert record == {k: v for k, v in finding.items() if k not in ("reason_en", "expected_en")}
         assert row[len(FIELDS)] in ("○ 適合", "× 不適合", "? 確認不能", "－ 対象外")
 
 
