@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
+from auditor.yaml_data import load_yaml
 
 BASES = ("controls", "inherited", "manual")
 COVERAGES = ("full", "partial")
@@ -187,7 +188,7 @@ class Checklist:
 def load_checklist(path: Path) -> Checklist:
     """Read and validate one checklist file; any problem is an :class:`AuditorError` naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise AuditorError("checklist_invalid", path=path, detail=str(exc)) from None
     try:

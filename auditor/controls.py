@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
+from auditor.yaml_data import load_yaml
 
 
 @dataclass(frozen=True)
@@ -37,4 +37,4 @@ class Control:
 def load_controls() -> dict[str, Control]:
     """Every control of the catalogue by id, in catalogue order."""
     text = resources.files("auditor").joinpath("data/controls.yaml").read_text(encoding="utf-8")
-    return {entry["id"]: Control(**entry) for entry in yaml.safe_load(text)}
+    return {entry["id"]: Control(**entry) for entry in load_yaml(text)}
