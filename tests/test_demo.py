@@ -79,6 +79,41 @@ def test_demo_writes_every_report_and_says_it_is_a_demo(demo):
     assert any("デモ" in text for text in texts)
 
 
+def test_the_demo_records_two_months_so_history_and_diff_can_be_tried(demo, demo_env):
+    output, completed, _ = demo
+    planted = [line for line in completed.stdout.splitlines() if line.startswith(("  - 悪化: ", "  - 是正: "))]
+    regressed = [line.split(": ", 1)[1].split(" — ") for line in planted if line.startswith("  - 悪化")]
+    fixed = [line.split(": ", 1)[1].split(" — ") for line in planted if line.startswith("  - 是正")]
+    assert len(regressed) == 1 and len(fixed) == 1 and "デモ用のデータ" in completed.stdout
+    assert "試してみてください: auditor history --target demo ／ auditor diff --target demo" in completed.stdout
+
+    def auditor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
+                              env=demo_env, timeout=120, check=False)
+
+    changes = auditor("diff", "--target", "demo", "--format", "json")
+    assert changes.returncode == 1, changes.stdout + changes.stderr  # the planted regression
+    data = json.loads(changes.stdout)
+    assert data["previous"]["demo"] and data["current"]["demo"]
+    [(check, name)] = regressed
+    assert any(f["check_id"] == check and name.startswith(f["resource_name"]) for f in data["new_failures"])
+    [(check, name)] = fixed
+    assert any(f["check_id"] == check and name.startswith(f["resource_name"]) for f in data["fixed"])
+    runs = json.loads(auditor("history", "--target", "demo", "--format", "json").stdout)["runs"]
+    assert len(runs) == 2 and runs[1]["run_id"] == results_of(output)["run"]["id"]
+    assert runs[0]["started_at"][:7] < runs[1]["started_at"][:7]  # a month earlier
+    table = auditor("--lang", "en", "history", "--target", "demo")
+    assert table.stdout.count("(demo)") == 2
+    assert "前回からの変化" in (output / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_demo_without_history_records_nothing(tmp_path, demo_env):
+    store = tmp_path / "untouched.sqlite"
+    completed = run_demo(tmp_path / "report", {**demo_env, "AUDITOR_STORE": str(store)}, "--no-history")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert not store.exists() and "auditor diff" not in completed.stdout
+
+
 def test_planted_aws_mistakes_are_failures(demo):
     output, _, _ = demo
     findings = results_of(output)["findings"]
