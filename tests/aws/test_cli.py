@@ -35,7 +35,7 @@ def test_audit_writes_results_with_aws_findings(account, tmp_path):
     controls = {(c["control_id"], c["provider"]): c["status"] for c in data["controls"]}
     assert controls[("residency.japan", "aws")] == "FAIL"
     assert controls[("csp.certification", "aws")] == "INHERITED"
-    assert "Findings:" in result.output
+    assert "Findings (per resource):" in result.output
 
 
 def test_unreachable_credentials_endpoint_exits_2_with_a_message(account, tmp_path):
