@@ -12,7 +12,14 @@ Sheets:
    controls no check decides on a cloud;
 4. 実行情報 — who audited what, when (JST with UTC), with which tool and checklist versions and profile.
 
-Written with openpyxl's write-only mode, which keeps a 10,000-finding run fast.
+The checklist sheet reads like the seed: its fill-in block (001), the merged header cells, heading rows
+and printed exemption sentences where the seed prints them (see :mod:`reports.layout`); above it, the
+profile questions that decide applicability, answered in plain words, and any answer that contradicts
+the profile. Every sheet prints A4 landscape, one page wide, header rows on every page, rows as tall
+as their wrapped text (:mod:`reports.printing`).
+
+Written with openpyxl's write-only mode, which keeps a 10,000-finding run fast; print set-up, panes and
+column widths are therefore set before the first row, and each row's height before it is appended.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -36,9 +43,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from auditor.checklists import Checklist, Item
 from auditor.model import ChecklistResult, ItemResult
 from auditor.plugins import ContentPiece, ReportContext
+from auditor.profile_checks import profile_conflicts
 from auditor.redaction import redact
 from auditor.status import Status
 from reports import layout as lay
+from reports import printing
 from reports.content import workbook_content
 from reports.labels import (
     STATUS_COLOURS,
@@ -53,6 +62,7 @@ from reports.labels import (
     text,
     utc,
 )
+from reports.profile_questions import profile_answers
 from reports.remarks import RunIndex, gap_controls, item_remarks, not_automated
 
 MAX_CELL = 32_000  # Excel refuses cells longer than 32,767 characters
@@ -72,6 +82,12 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
 GREY = Font(color="808080")
 BOLD = Font(bold=True)
+SMALL = Font(size=9)
+REMARKS_FONT_SIZE = 9.0
+HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
+NOTE_FONT = Font(italic=True, color="404040")
+WARNING_FONT = Font(bold=True, color="C00000")
+FORM_FILL = PatternFill("solid", fgColor="FFF2CC")
 STATUS_FILLS = {s: PatternFill("solid", fgColor=c) for s, c in STATUS_COLOURS.items()}
 
 
@@ -100,7 +116,10 @@ def safe_sheet_title(title: str, used: set[str]) -> str:
 
 
 class SheetWriter:
-    """Appends styled rows to a write-only sheet; strings are always stored as text, never formulas."""
+    """Appends styled rows to a write-only sheet; strings are always stored as text, never formulas.
+
+    Print set-up, panes and column widths go out with the sheet's first row, so they are set here.
+    """
 
     def __init__(self, workbook: Workbook, title: str, widths: Sequence[float], freeze_row: int | None) -> None:
         self.sheet = workbook.create_sheet(title)
@@ -108,8 +127,34 @@ class SheetWriter:
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         if freeze_row:
             self.sheet.freeze_panes = f"A{freeze_row}"
+        printing.prepare_page(self.sheet)
         self.rows = 0
+        self.widths = tuple(widths)
         self.width = len(widths)
+
+    def sized(self, values: Sequence[Any], sizes: Sequence[float] | None = None) -> int:
+        """Append a row as tall as its wrapped texts need (``sizes``: font size per column, 11 pt if not given)."""
+        texts = [(v.value if isinstance(v, Cell) else v) for v in values]
+        height = printing.row_height(
+            (t, self.widths[i] if i < self.width else 10, sizes[i] if sizes else printing.BASE_FONT_SIZE)
+            for i, t in enumerate(texts) if isinstance(t, str))
+        if height is not None:
+            self.sheet.row_dimensions[self.rows + 1].height = height
+        return self.append(values)
+
+    def banner(self, value: str, *, font=None, fill=None, border=None, first: int = 1) -> int:
+        """A row whose text spans the whole width (merged from column ``first``), wrapped, tall enough."""
+        span = sum(self.widths[first - 1:]) or 10
+        height = printing.row_height([(value, span, font.size if font is not None and font.size else 11)])
+        row = self.rows + 1
+        if height is not None:
+            self.sheet.row_dimensions[row].height = height
+        cells = [self.cell("") for _ in range(first - 1)]
+        cells.append(self.cell(value, font=font, fill=fill, alignment=WRAP, border=border))
+        cells.extend(self.cell("", fill=fill, border=border) for _ in range(self.width - first))
+        if self.width > first:
+            self.sheet.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(self.width)}{row}")
+        return self.append(cells)
 
     def cell(self, value: Any, *, font=None, fill=None, alignment=None, border=None) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet, clean(value))
@@ -131,34 +176,80 @@ class SheetWriter:
         return self.rows
 
     def plain(self, values: Iterable[Any], alignment: Alignment = WRAP) -> int:
-        return self.append(self.cell(v, alignment=alignment, border=BORDER) for v in values)
+        return self.sized([self.cell(v, alignment=alignment, border=BORDER) for v in values])
 
     def header(self, labels: Sequence[str], fills: Sequence[PatternFill] | None = None) -> int:
-        return self.append(
-            self.cell(label, font=HEADER_FONT, fill=(fills[i] if fills else HEADER_FILL), alignment=CENTRE,
-                      border=BORDER)
-            for i, label in enumerate(labels)
-        )
+        return self.header_rows([(label,) for label in labels], fills)
+
+    def header_rows(self, paths: Sequence[Sequence[str]], fills: Sequence[PatternFill] | None = None) -> int:
+        """The header as the seed prints it: each column's path of labels from the top; a group label spans
+        the neighbouring columns under the same group, and a column's own label reaches down to the last
+        header row. Returns the last header row."""
+        depth = max(len(path) for path in paths)
+        spans = header_spans(paths)
+        first = self.rows + 1
+        heights = [printing.LINE_HEIGHT + printing.PADDING] * depth
+        for level, start, end, bottom, label in spans:
+            need = printing.row_height([(label, sum(self.widths[start:end + 1]), printing.BASE_FONT_SIZE)])
+            if need is None:
+                continue
+            have = sum(heights[level:bottom + 1])
+            if need > have:
+                heights[bottom] += need - have
+        by_cell = {(level, start): label for level, start, _, _, label in spans}
+        for level in range(depth):
+            self.sheet.row_dimensions[first + level].height = min(heights[level], printing.MAX_ROW_HEIGHT)
+            self.append([
+                self.cell(by_cell.get((level, index), ""), font=HEADER_FONT,
+                          fill=(fills[index] if fills else HEADER_FILL), alignment=CENTRE, border=BORDER)
+                for index in range(len(paths))
+            ])
+        for level, start, end, bottom, _ in spans:
+            if end > start or bottom > level:
+                self.sheet.merged_cells.add(
+                    f"{get_column_letter(start + 1)}{first + level}:{get_column_letter(end + 1)}{first + bottom}")
+        return self.rows
 
     def title_rows(self, context: ReportContext, title: str, extra: Sequence[str] = ()) -> None:
         self.append([self.cell(title, font=TITLE_FONT)])
         if context.result.run.demo:
-            self.append([self.cell(text("demo_banner", context.lang), font=DEMO_FONT, fill=DEMO_FILL)]
-                        + [self.cell("", fill=DEMO_FILL) for _ in range(self.width - 1)])
+            self.banner(text("demo_banner", context.lang), font=DEMO_FONT, fill=DEMO_FILL)
         for line in extra:
-            self.append([self.cell(line, font=GREY)])
+            self.banner(line, font=GREY)
 
-    def filter_and_finish(self, header_row: int, last_row: int) -> None:
+    def filter_and_finish(self, header_row: int, last_row: int, first_header_row: int | None = None) -> None:
         last = max(last_row, header_row)
         self.sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(self.width)}{last}"
-        self.sheet.print_title_rows = f"{header_row}:{header_row}"
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        printing.repeat_rows(self.sheet, first_header_row or header_row, header_row)
 
 
-def title_block_lines(context: ReportContext, checklist: Checklist | None, applied: str) -> list[str]:
+def header_spans(paths: Sequence[Sequence[str]]) -> list[tuple[int, int, int, int, str]]:
+    """Merged header cells as ``(level, first column, last column, bottom level, label)``, 0-based."""
+    depth = max(len(path) for path in paths)
+    spans = []
+    for level in range(depth):
+        index = 0
+        while index < len(paths):
+            path = paths[index]
+            if level >= len(path):
+                index += 1
+                continue
+            end = index
+            if level < len(path) - 1:  # a group label: spans the neighbours under the same group
+                while (end + 1 < len(paths) and len(paths[end + 1]) > level + 1
+                       and tuple(paths[end + 1][: level + 1]) == tuple(path[: level + 1])):
+                    end += 1
+                spans.append((level, index, end, level, path[level]))
+            else:  # the column's own label reaches down to the last header row
+                spans.append((level, index, index, depth - 1, path[level]))
+            index = end + 1
+    return spans
+
+
+def title_block_lines(context: ReportContext, checklist: Checklist | None, applied: str,
+                      placed: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The lines above a checklist table: what was audited and when, the profile questions and their answers,
+    the level column applied, and the checklist's notes not printed inside the table."""
     run, lang = context.result.run, context.lang
     lines = []
     target = run.target or "-"
@@ -167,14 +258,12 @@ def title_block_lines(context: ReportContext, checklist: Checklist | None, appli
     clouds = ", ".join(f"{provider_name(p.provider)} {'/'.join(p.scopes)}" for p in run.providers) or "-"
     if lang == "ja":
         lines.append(f"監査対象: {target} ／ 実施: {when} ／ 対象クラウド: {clouds} ／ 実行ID: {run.run_id}")
-        separator = " ／ "
     else:
         lines.append(f"Audited: {target} / run: {when} / clouds: {clouds} / run id: {run.run_id}")
-        separator = " / "
-    lines.append(f"{text('profile', lang)}: {profile_text(run.profile, lang)}{separator}"
-                 f"{text('applied_column', lang)}: {applied}")
+    lines.extend(profile_answers(run.profile, lang))
+    lines.append(f"{text('applied_column', lang)}: {applied}")
     if checklist is not None and checklist.notes:
-        lines.extend(checklist.notes.splitlines())
+        lines.extend(line for line in checklist.notes.splitlines() if line.strip() not in placed)
     return lines
 
 
@@ -185,6 +274,13 @@ def status_summary(results: Sequence[ItemResult], lang: str) -> str:
     return ("、".join(parts) if lang == "ja" else ", ".join(parts)) + total
 
 
+def form_values(context: ReportContext) -> dict[str, str]:
+    """What the run knows for a fill-in block: the service's name and the day it was audited (JST).
+    The provider's name and who filled it in are the vendor's to write."""
+    run = context.result.run
+    return {lay.FORM_NAME: run.target, lay.FORM_DATE: jst(run.started_at)[:10]}
+
+
 def write_checklist_sheet(
     workbook: Workbook, context: ReportContext, checklist: Checklist, result: ChecklistResult, index: RunIndex,
     used: set[str],
@@ -192,47 +288,128 @@ def write_checklist_sheet(
     lang = context.lang
     profile = dict(context.result.run.profile)
     sheet_layout = lay.layout_for(checklist, profile)
-    applied = next((c.label(lang) for c in sheet_layout.columns
-                    if c.field == lay.LEVEL and c.level_key == sheet_layout.applied_level_key), "-")
     title = checklist.title if lang == "ja" else checklist.title_en
-    lines = title_block_lines(context, checklist, applied)
+    lines = title_block_lines(context, checklist, sheet_layout.applied_label(lang), sheet_layout.placed_texts())
     lines.append(("集計: " if lang == "ja" else "Summary: ") + status_summary(result.items, lang))
-    header_row = 1 + (1 if context.result.run.demo else 0) + len(lines) + 2
+    warnings = [c.text(lang) for c in profile_conflicts(context.result, {checklist.id: checklist})]
+    form_rows = (len(sheet_layout.form) + 1) // 2
+    first_header = (1 + (1 if context.result.run.demo else 0) + form_rows + len(lines) + len(warnings) + 2)
+    header_row = first_header + sheet_layout.header_depth - 1
     writer = SheetWriter(workbook, safe_sheet_title(title, used), [c.width for c in sheet_layout.columns],
                          header_row + 1)
-    writer.title_rows(context, title, lines)
+    writer.title_rows(context, title)
+    _form_rows(writer, sheet_layout, form_values(context), lang)
+    for line in lines:
+        writer.banner(line, font=GREY)
+    for line in warnings:
+        writer.banner(line, font=WARNING_FONT)
     writer.append([])
-    header_fills = [APPLIED_FILL if (c.field == lay.LEVEL and c.level_key == sheet_layout.applied_level_key)
-                    else HEADER_FILL for c in sheet_layout.columns]
-    writer.header([c.label(lang) for c in sheet_layout.columns], header_fills)
+    header_fills = [APPLIED_FILL if sheet_layout.is_applied(c) else HEADER_FILL for c in sheet_layout.columns]
+    writer.header_rows([c.header_path(lang) for c in sheet_layout.columns], header_fills)
     results = {i.item_id: i for i in result.items}
     status_columns = [i for i, c in enumerate(sheet_layout.columns) if c.field == lay.STATUS]
-    for item in checklist.items:
-        item_result = results.get(item.id)
+    sizes = [REMARKS_FONT_SIZE if c.field == lay.REMARKS else printing.BASE_FONT_SIZE for c in sheet_layout.columns]
+    sections = SectionMerger(writer, sheet_layout.index_of(lay.SECTION))
+    for row in lay.body_rows(checklist, sheet_layout):
+        if row.kind == "heading":
+            writer.banner(row.text, font=BOLD, fill=HEADING_FILL, border=BORDER)
+            continue
+        if row.kind == "note":
+            writer.banner(row.text, font=NOTE_FONT, border=BORDER, first=2)
+            continue
+        item_result = results.get(row.item.id)
         if item_result is None:
             continue
-        remarks = item_remarks(item_result, item, index, context.controls, lang)
-        writer.append(_item_cells(writer, sheet_layout, item, item_result, remarks, lang, profile))
+        remarks = item_remarks(item_result, row.item, index, context.controls, lang)
+        written = writer.sized(
+            _item_cells(writer, sheet_layout, checklist, row.item, item_result, remarks, lang, profile), sizes)
+        sections.add(written, row.item.section)
+    sections.close()
     last_row = writer.rows
-    writer.filter_and_finish(header_row, last_row)
+    writer.filter_and_finish(header_row, last_row, first_header)
     if last_row > header_row:
         _status_validation(writer, status_columns, header_row + 1, last_row, lang)
 
 
-def _item_cells(writer, sheet_layout, item: Item, item_result: ItemResult, remarks: str, lang, profile) -> list:
+class SectionMerger:
+    """Merges a section cell down over the items beneath it whose section is blank, as the seed's merged
+    区分 / 項目 cells read (a heading or sentence row in between ends the merge)."""
+
+    def __init__(self, writer: SheetWriter, columns: Sequence[int]) -> None:
+        self.writer, self.columns = writer, list(columns)
+        self.start = self.end = 0
+
+    def add(self, row: int, section: str) -> None:
+        if not section and self.start and row == self.end + 1:
+            self.end = row
+            return
+        self.close()
+        self.start = self.end = row if section else 0
+
+    def close(self) -> None:
+        if self.start and self.end > self.start:
+            for index in self.columns:
+                letter = get_column_letter(index + 1)
+                self.writer.sheet.merged_cells.add(f"{letter}{self.start}:{letter}{self.end}")
+        self.start = self.end = 0
+
+
+def _form_rows(writer: SheetWriter, sheet_layout: lay.SheetLayout, values: dict[str, str], lang: str) -> None:
+    """001's fill-in block, two fields a row as the seed prints it: label, value (filled where the run knows it).
+    Each label spans as many columns as its text needs; the first value reaches the middle of the sheet."""
+    fields = sheet_layout.form
+    widths = writer.widths
+    middle = next((i for i in range(len(widths)) if sum(widths[:i + 1]) >= sum(widths) / 2), len(widths) - 1)
+
+    def span(start: int, text_: str) -> int:
+        need, end = printing.text_units(text_) + 2, start
+        while end + 1 < len(widths) and sum(widths[start:end + 1]) < need:
+            end += 1
+        return end
+
+    for pair in (fields[i:i + 2] for i in range(0, len(fields), 2)):
+        labels = [f.label(lang) for f in pair]
+        first_label = span(0, labels[0])
+        first_value = max(first_label + 1, middle)
+        spans = [(0, first_label), (first_label + 1, first_value)]
+        if len(pair) > 1:
+            second_label = span(first_value + 1, labels[1])
+            spans += [(first_value + 1, second_label), (second_label + 1, len(widths) - 1)]
+        cells = []
+        texts = [labels[0], values.get(pair[0].key, "")] + (
+            [labels[1], values.get(pair[1].key, "")] if len(pair) > 1 else [])
+        for n, ((first, last), value) in enumerate(zip(spans, texts, strict=True)):
+            is_label = n % 2 == 0
+            style = {"font": BOLD} if is_label else {"fill": FORM_FILL}
+            cells.append(writer.cell(value, alignment=WRAP, border=BORDER, **style))
+            cells.extend(writer.cell("", border=BORDER, **({} if is_label else {"fill": FORM_FILL}))
+                         for _ in range(last - first))
+        row = writer.rows + 1
+        for first, last in spans:
+            if last > first:
+                writer.sheet.merged_cells.add(f"{get_column_letter(first + 1)}{row}:{get_column_letter(last + 1)}{row}")
+        writer.append(cells)
+
+
+def _item_cells(writer, sheet_layout, checklist: Checklist, item: Item, item_result: ItemResult, remarks: str, lang,
+                profile) -> list:
     cells = []
-    fill = STATUS_FILLS[item_result.status]
     for column in sheet_layout.columns:
         if column.field == lay.LEVEL:
-            applied = column.level_key == sheet_layout.applied_level_key
+            applied = sheet_layout.is_applied(column)
             cells.append(writer.cell(item.levels.get(column.level_key, ""), alignment=CENTRE, border=BORDER,
                                      font=BOLD if applied else None))
         elif column.field == lay.STATUS:
-            answered = sheet_layout.answers(column, profile)
-            cells.append(writer.cell(status_text(item_result.status, lang) if answered else "",
-                                     fill=fill if answered else None, font=BOLD, alignment=CENTRE, border=BORDER))
+            if not sheet_layout.answers(column, profile):
+                cells.append(writer.cell("", font=BOLD, alignment=CENTRE, border=BORDER))
+                continue
+            status = item_result.status
+            if column.role and lay.role_level(checklist, item, column.role, profile) in checklist.not_applicable_levels:
+                status = Status.NOT_APPLICABLE  # this role's own column says the item does not apply to it
+            cells.append(writer.cell(status_text(status, lang), fill=STATUS_FILLS[status], font=BOLD,
+                                     alignment=CENTRE, border=BORDER))
         elif column.field == lay.REMARKS:
-            cells.append(writer.cell(remarks, alignment=WRAP, border=BORDER))
+            cells.append(writer.cell(remarks, alignment=WRAP, border=BORDER, font=SMALL))
         elif column.field == lay.ITEM_ID:
             cells.append(writer.cell(item.id, font=GREY, alignment=WRAP, border=BORDER))
         else:
@@ -265,17 +442,15 @@ def _status_validation(writer: SheetWriter, columns: Sequence[int], first: int, 
 
 
 FINDING_COLUMNS = (
-    ("status", 13), ("control_id", 22), ("check_id", 30), ("provider", 12), ("scope", 16), ("region", 15),
-    ("resource_id", 36), ("resource_name", 24), ("reason", 48), ("observed", 48), ("expected", 36), ("source", 28),
-    ("collected_jst", 22), ("related_items", 18),
+    ("status", 10), ("control_id", 16), ("check_id", 20), ("provider", 8), ("scope", 13), ("region", 12),
+    ("resource_id", 26), ("resource_name", 16), ("reason", 36), ("observed", 36), ("expected", 22), ("source", 18),
+    ("collected_jst", 12), ("related_items", 9),
 )
 
 
 def text_value(writer: SheetWriter, value: str):
-    """A plain text cell: the bare string when it is safe (fast path), else a cell forced to text."""
-    if value[:1] == "=" or ILLEGAL_CHARACTERS_RE.search(value) or len(value) > MAX_CELL:
-        return writer.cell(value)
-    return value
+    """A wrapped text cell, forced to text (never read as a formula), control characters removed."""
+    return writer.cell(value, alignment=WRAP)
 
 
 def write_findings_sheet(workbook: Workbook, context: ReportContext, checklist: Checklist, index: RunIndex,
@@ -315,22 +490,23 @@ def write_findings_sheet(workbook: Workbook, context: ReportContext, checklist: 
     writer.title_rows(context, title, lines)
     writer.append([])
     writer.header([text(key, lang) for key, _ in FINDING_COLUMNS])
-    status_cells = {s: writer.cell(status_text(s, lang), fill=STATUS_FILLS[s]) for s in Status}
+    status_cells = {st: writer.cell(status_text(st, lang), fill=STATUS_FILLS[st], alignment=WRAP) for st in Status}
     related_text = {cid: ", ".join(dict.fromkeys(nums)) for cid, nums in related.items()}
     times: dict[object, str] = {}
-    append = writer.sheet.append
     for f in findings:
         observed = json.dumps(redact(f.observed), ensure_ascii=False, separators=(",", ":"), default=str)
         when = times.get(f.collected_at)
         if when is None:
             when = times[f.collected_at] = jst(f.collected_at)
-        append([
-            status_cells[f.status], f.control_id, f.check_id, provider_name(f.provider), text_value(writer, f.scope),
+        writer.sized([
+            status_cells[f.status], text_value(writer, f.control_id), text_value(writer, f.check_id),
+            provider_name(f.provider), text_value(writer, f.scope),
             text_value(writer, f.region), text_value(writer, f.resource_id), text_value(writer, f.resource_name),
-            text_value(writer, f.reason), text_value(writer, observed), text_value(writer, f.expected),
-            text_value(writer, f.source), when, related_text.get(f.control_id, ""),
+            text_value(writer, f.reason_in(lang)), text_value(writer, observed),
+            text_value(writer, f.expected_in(lang)),
+            text_value(writer, f.source), text_value(writer, when),
+            text_value(writer, related_text.get(f.control_id, "")),
         ])
-    writer.rows += len(findings)
     writer.filter_and_finish(header_row, writer.rows)
 
 
@@ -365,7 +541,7 @@ def write_gaps_sheet(workbook: Workbook, context: ReportContext, used: set[str])
         ])
     for control in manual:
         writer.plain([
-            text("gap_kind_manual", lang), provider_name(control.provider), "", "", "", "", "", control.reason,
+            text("gap_kind_manual", lang), provider_name(control.provider), "", "", "", "", "", control.reason_in(lang),
             "", control.control_id, "",
         ])
     if not context.result.gaps and not manual:
@@ -381,8 +557,8 @@ def write_run_sheet(workbook: Workbook, context: ReportContext, checklist: Check
     writer.append([])
 
     def row(label: str, value: str) -> None:
-        writer.append([writer.cell(label, font=BOLD, alignment=WRAP, border=BORDER),
-                       writer.cell(value, alignment=WRAP, border=BORDER)])
+        writer.sized([writer.cell(label, font=BOLD, alignment=WRAP, border=BORDER),
+                      writer.cell(value, alignment=WRAP, border=BORDER)])
 
     row(text("target", lang), run.target or "-")
     row(text("demo", lang), text("yes", lang) if run.demo else text("no", lang))

@@ -166,8 +166,7 @@ def _checklist_view(context: ReportContext, checklist: Checklist, result, index:
     lang = context.lang
     profile = dict(context.result.run.profile)
     sheet = lay.layout_for(checklist, profile)
-    applied = next((c.label(lang) for c in sheet.columns
-                    if c.field == lay.LEVEL and c.level_key == sheet.applied_level_key), "")
+    applied = sheet.applied_label(lang)
     groups = lay.section_groups(checklist)
     by_id = {i.item_id: i for i in result.items}
     items = []

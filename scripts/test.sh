@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: Chromium for the HTML report test, PostgreSQL for the shared history store test.
+# System packages: Chromium for the HTML report test, PostgreSQL for the shared history store test,
+# LibreOffice Calc for the workbook print test.
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from auditor.status import Status
+from tests.reports.sheets import column_of, header_paths, table
 
 pytestmark = pytest.mark.slow
 
@@ -213,15 +214,13 @@ def test_no_report_shows_an_item_better_than_a_failing_control(demo):
     checked = 0
     for checklist in results["checklists"]:
         mapping = catalogue.checklists[checklist["id"]]
-        sheet = load_workbook(output / f"{checklist['id']}.xlsx", read_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        header_row = next(n for n, row in enumerate(rows) if "項目ID" in row)
-        headers = rows[header_row]
+        sheet = load_workbook(output / f"{checklist['id']}.xlsx").worksheets[0]
+        _, headers, rows = table(sheet)
         id_col = headers.index("項目ID")
-        status_cols = [headers.index(c) for c in mapping.answer_columns if c in headers and not c.startswith("備考")]
+        paths = header_paths(sheet)
+        status_cols = [column_of(paths, c, last=True) for c in mapping.answer_columns if not c.startswith("備考")]
         marks = {s.sheet_value for s in Status}
-        sheet_status = {str(r[id_col]): {r[c] for c in status_cols if r[c] in marks}
-                        for r in rows[header_row + 1:] if r[id_col]}
+        sheet_status = {str(r[id_col]): {r[c] for c in status_cols if r[c] in marks} for r in rows}
         section = html.split(f'data-checklist="{checklist["id"]}"', 1)[1].split("</section>", 1)[0]
         html_status = dict(re.findall(r'data-item="([^"]+)" data-status="([^"]+)"', section))
         for item in checklist["items"]:

@@ -9,6 +9,7 @@ from auditor.run import Collected, evaluate
 from auditor.status import Status
 from tests.reports.conftest import RENDERERS
 from tests.reports.sample import context_of, sample_collected, sample_gaps
+from tests.reports.sheets import header_paths, table
 
 
 def _render(catalogue, tmp_path, evidence, gaps):
@@ -49,10 +50,17 @@ def test_english_selection_criteria_headers(catalogue, tmp_path):
                       Profile.from_options(["role=implementer", "ismap=registered"]), {})
     RENDERERS["xlsx"].render(context_of(catalogue, result, "en"), tmp_path)
     sheet = load_workbook(tmp_path / "ext-service-selection-criteria.xlsx").worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    header = next(r for r in rows if r and r[0] == "No.")
-    assert "Check: implementer" in header and "Check: service provider" in header
-    implementer, provider = header.index("Check: implementer"), header.index("Check: service provider")
-    body = rows[rows.index(header) + 1:]
+    paths = header_paths(sheet)
+    assert paths[0] == ("No.",)
+    implementer, provider = paths.index(("Check", "Implementer")), paths.index(("Check", "Service provider"))
+    assert paths[4:8] == [
+        ("Required / recommended", "ISMAP-registered service (incl. Government Cloud, LGWAN-ASP)", "Implementer"),
+        ("Required / recommended", "ISMAP-registered service (incl. Government Cloud, LGWAN-ASP)", "Service provider"),
+        ("Required / recommended", "External service not registered in ISMAP", "Implementer"),
+        ("Required / recommended", "External service not registered in ISMAP", "Service provider"),
+    ]
+    _, _, body = table(sheet)
     assert all(r[implementer] for r in body) and not any(r[provider] for r in body)
-    assert any("ISMAP-registered: implementer" in str(line[0]) for line in rows[:6] if line and line[0])
+    rows = list(sheet.iter_rows(values_only=True))
+    assert any("ISMAP-registered service (incl. Government Cloud, LGWAN-ASP) Implementer" in str(line[0])
+               for line in rows[:12] if line and line[0])

@@ -1,0 +1,67 @@
+"""Print set-up for every sheet: A4 landscape, one page wide, header rows repeated, rows tall enough.
+
+openpyxl does not size rows to their wrapped text (Excel and LibreOffice keep the height stored in the
+file), so each row's height is estimated from its texts and its column widths: a full-width character
+(kanji, kana) takes about two width units at 11 pt, a half-width one about one; a row needs as many
+lines as its fullest cell.
+
+Write-only worksheets write their sheet properties (``fitToPage``), panes and column widths before the
+first row, so :func:`prepare_page` must run before anything is appended.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable
+
+from openpyxl.worksheet.page import PageMargins
+
+A4 = 9  # the paperSize code of A4 in SpreadsheetML
+#: Excel refuses taller rows (points).
+MAX_ROW_HEIGHT = 409.0
+BASE_FONT_SIZE = 11.0
+#: One line of wrapped text at 11 pt, with the line spacing of the CJK fonts the sheets fall back to.
+LINE_HEIGHT = 16.0
+PADDING = 4.0
+
+
+def text_units(text: str) -> float:
+    """The width of a text in column-width units at 11 pt (full-width characters count about two)."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def lines_needed(text: str, width: float, font_size: float = BASE_FONT_SIZE) -> int:
+    """How many lines a wrapped text takes in a column ``width`` units wide."""
+    usable = max(width - 1.5, 1.0)
+    scale = font_size / BASE_FONT_SIZE
+    return sum(max(1, math.ceil(text_units(part) * scale / usable)) for part in text.split("\n"))
+
+
+def row_height(cells: Iterable[tuple[str, float, float]]) -> float | None:
+    """The height (points) a row needs for its ``(text, column width, font size)`` cells; None for one line."""
+    height = 0.0
+    for text, width, font_size in cells:
+        if not text:
+            continue
+        lines = lines_needed(text, width, font_size)
+        height = max(height, lines * LINE_HEIGHT * font_size / BASE_FONT_SIZE + PADDING)
+    if height <= LINE_HEIGHT + PADDING:
+        return None
+    return min(math.ceil(height), MAX_ROW_HEIGHT)
+
+
+def prepare_page(sheet) -> None:
+    """A4 landscape, fit to one page wide and as many pages tall as needed; narrow margins."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5, header=0.25, footer=0.25)
+    sheet.print_options.horizontalCentered = True
+
+
+def repeat_rows(sheet, first: int, last: int) -> None:
+    """Print the header rows ``first``–``last`` on every page."""
+    sheet.print_title_rows = f"{first}:{last}"

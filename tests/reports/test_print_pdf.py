@@ -1,0 +1,94 @@
+"""Each workbook printed to PDF by LibreOffice: A4 landscape, one page wide, a row's columns on one page.
+
+LibreOffice lays the sheets out from what the file says (paper, orientation, fit to width, print titles,
+row heights), as a printer driver would; the PDF is read back with pypdf. One conversion for all
+workbooks, once per module.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from tests.reports.sheets import CHECKLIST_IDS, table
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+A4_LANDSCAPE = (842, 595)  # points
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice Calc (Debian libreoffice-calc-nogui)"),
+]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+@pytest.fixture(scope="module")
+def printed(written, tmp_path_factory):
+    """checklist id → the text of each printed page, in page order, plus the page sizes."""
+    _, directory, _ = written
+    work = tmp_path_factory.mktemp("print")
+    sources = [directory / f"{checklist_id}.xlsx" for checklist_id in CHECKLIST_IDS]
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(work), *map(str, sources)],
+        check=True, capture_output=True, timeout=240,
+    )
+    pages = {}
+    for checklist_id in CHECKLIST_IDS:
+        reader = PdfReader(work / f"{checklist_id}.pdf")
+        pages[checklist_id] = [
+            (round(float(p.mediabox.width)), round(float(p.mediabox.height)), squeeze(p.extract_text()))
+            for p in reader.pages
+        ]
+    return pages
+
+
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_every_page_is_a4_landscape(printed, checklist_id):
+    sizes = {(w, h) for w, h, _ in printed[checklist_id]}
+    assert sizes == {A4_LANDSCAPE}
+
+
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_the_checklist_prints_one_page_wide_with_its_header_on_every_page(written, printed, catalogue, checklist_id):
+    _, directory, _ = written
+    sheet = load_workbook(directory / f"{checklist_id}.xlsx").worksheets[0]
+    _, headers, _ = table(sheet)
+    first_header, last_header = squeeze(headers[0]), squeeze(headers[-1])
+    # every page of the checklist sheet shows its first and last header (print titles, and nothing pushed
+    # off to the right onto a page of its own); no other sheet has an 項目ID column
+    checklist_pages = [text for _, _, text in printed[checklist_id] if last_header in text]
+    assert checklist_pages
+    for text in checklist_pages:
+        assert first_header in text and last_header in text
+    items = len(catalogue.checklists[checklist_id].items)
+    assert len(checklist_pages) <= math.ceil(items / 3), f"{len(checklist_pages)} pages for {items} items"
+    # the whole workbook (checklist, findings, unreadable calls, run information) stays short
+    assert len(printed[checklist_id]) <= len(checklist_pages) + 6
+
+
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_every_column_of_a_row_lands_on_the_same_page(written, printed, checklist_id):
+    _, directory, _ = written
+    sheet = load_workbook(directory / f"{checklist_id}.xlsx").worksheets[0]
+    _, headers, rows = table(sheet)
+    id_col = headers.index("項目ID" if "項目ID" in headers else "Item ID")
+    remarks_col = next(i for i, h in enumerate(headers) if h.startswith("備考"))
+    text_col = next(i for i, h in enumerate(headers) if h in ("セキュリティ対策", "要件", "要件概要", "要求事項"))
+    pages = [text for _, _, text in printed[checklist_id]]
+    for row in rows:
+        requirement = squeeze(row[text_col])
+        on = [text for text in pages if requirement in text]
+        assert on, f"{row[id_col]}: its requirement text is printed whole"
+        parts = [squeeze(row[remarks_col])[:30], squeeze(str(row[id_col])), squeeze(str(row[0] or ""))]
+        assert any(all(part in text for part in parts) for text in on), \
+            f"{row[id_col]}: No, 備考 and 項目ID on the page of its requirement"
