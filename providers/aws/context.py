@@ -3,6 +3,8 @@
 Clients are created once per (region, service) and shared by the worker threads (boto3 clients are
 thread-safe; creating them is not, hence the lock). Only the most recently used ones are kept, so a
 sweep of every region does not hold hundreds of clients at once (work is queued region by region).
+Every request a client sends first takes a token from the (region, service, operation) bucket of
+the account's limiter (:mod:`providers.ratelimit`).
 Every call goes through :meth:`AccountContext.call` or :meth:`AccountContext.pages`, which turn
 botocore errors into :class:`~providers.aws.failures.CallFailed` and answer ``None`` for the error
 codes that mean "not configured" (no bucket policy, say).
@@ -10,6 +12,7 @@ codes that mean "not configured" (no bucket policy, say).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -49,6 +52,7 @@ class AccountContext:
         self._memo: dict[Any, Any] = {}
         self._memo_locks: dict[Any, threading.Lock] = {}
         self._claimed: set[Any] = set()
+        self.limiter = settings.limiter()
 
     # ------------------------------------------------------------------ clients and calls
 
@@ -58,12 +62,17 @@ class AccountContext:
             client = self._clients.get(key)
             if client is None:
                 client = self.session.client(service, region_name=region, config=self._config)
+                client.meta.events.register("before-send", functools.partial(self._pace, region, service))
                 self._clients[key] = client
                 while len(self._clients) > max(1, self.settings.max_clients):
                     self._clients.popitem(last=False)  # threads still using it keep their reference
             else:
                 self._clients.move_to_end(key)
             return client
+
+    def _pace(self, region: str, service: str, event_name: str = "", **_: Any) -> None:
+        """botocore ``before-send`` handler: wait for the request's token (``None``: send it as usual)."""
+        self.limiter.acquire((region, service, event_name.rsplit(".", 1)[-1]))
 
     def call(self, region: str, service: str, operation: str, *, absent: Iterable[str] = (), **params: Any):
         """One call; ``None`` when the error code is one of ``absent`` (the setting does not exist)."""

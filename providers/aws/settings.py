@@ -5,7 +5,8 @@ Timeouts and attempts follow :class:`auditor.network.NetworkLimits` (``AUDITOR_C
 when ``AUDITOR_MAX_ATTEMPTS`` is not set, as it is for the AWS CLI. Retries follow botocore's adaptive
 mode (client-side rate limiting plus retries on throttling) unless ``AWS_RETRY_MODE`` says otherwise.
 The credential check at the start is tried once (:meth:`AwsSettings.probe_config`), so a silent
-endpoint is reported after one read timeout.
+endpoint is reported after one read timeout. Requests are paced per account, Region and API by the
+published rates (:func:`published_rate`, :mod:`providers.ratelimit`; docs/limits.md).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.network import MAX_ATTEMPTS_VAR, NetworkLimits
+from providers.ratelimit import EC2_NON_MUTATING, Limiter, Rate
 
 DEFAULT_REGION = "ap-northeast-1"
 DEFAULT_WORKERS = 16
@@ -33,6 +35,11 @@ class AwsSettings:
     credential_report_wait: float = 60.0
     max_clients: int = 64  # clients kept per account (about 0.3 MB each); older ones are dropped
     session_hook: Callable[[Any], None] | None = None
+    new_limiter: Callable[[], Limiter] | None = None  # None: the published rates, real time
+
+    def limiter(self) -> Limiter:
+        """The buckets of one account's requests (AWS throttles per account and Region)."""
+        return self.new_limiter() if self.new_limiter is not None else Limiter(published_rate)
 
     def retries(self, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         env = os.environ if environ is None else environ
@@ -60,6 +67,14 @@ class AwsSettings:
         """The ``Config`` of the first calls (credential check, role assumption): one try, so that an
         endpoint that does not answer is reported after one timeout rather than after every retry."""
         return self.client_config(environ, attempts=1)
+
+
+def published_rate(scope: tuple[str, str, str]) -> Rate | None:
+    """The rate of one (Region, service, Operation): EC2's published bucket for its reads; other services
+    publish no figure for their reads and are paced by botocore's adaptive retries (one rate limiter per
+    client, that is per service and Region, slowed down on the first throttling answer)."""
+    _, service, _ = scope
+    return EC2_NON_MUTATING if service == "ec2" else None
 
 
 def _attempts(env: Mapping[str, str]) -> int:

@@ -5,7 +5,9 @@ before the transport. Lists follow ``nextLink`` / ``@odata.nextLink`` (absolute 
 Resource Graph follows ``$skipToken``, each through a :class:`~providers.paging.PageTrail` (no
 repeated link or token, no link off the endpoint, at most ``max_pages`` pages); a refused or failed
 call raises :class:`CallFailed` with the HTTP status and the service's error code, which the
-collector turns into a gap. Connect and read timeouts and retries come from the settings.
+collector turns into a gap. Connect and read timeouts and retries come from the settings. Resource
+Graph queries (each page is one) are paced by one token bucket per audit, the caller's quota of 15
+queries in every 5 seconds (:data:`providers.ratelimit.RESOURCE_GRAPH_PER_USER`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from providers.azure.readonly import ReadOnlyPolicy, resource_graph_query_url
 from providers.azure.settings import Settings
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 from providers.paging import PageTrail, PagingRefused
+from providers.ratelimit import RESOURCE_GRAPH_PER_USER, TokenBucket
 
 USER_AGENT = "municipal-cloud-auditor"
 #: Rows per Resource Graph page (the service's maximum).
@@ -143,10 +146,11 @@ class JsonChannel:
 class ResourceGraph:
     """Run KQL across subscriptions with the Resource Graph SDK, paging on ``$skipToken``."""
 
-    def __init__(self, credential, settings: Settings) -> None:
+    def __init__(self, credential, settings: Settings, bucket: TokenBucket | None = None) -> None:
         from azure.mgmt.resourcegraph import ResourceGraphClient
 
         self._max_pages = settings.max_pages
+        self._bucket = bucket or TokenBucket(RESOURCE_GRAPH_PER_USER)  # one user: one quota for every thread
         self._client = ResourceGraphClient(
             credential, base_url=settings.arm_endpoint, credential_scopes=[settings.arm_scope],
             connection_verify=settings.connection_verify,
@@ -163,6 +167,7 @@ class ResourceGraph:
             trail = PageTrail(max_pages=self._max_pages)
             while True:
                 options = QueryRequestOptions(top=GRAPH_PAGE_SIZE, skip_token=token, result_format="objectArray")
+                self._bucket.acquire()  # every page is a query against the user's quota
                 try:
                     response = self._client.resources(QueryRequest(subscriptions=chunk, query=query, options=options))
                 except ClientAuthenticationError:

@@ -5,7 +5,9 @@ so the number of requests grows with pages (up to 1,000 assets each), not with r
 Assets come back as :class:`Asset` values holding the protobuf-JSON (camelCase) of each part.
 Each request waits at most ``AUDITOR_READ_TIMEOUT`` seconds, and the pages follow the rules of
 :class:`~providers.paging.PageTrail` (a repeated ``nextPageToken`` or more than ``AUDITOR_MAX_PAGES``
-pages ends the listing as a failure, so its kinds become gaps).
+pages ends the listing as a failure, so its kinds become gaps). Every page request takes a token from
+one bucket per audit, the consumer project's ListAssets quota
+(:data:`providers.ratelimit.CLOUD_ASSET_LIST_ASSETS`, 100 per minute).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from providers.gcp.failures import Failure, failure_from_exception
 from providers.gcp.readonly import read_only_asset_transport
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 from providers.paging import PageTrail, PagingRefused
+from providers.ratelimit import CLOUD_ASSET_LIST_ASSETS, TokenBucket
 
 PAGE_SIZE = 1000
 
@@ -101,10 +104,12 @@ def asset_from_dict(raw: Mapping[str, Any]) -> Asset:
 class AssetInventory:
     """Lists assets with the real ``AssetServiceClient`` over REST, behind the read-only guard."""
 
-    def __init__(self, credentials, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, credentials, environ: Mapping[str, str] | None = None,
+                 bucket: TokenBucket | None = None) -> None:
         from google.cloud import asset_v1
 
         self._types = asset_v1
+        self._bucket = bucket or TokenBucket(CLOUD_ASSET_LIST_ASSETS)  # one consumer project: one quota
         self._limits = NetworkLimits.from_environ(environ)
         self._client = asset_v1.AssetServiceClient(
             credentials=credentials,
@@ -134,6 +139,7 @@ class AssetInventory:
         pages = 0
         trail = PageTrail(max_pages=self._limits.max_pages)
         try:
+            self._bucket.acquire()
             pager = self._client.list_assets(request=request, timeout=self._limits.read_timeout)
             for page in pager.pages:
                 pages += 1
@@ -142,6 +148,7 @@ class AssetInventory:
                     on_page(pages)
                 if page.next_page_token:
                     trail.next_token(page.next_page_token)  # checked before the pager asks for the next page
+                    self._bucket.acquire()
         except PagingRefused as refused:
             failure = Failure(CALLS[content_type], 0, PAGING_REFUSED, str(refused))
             return Listing(scope, content_type, (), pages, failure)
