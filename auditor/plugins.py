@@ -50,6 +50,9 @@ class ProviderOption:
     multiple: bool = False
     is_flag: bool = False
     metavar: str = ""
+    #: the option shapes the grant ``auditor permissions`` prints (an account, a scope), so that
+    #: command offers it too; the others (credentials, regions, endpoints) only matter for an audit
+    grant: bool = False
 
     @property
     def key(self) -> str:
@@ -57,21 +60,48 @@ class ProviderOption:
 
 
 @dataclass(frozen=True)
+class ScopeCollection:
+    """Everything collected in one account / subscription / project, complete (derived facts included).
+
+    Providers that can select scopes hand one of these to ``CollectRequest.scope_done`` as each scope
+    finishes, so a run can be recorded as it goes, resumed after a crash, and merged from shards.
+    """
+
+    provider: str
+    scope: str
+    evidence: tuple[Evidence, ...]
+    gaps: tuple[Gap, ...]
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CollectRequest:
-    """What to collect: only the evidence kinds the selected checks read, with the user's options."""
+    """What to collect: only the evidence kinds the selected checks read, with the user's options.
+
+    ``wants_scope(scope)`` limits collection to some of the scopes found (a shard, or the scopes a
+    resumed run has not collected yet); ``scope_done`` is told of every scope collected. Only a
+    provider whose ``selects_scopes`` is true honours them (the core refuses the others).
+    """
 
     resource_types: frozenset[str]
     options: Mapping[str, Any] = field(default_factory=dict)
     progress: ProgressCallback | None = None
+    wants_scope: Callable[[str], bool] | None = None
+    scope_done: Callable[[ScopeCollection], None] | None = None
 
 
 @dataclass(frozen=True)
 class Collection:
-    """What one provider collected: evidence, gaps, and which scopes were covered as whom."""
+    """What one provider collected: evidence, gaps, and which scopes were covered as whom.
+
+    ``planned`` lists every scope the provider found, in its own order, collected or not (with
+    ``wants_scope``, ``scope.scopes`` holds only those collected).
+    """
 
     evidence: tuple[Evidence, ...]
     gaps: tuple[Gap, ...]
     scope: ProviderScope
+    planned: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +139,12 @@ class Provider(Protocol):
         """Read the live configuration, read-only. Never raises for a denied call: records a gap."""
 
     def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
-        """The least-privilege grant (policy document, role, …) the checks need, as text."""
+        """The least-privilege grant (policy document, role, …) the checks need, as text.
+
+        ``fmt`` is ``json``, ``text`` or ``policy``: only the one document the cloud takes as it is
+        (pasted into its console or handed to its CLI); a provider without such a document raises
+        :class:`~auditor.errors.AuditorError` saying what to use instead.
+        """
 
 
 @runtime_checkable

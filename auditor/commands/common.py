@@ -32,18 +32,21 @@ def say(ctx: click.Context, ja: str, en: str, err: bool = False) -> None:
     click.echo(ja if lang_of(ctx) == "ja" else en, err=err)
 
 
-def provider_options() -> list[ProviderOption]:
-    """The options every installed provider adds (shared names are declared once)."""
+def provider_options(grant_only: bool = False) -> list[ProviderOption]:
+    """The options every installed provider adds (shared names are declared once); with ``grant_only``
+    just those that shape the grant ``auditor permissions`` prints."""
     seen: dict[str, ProviderOption] = {}
     for provider in discover_providers().values():
         for option in provider.options:
-            seen.setdefault(option.name, option)
+            if option.grant or not grant_only:
+                seen.setdefault(option.name, option)
     return list(seen.values())
 
 
-def with_provider_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add every provider's options to a command; they arrive in ``provider_options`` (a dict)."""
-    for option in reversed(provider_options()):
+def with_provider_options(command: Callable[..., Any], grant_only: bool = False) -> Callable[..., Any]:
+    """Add the providers' options to a command (see :func:`provider_options`); they arrive as keyword
+    arguments, split out by :func:`pop_provider_options`."""
+    for option in reversed(provider_options(grant_only)):
         help_text = f"{option.help_en}" + (f" / {option.help_ja}" if option.help_ja else "")
         command = click.option(
             f"--{option.name}", option.key, multiple=option.multiple, is_flag=option.is_flag,

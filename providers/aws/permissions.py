@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor.checks import Check, permissions_for
+from auditor.errors import AuditorError
 from providers.aws.actions import AUDITOR_SIDE, ORG_CALLS, RUN_CALLS, UNGATED, iam_action
 
 RUN_ACTIONS = tuple(sorted(iam_action(*call) for call in RUN_CALLS))
@@ -61,7 +62,19 @@ def trust_policy(options: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    """``json`` (role name, permissions and trust policy), ``text`` (explained) or ``policy`` (only the
+    IAM policy document, to paste into the console's JSON editor or pass to ``aws iam create-policy``)."""
     policy = permissions_policy(checks, options)
+    if fmt == "policy":
+        return json.dumps(policy, ensure_ascii=False, indent=2)
+    if options.get("external_id") and not str(options.get("auditor_account") or "").strip():
+        raise AuditorError(
+            "raw",
+            ja="--external-id は信頼ポリシーの条件です。信頼ポリシーには監査者の AWS アカウント ID が必要なので "
+               "--auditor-account ACCOUNT も指定してください（権限ポリシーだけなら --policy-only）。",
+            en="--external-id goes into the trust policy, which needs the auditor's AWS account ID: add "
+               "--auditor-account ACCOUNT (or use --policy-only for the permissions policy alone).",
+        )
     trust = trust_policy(options)
     if fmt == "json":
         return json.dumps({"role_name": ROLE_NAME, "permissions_policy": policy, "trust_policy": trust},

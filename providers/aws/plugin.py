@@ -20,18 +20,18 @@ OPTIONS = (
     ProviderOption("role-arn", "Assume this role before auditing (delegated audit).",
                    "監査前に引き受けるロール（委任監査）", metavar="ARN"),
     ProviderOption("external-id", "External ID required by the delegated role's trust policy.",
-                   "委任ロールの信頼ポリシーが求める外部 ID", metavar="ID"),
+                   "委任ロールの信頼ポリシーが求める外部 ID", metavar="ID", grant=True),
     ProviderOption("role-session-name", "Session name that identifies the auditor in CloudTrail.",
                    "CloudTrail に記録される監査者のセッション名", metavar="NAME"),
     ProviderOption("org", "Audit every active account of the organisation (from its management account).",
-                   "組織の全アカウントを監査（管理アカウントから）", is_flag=True),
+                   "組織の全アカウントを監査（管理アカウントから）", is_flag=True, grant=True),
     ProviderOption("org-role",
                    "Role to assume in each member account with --org (default OrganizationAccountAccessRole).",
                    "--org で各メンバーアカウントで引き受けるロール名", metavar="NAME"),
     ProviderOption("regions", "Only these regions (repeatable or comma-separated; default: every enabled region).",
                    "対象リージョン（既定: 有効な全リージョン）", multiple=True, metavar="REGION"),
     ProviderOption("auditor-account", "Auditor's AWS account ID, for the trust policy printed by 'permissions'.",
-                   "信頼ポリシーに記載する監査者の AWS アカウント ID", metavar="ACCOUNT"),
+                   "信頼ポリシーに記載する監査者の AWS アカウント ID", metavar="ACCOUNT", grant=True),
 )
 
 
@@ -41,6 +41,8 @@ class AwsProvider:
     name = "aws"
     title = "Amazon Web Services"
     options: Sequence[ProviderOption] = OPTIONS
+    #: honours ``CollectRequest.wants_scope`` / ``scope_done`` (accounts of an organisation: shards, resume)
+    selects_scopes = True
 
     def __init__(self, settings: AwsSettings | None = None) -> None:
         self.settings = settings or AwsSettings()

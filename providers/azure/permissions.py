@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor.checks import Check
+from auditor.errors import AuditorError
 from providers.azure import facts
 
 GRAPH_PREFIX = "graph:"
@@ -60,6 +61,14 @@ def grant(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[str, Any]
 
 
 def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    if fmt == "policy":
+        raise AuditorError(
+            "raw",
+            ja="Azure には貼り付ける単一のポリシー文書がありません（組み込みの Reader ロールと Microsoft Graph の"
+               "アプリケーション権限を付与します）。--format text で付与のコマンドを表示してください。",
+            en="Azure has no single policy document to paste (the grant is the built-in Reader role plus Microsoft "
+               "Graph application permissions): use --format text for the commands that grant them.",
+        )
     document = grant(checks, options)
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2)

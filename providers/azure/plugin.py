@@ -18,10 +18,10 @@ OPTIONS = (
                    "監査する Entra ID テナント ID", metavar="TENANT_ID"),
     ProviderOption("client-id", "Service principal (app) id; its secret or certificate comes from AZURE_CLIENT_SECRET "
                    "or AZURE_CLIENT_CERTIFICATE_PATH, never from the command line.",
-                   "サービスプリンシパルのアプリ ID（シークレットは環境変数から）", metavar="APP_ID"),
+                   "サービスプリンシパルのアプリ ID（シークレットは環境変数から）", metavar="APP_ID", grant=True),
     ProviderOption("subscription", "Azure subscription id to audit (repeatable; default: every enabled subscription "
                    "the identity can see).", "監査するサブスクリプション ID（複数可）", multiple=True,
-                   metavar="SUBSCRIPTION_ID"),
+                   metavar="SUBSCRIPTION_ID", grant=True),
     ProviderOption("connection-verify", "CA bundle (PEM) to trust for Azure endpoints; default: REQUESTS_CA_BUNDLE or "
                    "the system store.", "Azure への接続で信頼する CA 証明書（PEM）", metavar="CA_PEM"),
 )

@@ -18,19 +18,19 @@ from auditor.plugins import ProviderOption
 OPTIONS = (
     ProviderOption(
         "project", "GCP project ID to audit (repeatable).", "監査する GCP プロジェクト ID（複数指定可）",
-        multiple=True, metavar="PROJECT_ID",
+        multiple=True, metavar="PROJECT_ID", grant=True,
     ),
     ProviderOption(
         "folder", "GCP folder number: audits every project under it (repeatable).",
-        "GCP フォルダ番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID",
+        "GCP フォルダ番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID", grant=True,
     ),
     ProviderOption(
         "organization", "GCP organization number: audits every project in it (repeatable).",
-        "GCP 組織番号（組織内の全プロジェクトを監査、複数指定可）", multiple=True, metavar="ORG_ID",
+        "GCP 組織番号（組織内の全プロジェクトを監査、複数指定可）", multiple=True, metavar="ORG_ID", grant=True,
     ),
     ProviderOption(
         "impersonate-service-account", "Service account e-mail to impersonate for a delegated GCP audit.",
-        "委任監査で借用する GCP サービスアカウントのメールアドレス", metavar="EMAIL",
+        "委任監査で借用する GCP サービスアカウントのメールアドレス", metavar="EMAIL", grant=True,
     ),
 )
 

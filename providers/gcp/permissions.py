@@ -119,6 +119,8 @@ def _commands(scope: str, member: str) -> list[str]:
 
 def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
     document = grant_document(checks, options)
+    if fmt == "policy":  # the file `gcloud iam roles create … --file=` takes
+        return yaml.safe_dump(document["custom_role"], sort_keys=False, allow_unicode=True).rstrip()
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2)
     lines = ["# GCP: read-only grant for the auditor / 監査用の読み取り専用権限", "",

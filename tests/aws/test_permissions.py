@@ -51,3 +51,34 @@ def test_json_and_text_with_the_trust_policy():
     assert "sts:ExternalId" in text and "residency.japan" in text and "--role-arn" in text
     bare = runner.invoke(cli, ["permissions", "aws", "--format", "text"]).output
     assert "--auditor-account" in bare
+
+
+def test_an_external_id_without_the_auditor_account_is_refused_with_the_missing_option_named():
+    for lang, missing in (("en", "--auditor-account ACCOUNT"), ("ja", "--auditor-account ACCOUNT")):
+        result = CliRunner().invoke(cli, ["--lang", lang, "permissions", "aws", "--external-id", "wakaba-2026"])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        [line] = result.output.splitlines()
+        assert missing in line and "--policy-only" in line and "trust_policy" not in line
+
+
+def test_policy_only_is_the_iam_policy_document_alone():
+    runner = CliRunner()
+    full = json.loads(runner.invoke(cli, ["permissions", "aws", "--org"]).output)
+    for extra in ([], ["--external-id", "wakaba-2026"], ["--format", "text"]):
+        result = runner.invoke(cli, ["permissions", "aws", "--org", "--policy-only", *extra])
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.output)  # nothing around it: pastes into the console's JSON editor
+        assert set(document) == {"Version", "Statement"} and document == full["permissions_policy"]
+        assert all(set(s) == {"Sid", "Effect", "Action", "Resource"} for s in document["Statement"])
+        assert "organizations:ListAccounts" in document["Statement"][0]["Action"]
+
+
+def test_permissions_help_offers_only_the_options_that_shape_the_grant():
+    text = CliRunner().invoke(cli, ["permissions", "--help"]).output
+    for offered in ("--external-id", "--auditor-account", "--org ", "--policy-only", "--subscription", "--project"):
+        assert offered in text
+    for audit_only in ("--role-arn", "--profile", "--regions", "--role-session-name", "--tenant",
+                       "--connection-verify", "--org-role"):
+        assert audit_only not in text
+    audit = CliRunner().invoke(cli, ["audit", "--help"]).output
+    assert "--role-arn" in audit and "--auditor-account" in audit and "--policy-only" not in audit

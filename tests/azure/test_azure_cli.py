@@ -43,6 +43,13 @@ def test_permissions_command_prints_reader_and_graph_permissions():
     assert len(grant["microsoft_graph_application_permissions"]) == 5
 
 
+def test_policy_only_says_azure_has_no_single_document():
+    result = CliRunner().invoke(cli, ["--lang", "en", "permissions", "azure", "--policy-only"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    [line] = result.output.splitlines()
+    assert "Reader" in line and "--format text" in line
+
+
 def test_demo_estate_is_audited_through_its_options():
     from auditor.checks import resource_types_for
     from auditor.plugins import CollectRequest

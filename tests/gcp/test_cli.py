@@ -83,3 +83,11 @@ def test_permissions_text_has_a_custom_role_file_and_grant_commands():
             "--role=organizations/ORGANIZATION_ID/roles/municipalCloudAuditor") in text
     assert "gcloud iam roles create municipalCloudAuditor --organization=ORGANIZATION_ID" in text
     assert "Users › Read" in text
+
+
+def test_policy_only_is_the_custom_role_file():
+    result = CliRunner().invoke(cli, ["permissions", "gcp", "--policy-only"])
+    assert result.exit_code == 0, result.output
+    role = yaml.safe_load(result.output)  # the file `gcloud iam roles create --file=` reads, nothing around it
+    assert set(role) == {"title", "description", "stage", "includedPermissions"}
+    assert "cloudasset.assets.listResource" in role["includedPermissions"]
