@@ -77,7 +77,7 @@ def compose(diff: RunDiff, lang: str) -> Message:
     ]
     for title, findings in listed:
         lines.append(f"{title}: {len(findings)}")
-        lines.extend(_finding_line(f) for f in findings[:LISTED])
+        lines.extend(_finding_line(f, lang) for f in findings[:LISTED])
         if len(findings) > LISTED:
             lines.append(f"  … {'ほか' if ja else 'and'} {len(findings) - LISTED}")
     lines.append(f"{'引き続き不適合' if ja else 'Still failing'}: {len(diff.still_failing)}")
@@ -91,9 +91,9 @@ def compose(diff: RunDiff, lang: str) -> Message:
     return Message(subject, "\n".join(lines) + "\n")
 
 
-def _finding_line(finding: Finding) -> str:
+def _finding_line(finding: Finding, lang: str) -> str:
     name = finding.resource_name or finding.resource_id
-    return f"  {finding.status.symbol} {finding.check_id} — {name} ({finding.region}): {finding.reason}"
+    return f"  {finding.status.symbol} {finding.check_id} — {name} ({finding.region}): {finding.reason_in(lang)}"
 
 
 def send_email(settings: SmtpSettings, recipients: Sequence[str], message: Message) -> None:
