@@ -11,6 +11,12 @@ from auditor.serialize import dumps
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 
 
+#: How an item is answered, and how much of it a control answers: (Japanese, English).
+BASES = {"controls": ("統制", "controls"), "manual": ("組織的対策（申告）", "manual (attestation)"),
+         "inherited": ("継承", "inherited")}
+COVERAGES = {"full": ("全体", "full"), "partial": ("一部", "partial")}
+
+
 @click.command()
 @FORMAT
 @click.option("--checklist", "checklist_ids", multiple=True, help="Only these checklists (repeatable).")
@@ -31,10 +37,12 @@ def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...], pro
         title = checklist.title if lang == "ja" else checklist.title_en
         rows = [
             [item.id, item.number, _short(item.text), " / ".join(f"{c.label}:{item.levels.get(c.key, '')}"
-             for c in checklist.columns), item.basis, ", ".join(f"{r.id}({r.coverage})" for r in item.controls)]
+             for c in checklist.columns), BASES[item.basis][0 if lang == "ja" else 1],
+             ", ".join(f"{r.id}({COVERAGES[r.coverage][0 if lang == 'ja' else 1]})" for r in item.controls)]
             for item in checklist.items
         ]
-        header = ["id", "No", "要件" if lang == "ja" else "requirement", "level", "basis", "controls"]
+        header = (["項目ID", "番号", "要件（原表のとおり）", "要否", "判定の根拠", "統制（範囲）"] if lang == "ja"
+                  else ["id", "No", "requirement (as printed, Japanese)", "level", "basis", "controls (coverage)"])
         print_table(f"{checklist.id} — {title} ({len(checklist.items)})", header, rows)
 
 
@@ -124,4 +132,7 @@ def controls(ctx: click.Context, fmt: str) -> None:
             cells.append(f"{name}: " + (", ".join(ids) if ids else (data["not_automated"] or "-")))
         title = entry["title_ja"] if lang == "ja" else entry["title_en"]
         rows.append([entry["id"], title, "\n".join(cells) or "-"])
-    print_table("controls", ["id", "title", "checks"], rows)
+    if lang == "ja":
+        print_table("統制", ["統制ID", "名称", "チェック（クラウドごと）"], rows)
+    else:
+        print_table("controls", ["id", "title", "checks"], rows)

@@ -14,11 +14,12 @@ AT = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 
 def disk_encrypted(evidence: Evidence) -> Verdict:
     encrypted = need(evidence, "encrypted")
-    return Verdict.of(bool(encrypted), "暗号化あり", "暗号化なし", {"encrypted": encrypted})
+    return Verdict.of(bool(encrypted), ("暗号化あり", "encrypted"), ("暗号化なし", "not encrypted"), {"encrypted": encrypted})
 
 
 def bucket_in_japan(evidence: Evidence) -> Verdict:
-    return Verdict.of(evidence.region.startswith("jp-"), "国内", f"国外: {evidence.region}", evidence.region)
+    return Verdict.of(evidence.region.startswith("jp-"), ("国内", "in Japan"),
+                      (f"国外: {evidence.region}", f"outside Japan: {evidence.region}"), evidence.region)
 
 
 CHECKS = (

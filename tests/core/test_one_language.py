@@ -1,0 +1,129 @@
+"""One language at a time: an English audit shows no Japanese the tool wrote, a Japanese one no English headers.
+
+The run is the CLI's ``audit`` on the fake provider (passing, failing and unreadable resources, a
+denied call), rendered to every format: the terminal summary, each checklist's workbook, the HTML
+report and findings.csv.
+
+Japanese that may stay in English output is data, not the tool's words, and is allowed exactly:
+- the checklists' own text as the municipalities printed it — titles, item texts, headings, sections,
+  column labels and levels, notes, examples, written exemptions — and the seeds' header labels;
+- the mappings' rationales, which are written in Japanese only (shown as the mapping records them);
+- resource names and ids (the fake estate's are ASCII, so none here).
+A run of Japanese characters in the output is allowed only when it occurs in that corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from auditor.cli import cli
+from auditor.run import Catalogue
+from reports.labels import TEXTS
+from tests.core.english_cli import invoke_english
+from tests.core.fake_provider import FakeProvider, bucket, denied, disk
+
+SEEDS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+#: Kana, CJK ideographs, CJK punctuation and full-width forms — but not the status marks ○ × △ ? －.
+JAPANESE_RUN = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff01-\uff0c\uff0e-\uffef]+")
+
+
+def corpus(catalogue: Catalogue) -> str:
+    parts: list[str] = []
+    for checklist in catalogue.checklists.values():
+        parts += [checklist.title, checklist.source or "", *(checklist.notes or ())]
+        parts += [c.label for c in checklist.columns] + [e.reason for e in checklist.exemptions]
+        for item in checklist.items:
+            parts += [item.text, item.section or "", item.heading or "", item.rationale or "", item.number]
+            parts += [str(v) for v in item.levels.values()] + [str(v) for v in item.extra.values()]
+    for folder in (SEEDS, SHARED_SEEDS):
+        parts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))] if folder.is_dir() else []
+    return "\n".join(parts)
+
+
+def leaks(text: str, allowed: str) -> list[str]:
+    """The runs of Japanese in ``text`` that are not checklist data."""
+    return [run for run in JAPANESE_RUN.findall(text) if run not in allowed]
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+def outputs(folder: Path) -> dict[str, list[str]]:
+    """Every text a reader sees, by file: sheet names and cells, CSV cells, the HTML's text."""
+    texts: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = load_workbook(path, read_only=True)
+        texts[path.name] = [sheet.title for sheet in book.worksheets] + [
+            value for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            for value in row if isinstance(value, str)]
+    rows = csv.reader(io.StringIO((folder / "findings.csv").read_text(encoding="utf-8-sig")))
+    texts["findings.csv"] = [cell for row in rows for cell in row]
+    parser = _Text()
+    parser.feed((folder / "report.html").read_text(encoding="utf-8"))
+    texts["report.html"] = parser.chunks
+    return texts
+
+
+@pytest.fixture
+def estate(installed: Catalogue) -> Catalogue:
+    fake = FakeProvider(
+        evidence=[disk("a", True), disk("b", False), disk("c", None, unreadable="AccessDenied"),
+                  bucket("logs", "us-east-1"), bucket("docs", "jp-east")],
+        gaps=[denied("fake.bucket")],
+    )
+    return Catalogue(installed.controls, installed.checklists, {"fake": fake}, installed.renderers)
+
+
+def test_english_output_has_no_japanese_but_the_checklists_own_text(estate: Catalogue, tmp_path: Path):
+    allowed = corpus(estate)
+    result = invoke_english(estate, "audit", "--provider", "fake", "--output", str(tmp_path / "en"), "--no-history")
+    assert result.exit_code == 1, result.output  # something failed, and the run finished
+    assert "not encrypted" in result.output and leaks(result.output, allowed) == []
+    found = {name: sorted({run for text in texts for run in leaks(text, allowed)})
+             for name, texts in outputs(tmp_path / "en").items()}
+    assert {name: runs for name, runs in found.items() if runs} == {}
+
+
+def test_the_measure_catches_the_tools_own_japanese(estate: Catalogue):
+    """The corpus does not excuse words the tool writes: core reasons and labels would be caught."""
+    allowed = corpus(estate)
+    for written in ("暗号化なし", "組織的対策: 申告（根拠資料の提示）が必要", TEXTS["remarks"][0] + "の欄",
+                    "対象外の条件を満たすが、不適合のため × のまま"):
+        assert leaks(written, allowed), written
+
+
+def test_japanese_output_has_no_english_headers(estate: Catalogue, tmp_path: Path):
+    result = CliRunner().invoke(cli, ["--lang", "ja", "audit", "--provider", "fake", "--output", str(tmp_path / "ja"),
+                                      "--no-history"], obj={"catalogue": estate})
+    assert result.exit_code == 1, result.output
+    english = {en for _, en in TEXTS.values()}
+    for line in result.output.splitlines():
+        assert not re.match(r"\s*(Findings|Written|Main failures|Not readable|Run id)\b", line), line
+    for name, texts in outputs(tmp_path / "ja").items():
+        if name.endswith((".xlsx", ".html")):
+            assert english.isdisjoint(t.strip() for t in texts), name
+    header = next(csv.reader(io.StringIO((tmp_path / "ja" / "findings.csv").read_text(encoding="utf-8-sig"))))
+    assert header[-2:] == ["判定", "取得日時（JST）"]
