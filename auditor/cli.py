@@ -5,10 +5,15 @@ something regressed); 2 it could not run (bad arguments, bad input, no credentia
 Every anticipated problem is an :class:`~auditor.errors.AuditorError` printed as one line. Anything
 else (a full disk, a bug) is one line too, still exit 2, never a traceback on the terminal; the
 traceback is logged, and ``AUDITOR_LOG_LEVEL=DEBUG`` shows it.
+
+Start-up is kept short: ``auditor --help`` and ``--version`` import no command module (the list comes
+from :data:`auditor.commands.COMMANDS`); a command's module, with whatever it needs (SQLAlchemy, the
+catalogue's YAML, a cloud SDK), is imported only when that command is used.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -27,6 +32,24 @@ logger = logging.getLogger(__name__)
 
 class AuditorGroup(click.Group):
     """Turns every error into one readable line and exit code 2 (click's own exits pass through)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported on first use."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            entry = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(entry.module), entry.attribute), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``auditor --help``, from the summaries, without importing any command."""
+        rows = [(name, COMMANDS[name].summary if name in COMMANDS else self.commands[name].get_short_help_str(80))
+                for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         lang = _lang_from(ctx)
@@ -100,10 +123,6 @@ def _configure_logging(level: str) -> None:
         logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     elif not root.handlers:
         root.addHandler(logging.NullHandler())
-
-
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:
