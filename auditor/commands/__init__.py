@@ -23,7 +23,7 @@ class CommandEntry:
 COMMANDS: dict[str, CommandEntry] = {
     "demo": CommandEntry("auditor.commands.demo", "demo",
         "Audit a sample estate on local emulators (no cloud account needed)."
-        " / エミュレータ上のデモ監査"),
+        " / エミュレーター上のデモ監査"),
     "checklists": CommandEntry("auditor.commands.catalogue", "checklists",
         "List every checklist with its items, basis and controls."
         " / チェックリストと各項目の根拠を表示"),
