@@ -14,7 +14,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown checklist '{checklist}'. Known checklists: {known}",
     },
     "unknown_provider": {
-        "ja": "プロバイダ '{provider}' はありません。使えるもの: {known}",
+        "ja": "プロバイダー '{provider}' はありません。使えるもの: {known}",
         "en": "Unknown provider '{provider}'. Known providers: {known}",
     },
     "unknown_format": {
@@ -66,7 +66,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cannot write to output directory {path}: {detail}",
     },
     "no_provider": {
-        "ja": "監査するプロバイダを --provider で指定してください（{known}）。",
+        "ja": "監査するプロバイダーを --provider で指定してください（{known}）。",
         "en": "Choose at least one provider to audit with --provider ({known}).",
     },
     "interrupted": {
@@ -90,15 +90,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Snapshot {path} is invalid at {where}: {detail}",
     },
     "snapshot_unknown_kinds": {
-        "ja": "スナップショット {path} の記録の種類（{kinds}）は、インストール済みのどのプロバイダのチェックも"
+        "ja": "スナップショット {path} の記録の種類（{kinds}）は、インストール済みのどのプロバイダーのチェックも"
               "扱いません。評価できるものがないため中止しました。",
         "en": "No installed provider's checks read the kinds of record in snapshot {path} ({kinds});"
               " there is nothing to evaluate.",
     },
     "output_foreign": {
         "ja": "出力先 {path} には以前のレポート以外のファイル（{example} など）があります。--force で置き換えるのは"
-              "以前のレポートのフォルダ（results.json があるもの）だけです。"
-              "空の、または新しいフォルダを指定してください。",
+              "以前のレポートのフォルダー（results.json があるもの）だけです。"
+              "空の、または新しいフォルダーを指定してください。",
         "en": "Output directory {path} holds files that are not an earlier report ({example}, …). --force replaces"
               " only an earlier report folder (one with results.json); choose an empty or new folder.",
     },

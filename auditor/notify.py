@@ -72,8 +72,8 @@ def compose(diff: RunDiff, lang: str) -> Message:
         ("新たな不適合" if ja else "New failures", diff.new_failures),
         ("新たに確認不能" if ja else "Newly unknown", diff.newly_unknown),
         ("是正済み" if ja else "Fixed", diff.fixed),
-        ("追加された資源" if ja else "Resources added", diff.resources_added),
-        ("なくなった資源" if ja else "Resources removed", diff.resources_removed),
+        ("追加されたリソース" if ja else "Resources added", diff.resources_added),
+        ("なくなったリソース" if ja else "Resources removed", diff.resources_removed),
     ]
     for title, findings in listed:
         lines.append(f"{title}: {len(findings)}")

@@ -113,7 +113,7 @@ def reevaluate(results: Mapping[str, Any], snapshot: Mapping[str, Any], catalogu
     missing_providers = [p.provider for p in run.providers if p.provider not in catalogue.providers]
     if missing_providers:
         names = ", ".join(missing_providers)
-        return _stopped(f"プロバイダ {names} がインストールされていないため再評価できません",
+        return _stopped(f"プロバイダー {names} がインストールされていないため再評価できません",
                         f"provider {names} is not installed: cannot re-evaluate", notes)
     try:
         decided = evaluate(catalogue, Collected(run, evidence, gaps), checklists, profile, attestations)

@@ -42,7 +42,7 @@ STATUS_COLOURS = {
 TEXTS: dict[str, tuple[str, str]] = {
     "report_title": ("クラウド設定監査レポート", "Cloud configuration audit report"),
     "demo_banner": (
-        "デモ（エミュレータ上の架空環境）— 実在の環境の監査結果ではありません",
+        "デモ（エミュレーター上の架空環境）— 実在の環境の監査結果ではない",
         "DEMO (fictitious estate on a local emulator) — not the audit of a real environment",
     ),
     "findings_sheet": ("検出結果", "Findings"),
@@ -70,13 +70,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error_code": ("エラー", "Error"),
     "message": ("内容", "Message"),
     "permission": ("必要な権限（付与すると解消）", "Permission that would fix it"),
-    "affected_types": ("読めなかった資源種別", "Resource kinds left unread"),
+    "affected_types": ("読めなかったリソース種別", "Resource kinds left unread"),
     "affected_controls": ("影響する統制", "Controls affected"),
     "kind": ("種類", "Kind"),
     "gap_kind_call": ("API 呼び出し不可", "API call failed"),
     "gap_kind_manual": ("自動判定なし", "Not automated"),
     "no_gaps": (
-        "確認不能の項目はありません（すべての呼び出しが成功しました）。",
+        "確認不能の項目はない（すべての呼び出しが成功した）。",
         "Nothing was left unread (every call succeeded).",
     ),
     "target": ("監査対象", "Audited service"),
@@ -184,7 +184,7 @@ def provider_origin(provider: str, third_party: Mapping[str, str], lang: str) ->
     origin = third_party.get(provider)
     if not origin:
         return provider_name(provider)
-    return (f"{provider_name(provider)}（外部パッケージ {origin} のプロバイダ）" if lang == "ja"
+    return (f"{provider_name(provider)}（外部パッケージ {origin} のプロバイダー）" if lang == "ja"
             else f"{provider_name(provider)} (provider from the third-party package {origin})")
 
 

@@ -291,7 +291,7 @@ def item_remarks(
                          " not override the failure and should be reviewed")
     rationale = item.rationale if item else ""
     if item_result.basis == "manual" and item_result.attestation is None:
-        lines.append("組織的対策のため、申告（根拠資料の提示）が必要です。" if ja
+        lines.append("組織的対策のため、申告（根拠資料の提示）が必要。" if ja
                      else "Organisational measure: needs an attestation naming its evidence documents.")
         if rationale and with_rationale:
             lines.append(f"想定される根拠資料: {rationale}" if ja else f"Expected evidence: {rationale}")

@@ -71,9 +71,9 @@ def test_demo_writes_every_report_and_says_it_is_a_demo(demo):
                  "infosec-requirements-annex4.xlsx", "ext-service-selection-criteria.xlsx",
                  "usage-decision-criteria.xlsx"):
         assert (output / name).is_file(), name
-    assert "デモ" in completed.stdout and "エミュレータ" in completed.stdout
+    assert "デモ" in completed.stdout and "エミュレーター" in completed.stdout
     assert results_of(output)["run"]["demo"] is True
-    assert "デモ（エミュレータ上の架空環境）" in (output / "report.html").read_text(encoding="utf-8")
+    assert "デモ（エミュレーター上の架空環境）" in (output / "report.html").read_text(encoding="utf-8")
     sheet = load_workbook(output / "ext-service-requirements.xlsx", read_only=True)
     texts = {str(cell) for ws in sheet.worksheets for row in ws.iter_rows(max_row=3, values_only=True)
              for cell in row if cell}

@@ -53,7 +53,7 @@ JAPANESE_ONLY: set[tuple[str, str]] = {
         'sql_requires_ssl', 'threat_detection',
     )),
     *(('providers/gcp/checks/operations.py', name) for name in (
-        'alerting', 'time_sync', 'vm_threat_detection', 'vulnerability_report',
+        'alerting', 'vm_threat_detection', 'vulnerability_report',
     )),
     *(('providers/gcp/checks/residency.py', name) for name in (
         'forwarding_rule_in_japan', 'in_japan', 'resource_locations_policy', 'secret_in_japan',

@@ -77,17 +77,17 @@ def _previous_demo_output(directory: Path) -> bool:
 @click.option("--no-history", is_flag=True, help="Do not record the demo's two months in the history store.")
 @click.pass_context
 def demo(ctx: click.Context, output: Path, force: bool, store: str | None, no_history: bool) -> None:
-    """Audit a sample estate on local emulators (no cloud account needed). / エミュレータ上のデモ監査"""
+    """Audit a sample estate on local emulators (no cloud account needed). / エミュレーター上のデモ監査"""
     catalogue = catalogue_of(ctx)
     capable = {name: p for name, p in catalogue.providers.items() if isinstance(p, DemoCapable)}
     if not capable:
-        raise AuditorError("raw", ja="デモに使えるプロバイダがインストールされていません。",
+        raise AuditorError("raw", ja="デモに使えるプロバイダーがインストールされていません。",
                            en="No installed provider can run the demo.")
     prepare_output_dir(output, force or _previous_demo_output(output))
     answers_file = Path(str(resources.files("auditor").joinpath("data/demo-attestations.yaml")))
     answers = load_attestations(answers_file, catalogue.checklists)
     profile = Profile()
-    say(ctx, "これはデモです: ローカルのエミュレータ上の架空の環境を監査します（実在のクラウドには接続しません）。",
+    say(ctx, "これはデモです: ローカルのエミュレーター上の架空の環境を監査します（実在のクラウドには接続しません）。",
         "This is a demo: it audits a fictional estate on local emulators (no real cloud is contacted).")
     started = time.monotonic()
     with open_history(store, no_history) as history:
@@ -101,7 +101,7 @@ def _run_demo(ctx: click.Context, capable, output: Path, answers, profile: Profi
     with ExitStack() as stack:
         estates: dict[str, DemoEstate] = {}
         for name, provider in capable.items():
-            say(ctx, f"{provider.title} のエミュレータを起動し、サンプル環境を作成しています…",
+            say(ctx, f"{provider.title} のエミュレーターを起動し、サンプル環境を作成しています…",
                 f"Starting the {provider.title} emulator and seeding the sample estate…")
             estates[name] = stack.enter_context(provider.demo_estate())
         options: dict[str, object] = {}

@@ -89,8 +89,8 @@ def _existing_folder(path: Path) -> Path:
     if not path.parent.is_dir():
         raise AuditorError(
             "raw",
-            ja=f"履歴ストア {path} のフォルダ {path.parent} がありません（--store / AUDITOR_STORE を確認し、"
-               "必要なら先にフォルダを作成してください）。",
+            ja=f"履歴ストア {path} のフォルダー {path.parent} がありません（--store / AUDITOR_STORE を確認し、"
+               "必要なら先にフォルダーを作成してください）。",
             en=f"The folder {path.parent} of the history store {path} does not exist (check --store /"
                " AUDITOR_STORE, or create the folder first).",
         )
@@ -103,7 +103,7 @@ def _ensure_folder(path: Path) -> None:
     except OSError as exc:
         raise AuditorError(
             "raw",
-            ja=f"履歴ストアのフォルダ {path.parent} を作成できません: {exc.strerror or exc}",
+            ja=f"履歴ストアのフォルダー {path.parent} を作成できません: {exc.strerror or exc}",
             en=f"Cannot create the history store folder {path.parent}: {exc.strerror or exc}",
         ) from None
 

@@ -504,7 +504,7 @@ def _plant_http_listener(inventory: _Inventory, load_balancer: _LoadBalancer) ->
             kind="AWS::ElasticLoadBalancingV2::Listener",
             resource_name=f"{PREFIX}-alb HTTP:80",
             resource_id=load_balancer.http_listener_arn,
-            ja="インターネット向け ALB の HTTP (80番) リスナーが HTTPS へリダイレクトせず、そのまま Web サーバへ"
+            ja="インターネット向け ALB の HTTP (80番) リスナーが HTTPS へリダイレクトせず、そのまま Web サーバーへ"
             "転送している。予約内容が暗号化されずに流れうる。",
             en="The internet-facing ALB's HTTP (port 80) listener forwards to the web servers instead of "
             "redirecting to HTTPS, so reservations can travel unencrypted.",
@@ -832,7 +832,7 @@ def _log_groups(clients: _Clients, inventory: _Inventory) -> str:
             kind="AWS::Logs::LogGroup",
             resource_name=short,
             resource_id=short_arn,
-            ja="Web サーバのアクセスログのロググループの保持期間が 30 日に短縮されている（費用削減のため）。"
+            ja="Web サーバーのアクセスログのロググループの保持期間が 30 日に短縮されている（費用削減のため）。"
             "1 年以上の保存が求められるアクセス記録が消えていく。",
             en="The web servers' access-log log group keeps only 30 days (shortened to save cost); access records "
             "that must be kept for a year or more are deleted.",
@@ -1058,7 +1058,7 @@ def _summary(mistakes: Iterable[PlantedMistake]) -> tuple[str, str]:
         "株式会社さくらシステムズ（架空）が若葉市（架空）向けに提供する「住民窓口予約サービス」の AWS 環境です。"
         "東京リージョンで稼働し、大阪リージョンへ災害対策用のコピーを置いています。"
         f"丁寧に構築されていますが、現場でよくある設定ミスを {count} 件、意図的に仕込んであります。"
-        "これはローカルのエミュレータ上のデモ環境で、実在のクラウドではありません。"
+        "これはローカルのエミュレーター上のデモ環境で、実在のクラウドではありません。"
     )
     en = (
         "The AWS estate of the Resident Counter Reservation Service that Sakura Systems Co., Ltd. (fictional) "
@@ -1097,19 +1097,19 @@ def _seed(clients: _Clients, account_id: str, inventory: _Inventory) -> None:
 
 NOT_EMULATED = (
     EmulatorLimit(
-        ja="エミュレータはルートユーザーの MFA を常に「未設定」と報告する"
+        ja="エミュレーターはルートユーザーの MFA を常に「未設定」と報告する"
         "（iam:GetAccountSummary の AccountMFAEnabled=0）ため、ルートユーザーの MFA は不適合と表示される。",
         en="The emulator always reports the root user without MFA (iam:GetAccountSummary AccountMFAEnabled=0), so "
         "root MFA shows as a failure.",
     ),
     EmulatorLimit(
-        ja="AWS Backup のリソース割り当て（backup:CreateBackupSelection）はエミュレータが未実装のため、"
+        ja="AWS Backup のリソース割り当て（backup:CreateBackupSelection）はエミュレーターが未実装のため、"
         "バックアッププランはあるが対象リソースを指定していない。",
         en="AWS Backup resource selections (backup:CreateBackupSelection) are not implemented by the emulator: "
         "the backup plan exists but names no resources.",
     ),
     EmulatorLimit(
-        ja="エミュレータの EC2 インスタンスでは SSM エージェントが動かないため、Systems Manager の"
+        ja="エミュレーターの EC2 インスタンスでは SSM エージェントが動かないため、Systems Manager の"
         "マネージドインスタンスがなく、Patch Manager のパッチ適用状況（ssm:DescribeInstancePatchStates）は"
         "表示されない。実環境ではマネージドインスタンスごとに判定する。",
         en="No SSM agent runs on the emulator's EC2 instances, so there are no Systems Manager managed instances "

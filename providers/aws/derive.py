@@ -53,13 +53,13 @@ def _with_usage(
     if counts:
         attributes["in_use"] = True
     elif not data_kinds:
-        unreadable["in_use"] = "リージョン内の資源の種類を収集していないため、このリージョンの利用有無が不明"
+        unreadable["in_use"] = "リージョン内のリソースの種類を収集していないため、このリージョンの利用有無が不明"
     else:
         blocking = [g for g in gaps if g.scope == record.scope and g.region in (record.region, "*")
                     and set(g.resource_types) & data_kinds]
         if blocking:
             unreadable["in_use"] = "; ".join(sorted({f"{g.source} ({g.error_code})" for g in blocking})) + \
-                " を読み取れず、このリージョンに資源があるかどうかが不明"
+                " を読み取れず、このリージョンにリソースがあるかどうかが不明"
         else:
             attributes["in_use"] = False
     return dataclasses.replace(record, attributes=attributes, unreadable=unreadable)

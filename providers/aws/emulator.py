@@ -49,7 +49,7 @@ def moto_server() -> Iterator[RunningEmulator]:
     except ImportError:
         raise AuditorError(
             "raw",
-            ja="AWS エミュレータ（moto）がインストールされていません: pip install 'municipal-cloud-auditor[demo]'",
+            ja="AWS エミュレーター（moto）がインストールされていません: pip install 'municipal-cloud-auditor[demo]'",
             en="The AWS emulator (moto) is not installed: pip install 'municipal-cloud-auditor[demo]'",
         ) from None
     # moto answers an API it does not implement with an HTTP 500 (the adapter records it as a gap);

@@ -76,7 +76,7 @@ class AwsProvider:
             yield DemoEstate(
                 options={"regions": tuple(described.regions)},
                 environment={**DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL": emulator.endpoint_url},
-                description_ja="\n".join([described.summary_ja, *(f"エミュレータの制約: {limit.ja}"
+                description_ja="\n".join([described.summary_ja, *(f"エミュレーターの制約: {limit.ja}"
                                                                    for limit in described.not_emulated)]),
                 description_en="\n".join([described.summary_en, *(f"Emulator limit: {limit.en}"
                                                                    for limit in described.not_emulated)]),

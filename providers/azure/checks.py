@@ -50,9 +50,9 @@ def _tls_rank(version) -> float:
 def resource_in_japan(e: Evidence) -> Verdict:
     location = _lower(e.attributes.get("location"))
     if not location:
-        return Verdict.not_applicable("Azure がこの資源の所在リージョン（location）を返していない", location)
+        return Verdict.not_applicable("Azure がこのリソースの所在リージョン（location）を返していない", location)
     if location in facts.NON_REGIONAL:
-        return Verdict.passed("location が global（リージョンに属さない資源で、管理策上は許容される）", location)
+        return Verdict.passed("location が global（リージョンに属さないリソースで、管理策上は許容される）", location)
     return Verdict.of(facts.in_japan(location), f"国内リージョン {_region(location)}にある",
                       f"国外リージョン {location} にある（国内は japaneast / japanwest）", location)
 
@@ -74,8 +74,8 @@ def location_policy(e: Evidence) -> Verdict:
     assignments = need(e, "assignments") or []
     if not assignments:
         return Verdict.not_applicable(
-            "「許可されている場所」（Allowed locations）ポリシーの割り当てがなく、国外での資源の新規作成を"
-            "防ぐ仕組みがない（所在は各資源の location で判定する）", [])
+            "「許可されている場所」（Allowed locations）ポリシーの割り当てがなく、国外でのリソースの新規作成を"
+            "防ぐ仕組みがない（所在は各リソースの location で判定する）", [])
     enforced = [a for a in assignments if _lower(a.get("enforcement_mode")) != "donotenforce"]
     if not enforced:
         return Verdict.failed("「許可されている場所」ポリシーの割り当てはあるが、いずれも適用されていない"
@@ -500,13 +500,13 @@ def _plan_on(plan: dict) -> bool:
 def defender_threat_detection(e: Evidence) -> Verdict:
     in_use = e.attributes.get("types_in_use") or {}
     if not in_use:
-        return Verdict.not_applicable("このサブスクリプションに資源がない", {})
+        return Verdict.not_applicable("このサブスクリプションにリソースがない", {})
     wanted = sorted({facts.DEFENDER_PLAN_FOR_TYPE[t] for t in in_use if t in facts.DEFENDER_PLAN_FOR_TYPE}
                     | {facts.DEFENDER_ARM_PLAN})
     off = [name for name in wanted if not _plan_on(_plan(e, name))]
     observed = {name: _plan(e, name).get("tier") or "Free" for name in wanted}
-    return Verdict.of(not off, f"使用中のすべての資源の種類で Defender プランが有効: {', '.join(wanted)}",
-                      f"使用中の資源の種類で Defender プランが無効: {', '.join(off)}", observed)
+    return Verdict.of(not off, f"使用中のすべてのリソースの種類で Defender プランが有効: {', '.join(wanted)}",
+                      f"使用中のリソースの種類で Defender プランが無効: {', '.join(off)}", observed)
 
 
 def _vms_in_use(e: Evidence) -> int:
@@ -644,7 +644,7 @@ def _graph(*permissions: str) -> tuple[str, ...]:
 _ROWS = (
     # id, control, kind, permissions, expected, function, title_ja, title (English)
     ("azure.resource.location_japan", "residency.japan", k.RESOURCE, _arm("*/read"),
-     "location が japaneast / japanwest（または global）", resource_in_japan, "資源の所在リージョンが国内",
+     "location が japaneast / japanwest（または global）", resource_in_japan, "リソースの所在リージョンが国内",
      "location japaneast / japanwest (or global)"),
     ("azure.storage.geo_secondary_japan", "residency.japan", k.STORAGE,
      _arm("Microsoft.Storage/storageAccounts/read"), "地理冗長コピー先（secondaryLocation）も国内リージョン",
@@ -735,7 +735,7 @@ _ROWS = (
      "every endpoint and domain has a WAF policy in Prevention mode"),
     ("azure.defender.threat_detection", "network.ids", k.SUB_DEFENDER,
      _arm("*/read", "Microsoft.Security/pricings/read"),
-     "使用中のすべての資源の種類（と Resource Manager）で Defender プランが有効", defender_threat_detection,
+     "使用中のすべてのリソースの種類（と Resource Manager）で Defender プランが有効", defender_threat_detection,
      "Defender for Cloud の脅威検知", "Defender plans on for every resource kind in use (and Resource Manager)"),
     ("azure.firewall.idps", "network.ids", k.FIREWALL,
      _arm("Microsoft.Network/azureFirewalls/read", "Microsoft.Network/firewallPolicies/read"),
@@ -776,7 +776,7 @@ _ROWS = (
      "patchSettings.assessmentMode AutomaticByPlatform"),
     ("azure.defender.servers_malware", "vuln.malware", k.SUB_DEFENDER,
      _arm("*/read", "Microsoft.Security/pricings/read", "Microsoft.Security/settings/read"),
-     "Defender for Servers と Defender for Endpoint 統合が有効", defender_servers_malware, "サーバのマルウェア対策",
+     "Defender for Servers と Defender for Endpoint 統合が有効", defender_servers_malware, "サーバーのマルウェア対策",
      "Defender for Servers with the Defender for Endpoint integration"),
     ("azure.defender.storage_malware", "vuln.malware", k.SUB_DEFENDER,
      _arm("*/read", "Microsoft.Security/pricings/read"),

@@ -218,7 +218,7 @@ class Collector:
         for sid in [s for s in self.subscriptions if s not in seen]:
             self._gap(sid, CallFailed(403, "ResourceGraphPartialAccess",
                                       "Resource Graph がこのサブスクリプションを返さない（この ID は一覧で見えるが、"
-                                      "資源を読めない）", "resourcegraph:resourcecontainers"),
+                                      "リソースを読めない）", "resourcegraph:resourcecontainers"),
                       sorted(arm_kinds), self._reader("*/read", f"/subscriptions/{sid}"))
             self.subscriptions.remove(sid)
 

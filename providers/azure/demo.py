@@ -106,7 +106,7 @@ PLANTED_JA = tuple(m.ja for m in PLANTED)
 PLANTED_EN = tuple(m.en for m in PLANTED)
 
 DESCRIPTION_JA = (
-    f"デモ（ローカルの Azure エミュレータ上の架空の環境）: {VENDOR_JA}が{MUNICIPALITY_JA}向けに運営する"
+    f"デモ（ローカルの Azure エミュレーター上の架空の環境）: {VENDOR_JA}が{MUNICIPALITY_JA}向けに運営する"
     f"「{SERVICE_JA}」の職員向け集計・分析基盤。サブスクリプション「{SUBSCRIPTION}」、東日本（japaneast）・"
     "西日本（japanwest）。誤りは 2 件だけ仕込んである。パスワードポリシーは Entra ID の固定ポリシー"
     "（4 種類の文字のうち 3 種類）のため、どの Entra テナントでも不適合と判定される（仕込んだ誤りではない）"

@@ -538,7 +538,7 @@ def running(estate: Estate) -> Iterator[RunningEmulator]:
         import trustme
     except ImportError:
         raise AuditorError(
-            "raw", ja="Azure エミュレータには trustme が必要です: pip install 'municipal-cloud-auditor[dev]'",
+            "raw", ja="Azure エミュレーターには trustme が必要です: pip install 'municipal-cloud-auditor[dev]'",
             en="The Azure emulator needs trustme: pip install 'municipal-cloud-auditor[dev]'") from None
     authority = trustme.CA()
     certificate = authority.issue_cert("127.0.0.1", "localhost")

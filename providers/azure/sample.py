@@ -20,7 +20,7 @@ PLANTED_JA = (
     "検証用ストレージアカウント sttestuseast が米国東部（eastus）にあり、LRS で TLS1.0 を許可",
     "ストレージアカウント sttestgeo が HTTP（安全な転送なし）を受け付ける",
     "検証用 App Service app-juminhyo-test が HTTPS を強制せず TLS1.0 を許可",
-    "検証用 SQL サーバの最小 TLS が未設定、そのデータベースは TDE 無効・ゾーン冗長なし",
+    "検証用 SQL サーバーの最小 TLS が未設定、そのデータベースは TDE 無効・ゾーン冗長なし",
     "NSG nsg-batch が RDP（3389）をインターネットに開放",
     "Front Door の WAF ポリシーが検出（Detection）モード",
     "VM vm-batch-01・vm-test-01 がバックアップされておらず、定期パッチ評価も無効（vm-batch-01 はカスタムイメージ）",

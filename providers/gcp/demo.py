@@ -122,7 +122,7 @@ DESCRIPTION_JA = (
     "株式会社さくらシステムズ（架空）が若葉市（架空）向けに提供する「住民窓口予約サービス」の通知・集計部分の"
     f" Google Cloud 環境です（プロジェクト {PROJECT}、東京・大阪）。丁寧に構築されていますが、"
     f"現場でよくある設定ミスを {len(MISTAKES)} 件、意図的に仕込んであります。これはローカルの Google API "
-    "エミュレータ上のデモ環境で、実在のクラウドではありません。"
+    "エミュレーター上のデモ環境で、実在のクラウドではありません。"
 )
 DESCRIPTION_EN = (
     "The Google Cloud estate of the notification and analytics part of the Resident Counter Reservation Service "
@@ -275,9 +275,9 @@ def _alert_policy(estate: Estate, policy_id: str, display_name: str, metric: str
 
 def _monitoring(estate: Estate) -> None:
     channel = _notification_channel(estate, "4120583716")
-    _alert_policy(estate, "8802317465", "API サーバ CPU 使用率 80% 超",
+    _alert_policy(estate, "8802317465", "API サーバー CPU 使用率 80% 超",
                   "compute.googleapis.com/instance/cpu/utilization", "gce_instance", 0.8, channel)
-    _alert_policy(estate, "8802317466", "ロードバランサ 5xx 応答",
+    _alert_policy(estate, "8802317466", "ロードバランサー 5xx 応答",
                   "loadbalancing.googleapis.com/https/request_count", "https_lb_rule", 10, channel)
     _alert_policy(estate, "8802317467", "Cloud SQL CPU 使用率 80% 超",
                   "cloudsql.googleapis.com/database/cpu/utilization", "cloudsql_database", 0.8, channel)

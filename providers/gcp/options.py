@@ -22,7 +22,7 @@ OPTIONS = (
     ),
     ProviderOption(
         "folder", "GCP folder number: audits every project under it (repeatable).",
-        "GCP フォルダ番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID", grant=True,
+        "GCP フォルダー番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID", grant=True,
     ),
     ProviderOption(
         "organization", "GCP organization number: audits every project in it (repeatable).",

@@ -100,7 +100,7 @@ def test_description_names_the_vendor_and_says_it_is_a_demo(estate: Seeded) -> N
     description = estate.description
     assert description.vendor_ja == "株式会社さくらシステムズ"
     assert description.service_ja == "住民窓口予約サービス"
-    assert "エミュレータ" in description.summary_ja and "デモ" in description.summary_ja
+    assert "エミュレーター" in description.summary_ja and "デモ" in description.summary_ja
     assert "emulator" in description.summary_en and "demo" in description.summary_en
     assert description.account_id == "123456789012"
     assert description.regions[:2] == (TOKYO, OSAKA)

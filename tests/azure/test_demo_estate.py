@@ -54,7 +54,7 @@ def test_description_names_the_vendor_service_and_subscription_and_says_demo(aud
     estate = audited.estate
     assert "さくらシステムズ" in estate.description_ja and "住民窓口予約サービス" in estate.description_ja
     assert demo.SUBSCRIPTION in estate.description_ja and demo.SUBSCRIPTION in estate.description_en
-    assert "デモ" in estate.description_ja and "エミュレータ" in estate.description_ja
+    assert "デモ" in estate.description_ja and "エミュレーター" in estate.description_ja
     assert "Sakura Systems" in estate.description_en and "Resident Counter Reservation Service" in estate.description_en
     assert "demo" in estate.description_en.lower() and "emulator" in estate.description_en
     assert "Japan" in estate.description_en

@@ -60,7 +60,7 @@ def audited() -> Iterator[Audited]:
 
 def test_the_description_names_the_vendor_the_service_and_the_project(audited):
     demo = audited.demo
-    for text in ("株式会社さくらシステムズ", "住民窓口予約サービス", "若葉市", PROJECT, "エミュレータ"):
+    for text in ("株式会社さくらシステムズ", "住民窓口予約サービス", "若葉市", PROJECT, "エミュレーター"):
         assert text in demo.description_ja
     for text in ("Sakura Systems", "Resident Counter Reservation Service", "Wakaba City", PROJECT, "emulator"):
         assert text in demo.description_en

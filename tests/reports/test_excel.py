@@ -223,7 +223,7 @@ def test_run_sheet_and_demo_banner(written_demo_en, written):
     everything = "\n".join(str(v) for row in run.iter_rows(values_only=True) for v in row if v)
     assert "arn:aws:sts::111122223333:assumed-role/Audit/city" in everything
     assert "tenant: contoso.onmicrosoft.com" in everything
-    assert "デモ（エミュレータ上の架空環境）— 実在の環境の監査結果ではありません" not in values
+    assert "デモ（エミュレーター上の架空環境）— 実在の環境の監査結果ではない" not in values
     _, demo_dir, _ = written_demo_en
     workbook = load_workbook(demo_dir / "ext-service-requirements.xlsx")
     for sheet in workbook.worksheets:

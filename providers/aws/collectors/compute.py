@@ -19,7 +19,7 @@ EBS_DEFAULT = Kind("aws.ec2.ebs_default_encryption", REGIONAL,
 SECURITY_GROUP = Kind("aws.ec2.security_group", REGIONAL, Listing("ec2", "DescribeSecurityGroups", "SecurityGroups"),
                       title_ja="セキュリティグループ")
 VPC = Kind("aws.ec2.vpc", REGIONAL, Listing("ec2", "DescribeVpcs", "Vpcs"), follow_ups=("ec2:DescribeDhcpOptions",),
-           title_ja="VPC（DHCP オプションの NTP サーバ）")
+           title_ja="VPC（DHCP オプションの NTP サーバー）")
 FUNCTION = Kind("aws.lambda.function", REGIONAL, Listing("lambda", "ListFunctions", "Functions"), holds_data=True,
                 title_ja="Lambda 関数")
 ASG = Kind("aws.autoscaling.group", REGIONAL,

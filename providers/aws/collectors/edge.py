@@ -15,10 +15,10 @@ from providers.aws.kinds import GLOBAL, REGIONAL, Collector, Kind, Listing, Outc
 
 LOAD_BALANCER = Kind("aws.elbv2.load_balancer", REGIONAL,
                      Listing("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
-                     follow_ups=("wafv2:GetWebACLForResource",), holds_data=True, title_ja="ロードバランサ (ELBv2)")
+                     follow_ups=("wafv2:GetWebACLForResource",), holds_data=True, title_ja="ロードバランサー (ELBv2)")
 LISTENER = Kind("aws.elbv2.listener", REGIONAL, Listing("elbv2", "DescribeListeners", "Listeners"),
                 follow_ups=("elbv2:DescribeSSLPolicies",), parent=LOAD_BALANCER.resource_type,
-                title_ja="ロードバランサのリスナー")
+                title_ja="ロードバランサーのリスナー")
 DISTRIBUTION = Kind("aws.cloudfront.distribution", GLOBAL,
                     Listing("cloudfront", "ListDistributions", "DistributionList.Items"),
                     title_ja="CloudFront ディストリビューション")

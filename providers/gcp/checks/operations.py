@@ -30,14 +30,19 @@ def time_sync(evidence: Evidence) -> Verdict:
     projects = need(evidence, "image_projects") or []
     google = sorted(set(projects) & GOOGLE_IMAGE_PROJECTS)
     if google:
-        return Verdict.passed(
-            f"Google 提供の公開イメージ（{', '.join(google)}）はメタデータサーバの NTP（metadata.google.internal）と"
+        return Verdict.passed((
+            f"Google 提供の公開イメージ（{', '.join(google)}）はメタデータサーバーの NTP（metadata.google.internal）と"
             "同期する設定（プラットフォーム既定。ゲスト OS 内の設定変更は API からは見えない）",
+            f"Google-provided public images ({', '.join(google)}) synchronise with the metadata server's NTP"
+            " (metadata.google.internal) (platform default; changes inside the guest OS are not visible to the API)"),
             observed={"image_projects": projects},
         )
-    return Verdict.unknown(
+    return Verdict.unknown((
         "Google 提供の公開イメージではない（カスタムイメージ等）ため、時刻同期の設定を API から確認できない。"
-        "メタデータサーバの NTP（metadata.google.internal）はすべての VM から利用可能。ゲストの NTP 設定を申告すること",
+        "メタデータサーバーの NTP（metadata.google.internal）はすべての VM から利用可能。"
+        "ゲストの NTP 設定を申告すること",
+        "not a Google-provided public image (a custom image, …), so the API cannot show how time is synchronised."
+        " The metadata server's NTP (metadata.google.internal) serves every VM; attest the guest's NTP setting"),
         observed={"image_projects": projects},
     )
 
@@ -110,7 +115,7 @@ def alerting(evidence: Evidence) -> Verdict:
 
 CHECKS = (
     check("gcp.compute.instance_time_sync", "time.sync", "gcp.compute.instance", time_sync,
-          expected="メタデータサーバの NTP と同期（Google 提供イメージの既定）", title="VM time synchronisation",
+          expected="メタデータサーバーの NTP と同期（Google 提供イメージの既定）", title="VM time synchronisation",
           title_ja="VM の時刻同期"),
     check("gcp.compute.instance_vulnerability_report", "vuln.management", "gcp.compute.instance",
           vulnerability_report, expected="OS Config 脆弱性レポートがあり、修正可能な重大脆弱性がない",

@@ -28,7 +28,7 @@ def in_japan(evidence: Evidence) -> Verdict:
     locations = need(evidence, "locations") or []
     found = residency(locations)
     if found.empty:
-        return Verdict.unknown("Cloud Asset Inventory がこの資源の所在地を返していない", observed=locations)
+        return Verdict.unknown("Cloud Asset Inventory がこのリソースの所在地を返していない", observed=locations)
     if found.all_in_japan:
         return Verdict.passed(f"所在地 {', '.join(found.japan)} は国内（東京・大阪）", observed=locations)
     outside = "、".join(_describe(loc, kind) for loc, kind in found.elsewhere)
@@ -83,7 +83,7 @@ def resource_locations_policy(evidence: Evidence) -> Verdict:
         where = f"（監査範囲外の上位 {', '.join(hidden)} の設定は見えない）" if hidden else ""
         return Verdict.not_applicable(
             f"組織ポリシー gcp.resourceLocations による国内限定の予防的統制はない{where}。"
-            "国内保存は各資源の所在地で判定する",
+            "国内保存は各リソースの所在地で判定する",
             observed=dict(effective),
         )
     japan_only, foreign = japan_only_allowed_values(need(evidence, "allowed") or [])
@@ -91,7 +91,7 @@ def resource_locations_policy(evidence: Evidence) -> Verdict:
         return Verdict.not_applicable(
             "gcp.resourceLocations は国内のみを許可しているが上位から継承する設定で、"
             f"監査範囲外の上位 {', '.join(hidden)} の値が見えないため予防的統制として確認できない。"
-            "国内保存は各資源の所在地で判定する",
+            "国内保存は各リソースの所在地で判定する",
             observed=dict(effective),
         )
     if japan_only:
@@ -102,7 +102,7 @@ def resource_locations_policy(evidence: Evidence) -> Verdict:
         )
     return Verdict.not_applicable(
         f"gcp.resourceLocations は設定されているが国外も許可している（{', '.join(foreign) or '許可値なし'}）: "
-        "予防的統制としては国内限定になっていない。国内保存は各資源の所在地で判定する",
+        "予防的統制としては国内限定になっていない。国内保存は各リソースの所在地で判定する",
         observed=dict(effective),
     )
 
