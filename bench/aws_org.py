@@ -122,14 +122,15 @@ def measure(endpoint: str, regions: tuple[str, ...], shard: tuple[int, int] | No
 
         index, count = shard
         extra["wants_scope"] = lambda account: shard_of("aws", account, count) == index
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     collection = provider.collect(CollectRequest(wanted, options, **extra))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     findings = run_checks(provider.checks(), collection.evidence, collection.gaps)
     accounts = sorted({e.scope for e in collection.evidence})
     return {
         "shard": f"{shard[0]}/{shard[1]}" if shard else "unsharded",
         "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu, 1),
         "accounts_collected": len(accounts),
         "api_requests": requests,
         "requests_per_account": round(requests / max(1, len(accounts)), 1),
