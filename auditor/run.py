@@ -26,6 +26,7 @@ from auditor.plugins import (
     Provider,
     Renderer,
     ReportContext,
+    ScopeCollection,
     discover_checklist_files,
     discover_providers,
     discover_renderers,
@@ -88,11 +89,46 @@ class Written:
 
 @dataclass(frozen=True)
 class Collected:
-    """The raw outcome of collection: what a snapshot stores."""
+    """The raw outcome of collection: what a snapshot stores.
+
+    ``planned`` names, per provider, every scope found (collected or not), in the provider's order.
+    """
 
     run: RunInfo
     evidence: tuple[Evidence, ...]
     gaps: tuple[Gap, ...]
+    planned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScopePlan:
+    """Which scopes to collect (``wants(provider, scope)``), where each completed one is reported, and
+    the scopes an earlier attempt of the same run already collected (``restored``, kept as they are)."""
+
+    wants: Callable[[str, str], bool]
+    done: Callable[[ScopeCollection], None] | None = None
+    restored: tuple[ScopeCollection, ...] = ()
+
+
+def assemble_scope(base: ProviderScope, planned: Sequence[str], parts: Sequence[ScopeCollection],
+                   extra: Sequence[str] = ()) -> ProviderScope:
+    """One provider's scope from scopes collected separately: in the provider's own (``planned``) order,
+    regions the union of theirs, plus ``extra`` scopes that were not collected at all."""
+    present = set(base.scopes) | {p.scope for p in parts} | set(extra)
+    ordered = [s for s in planned if s in present]
+    ordered += sorted(present - set(ordered))
+    regions = set(base.regions).union(*(p.regions for p in parts))
+    return replace(base, scopes=tuple(ordered), regions=tuple(sorted(regions)))
+
+
+def _selecting(provider: Provider, name: str, plan: ScopePlan, request: CollectRequest) -> CollectRequest:
+    if not getattr(provider, "selects_scopes", False):
+        raise AuditorError(
+            "raw",
+            ja=f"プロバイダ {name} は収集するアカウント（スコープ）を選べないため、--shard と --resume は使えません。",
+            en=f"Provider {name} cannot select which scopes to collect, so --shard and --resume do not work with it.",
+        )
+    return replace(request, wants_scope=lambda scope: plan.wants(name, scope), scope_done=plan.done)
 
 
 def collect(
@@ -104,21 +140,35 @@ def collect(
     target: str = "",
     demo: bool = False,
     profile: Profile | None = None,
+    plan: ScopePlan | None = None,
+    run_id: str = "",
+    started_at: datetime | None = None,
 ) -> Collected:
-    """Ask each provider for the evidence its checks read. Providers record denied calls as gaps."""
-    started = utc_now()
+    """Ask each provider for the evidence its checks read. Providers record denied calls as gaps.
+
+    With a ``plan`` only the scopes it wants are collected, and its ``restored`` scopes join the result
+    as if collected now (a resumed run keeps its ``run_id`` and ``started_at``).
+    """
+    started = started_at or utc_now()
     evidence: list[Evidence] = []
     gaps: list[Gap] = []
     scopes: list[ProviderScope] = []
+    planned: dict[str, tuple[str, ...]] = {}
     for name in provider_names:
         provider = catalogue.provider(name)
         request = CollectRequest(resource_types_for(provider.checks()), options, _labelled(progress, name))
+        if plan is not None:
+            request = _selecting(provider, name, plan, request)
         collection = provider.collect(request)
+        restored = [part for part in (plan.restored if plan else ()) if part.provider == name]
+        evidence.extend(record for part in restored for record in part.evidence)
+        gaps.extend(g for part in restored for g in part.gaps)
         evidence.extend(collection.evidence)
         gaps.extend(collection.gaps)
-        scopes.append(collection.scope)
+        planned[name] = collection.planned or collection.scope.scopes
+        scopes.append(assemble_scope(collection.scope, planned[name], restored) if restored else collection.scope)
     run = RunInfo(
-        run_id=new_run_id(started),
+        run_id=run_id or new_run_id(started),
         started_at=started,
         finished_at=utc_now(),
         tool_version=__version__,
@@ -128,7 +178,7 @@ def collect(
         target=target,
         third_party_providers={n: o for n, o in third_party_providers().items() if n in provider_names},
     )
-    return Collected(run, tuple(evidence), tuple(gaps))
+    return Collected(run, tuple(evidence), tuple(gaps), planned)
 
 
 def unread_kinds(catalogue: Catalogue, collected: Collected) -> list[str]:
@@ -183,7 +233,13 @@ def evaluate(
     results = tuple(rollup_checklist(c, controls, profile, attestations, as_of) for c in checklists)
     run = replace(collected.run, profile=dict(profile.values))
     accepted = apply_risk_acceptances(risk_acceptances, findings, as_of)
-    return RunResult(run, tuple(findings), collected.gaps, tuple(controls), results, accepted)
+    gaps = tuple(sorted(collected.gaps, key=gap_order))
+    return RunResult(run, tuple(findings), gaps, tuple(controls), results, accepted)
+
+
+def gap_order(gap: Gap) -> tuple:
+    """Gaps in a stable order (by provider, scope, region, call), whatever order the collection finished in."""
+    return (gap.provider, gap.scope, gap.region, gap.source, gap.resource_types, gap.error_code, gap.message)
 
 
 def audit_day(moment: datetime) -> date:

@@ -8,7 +8,7 @@ all-or-nothing (see :mod:`auditor.output`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from auditor.bundle import BundleOptions, write_bundle
 from auditor.checklists import Profile
 from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, say, with_provider_options
 from auditor.commands.history import store_option
+from auditor.commands.scale import recording, scale_options, scale_request
 from auditor.errors import AuditorError
 from auditor.history import HistoryStore, open_store, target_of
 from auditor.model import Evidence, RunResult
@@ -100,12 +101,14 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 @click.option("--target", default="", help="Name of the audited service/vendor (groups history and diffs).")
 @with_provider_options
 @output_options
+@scale_options
 @click.pass_context
 def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist_ids, attestations, risk_acceptances,
           profile_options, output: Path, formats: str, force: bool, bundle: bool, sign_key: Path | None,
           store: str | None, no_history: bool, **params: Any) -> None:
     """Audit live cloud configuration, read-only, and write the reports. / クラウド設定を読み取り専用で監査"""
     catalogue = catalogue_of(ctx)
+    scale = scale_request(params, no_history)
     options = pop_provider_options(params)
     if not providers:
         raise AuditorError("no_provider", known=", ".join(catalogue.providers) or "-")
@@ -116,11 +119,14 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
         catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
     signing_key = load_signing_key(sign_key) if sign_key is not None else None
     output = output_folder(output, force)
-    with open_history(store, no_history) as history:
-        collected = collect_with_progress(ctx, catalogue, list(providers), options, target=target, profile=profile)
+    with open_history(store, no_history) as history, \
+            recording(ctx, history, scale, target, catalogue, providers) as recorded:
+        collected = collect_with_progress(ctx, catalogue, list(providers), options, profile=profile,
+                                          **{"target": target, **recorded.collect_args})
+        recorded.collected(ctx, collected)
         result = evaluate_run(catalogue, collected, selected, profile, answers, accepted)
         finish(ctx, catalogue, collected, result, output, chosen_formats, history, bundle or signing_key is not None,
-               signing_key)
+               signing_key, after_save=recorded.saved)
 
 
 def collect_with_progress(ctx, catalogue: Catalogue, providers: Sequence[str], options, **kwargs) -> Collected:
@@ -153,7 +159,8 @@ def open_history(store: str | None, disabled: bool) -> Iterator[HistoryStore | N
 
 
 def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, output: Path, formats,
-           history: HistoryStore | None, bundle: bool = False, signing_key: SigningKey | None = None) -> None:
+           history: HistoryStore | None, bundle: bool = False, signing_key: SigningKey | None = None,
+           after_save: Callable[[], None] | None = None) -> None:
     """Write every report (with the changes since the previous run), record the run, print a summary.
 
     Exits 1 when something failed, 0 otherwise.
@@ -165,6 +172,8 @@ def finish(ctx, catalogue: Catalogue, collected: Collected, result: RunResult, o
                             after_render=(lambda folder: write_bundle(folder, options)) if bundle else None)
     if history is not None:
         history.save_run(result, target)
+        if after_save is not None:
+            after_save()
     print_summary(ctx, result, written.paths, written.redacted, collected.evidence)
     if history is not None:
         target = printable(target)

@@ -117,10 +117,41 @@ def _item_detail(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE auditor_items ADD COLUMN detail_json TEXT"))
 
 
+def _collection_progress(connection: Connection) -> None:
+    meta = MetaData()
+    Table(
+        "auditor_collections", meta,
+        Column("run_id", String(100), primary_key=True),
+        Column("run_group", String(100), nullable=False, index=True),
+        Column("shard_index", Integer, nullable=False),
+        Column("shard_count", Integer, nullable=False),
+        Column("target", String(255), nullable=False),
+        Column("providers_json", Text, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("run_json", Text, nullable=True),
+        Column("planned_json", Text, nullable=True),
+        Column("error", Text, nullable=False),
+    )
+    Table(
+        "auditor_scope_collections", meta,
+        Column("run_id", String(100), ForeignKey("auditor_collections.run_id", ondelete="CASCADE"), primary_key=True),
+        Column("provider", String(50), primary_key=True),
+        Column("scope", String(255), primary_key=True),
+        Column("regions_json", Text, nullable=False),
+        Column("evidence_json", Text, nullable=False),
+        Column("gaps_json", Text, nullable=False),
+        Column("collected_at", DateTime(timezone=True), nullable=False),
+    )
+    meta.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, findings, gaps, control results, checklists and items", _initial_tables),
     Migration(2, "index runs by target and time (history listings, previous run)", _target_time_index),
     Migration(3, "item detail: qualifier, written exemption and automated verdict", _item_detail),
+    Migration(4, "collection progress per scope: resumable runs and shards of a run group", _collection_progress),
 )
 
 

@@ -122,5 +122,36 @@ items = Table(
     Column("detail_json", Text, nullable=True),
 )
 
+#: One collection in progress or done: a run that can be resumed, or one shard of a run group.
+collections = Table(
+    "auditor_collections",
+    metadata,
+    Column("run_id", RUN_ID, primary_key=True),
+    Column("run_group", String(100), nullable=False, index=True),
+    Column("shard_index", Integer, nullable=False),
+    Column("shard_count", Integer, nullable=False),
+    Column("target", String(255), nullable=False),
+    Column("providers_json", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("run_json", Text, nullable=True),
+    Column("planned_json", Text, nullable=True),
+    Column("error", Text, nullable=False),
+)
+
+#: What one collection gathered in one scope (redacted evidence and gaps), written as the scope completes.
+scope_collections = Table(
+    "auditor_scope_collections",
+    metadata,
+    Column("run_id", RUN_ID, ForeignKey("auditor_collections.run_id", ondelete="CASCADE"), primary_key=True),
+    Column("provider", String(50), primary_key=True),
+    Column("scope", String(255), primary_key=True),
+    Column("regions_json", Text, nullable=False),
+    Column("evidence_json", Text, nullable=False),
+    Column("gaps_json", Text, nullable=False),
+    Column("collected_at", DateTime(timezone=True), nullable=False),
+)
+
 #: Child tables of a run, in the order their rows are deleted before the run row.
 RUN_CHILDREN = (items, checklists, controls, gaps, findings)

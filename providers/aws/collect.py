@@ -9,20 +9,24 @@
 4. One task per collector and region (global collectors once per account), only for the kinds the
    selected checks read; follow-up tasks (one per bucket, table, trail …) join the same pool. The
    coordinating thread alone waits on futures, so the pool never deadlocks on itself.
-5. Derived facts (region in use, account-wide CloudTrail) once everything is in.
+5. Derived facts (region in use, account-wide CloudTrail) once all of an account's tasks are in; the
+   account is then complete and handed to ``scope_done`` (recorded progress, resume, shards).
+
+``wants_scope`` leaves out the accounts another shard collects or that a resumed run already has;
+the organisation is still listed in full (``Collection.planned``), so every shard sees the same set.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.model import Evidence, Gap, ProviderScope
-from auditor.plugins import Collection, CollectRequest
+from auditor.plugins import Collection, CollectRequest, ScopeCollection
 from providers.aws import session as sessions
 from providers.aws.collectors import COLLECTORS, KINDS
 from providers.aws.collectors.common import gap
@@ -38,6 +42,16 @@ ENABLED = frozenset({"opt-in-not-required", "opted-in"})
 
 
 @dataclass
+class _Account:
+    """What one account's tasks have collected so far, and how many of its tasks are still out."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    swept: set[str] = field(default_factory=set)
+    pending: int = 0
+
+
+@dataclass
 class _Run:
     settings: AwsSettings
     wanted: frozenset[str]
@@ -46,6 +60,23 @@ class _Run:
     gaps: list[Gap] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
     swept: set[str] = field(default_factory=set)
+    by_account: dict[str, _Account] = field(default_factory=dict)
+    scope_done: Callable[[ScopeCollection], None] | None = None
+
+    def add(self, account: str) -> None:
+        self.accounts.append(account)
+        self.by_account[account] = _Account()
+
+    def complete(self, account: str) -> None:
+        """Every task of ``account`` is done: derive its facts, keep them, and report the account."""
+        part = self.by_account.pop(account)
+        evidence = derive(part.evidence, part.gaps, KINDS, self.wanted, [account])
+        self.evidence.extend(evidence)
+        self.gaps.extend(part.gaps)
+        self.swept.update(part.swept)
+        if self.scope_done is not None:
+            self.scope_done(ScopeCollection("aws", account, tuple(evidence), tuple(part.gaps),
+                                            tuple(sorted(part.swept))))
 
 
 #: The shape of an AWS region name: ap-northeast-1, us-gov-west-1, cn-north-1, us-isob-east-1.
@@ -80,8 +111,13 @@ def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
                                                settings)
     identity = sessions.whoami(session, settings)
     first = AccountContext(identity.account, session, settings, _partition(identity.arn))
-    tasks = [Task(f"account {identity.account}", lambda: _account_tasks(run, first))]
-    run.accounts.append(identity.account)
+    wants = request.wants_scope or (lambda _account: True)
+    run.scope_done = request.scope_done
+    planned = [identity.account]
+    tasks: list[tuple[str, Task]] = []
+    if wants(identity.account):
+        run.add(identity.account)
+        tasks.append((identity.account, Task(f"account {identity.account}", lambda: _account_tasks(run, first))))
     described = {"account": identity.account, "arn": identity.arn, "user_id": identity.user_id}
     if options.get("role_arn"):
         described.update({"role_arn": options["role_arn"], "role_session_name": session_name,
@@ -90,14 +126,14 @@ def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
         role = options.get("org_role") or sessions.DEFAULT_ORG_ROLE
         members = _organization(first)
         described.update({"organization_role": role, "organization_accounts": str(len(members) + 1)})
-        for account in members:
-            run.accounts.append(account)
-            tasks.append(Task(f"account {account}", lambda account=account: _member_tasks(
-                run, session, account, role, options.get("external_id"), session_name, first.partition)))
+        planned.extend(members)
+        for account in (a for a in members if wants(a)):
+            run.add(account)
+            tasks.append((account, Task(f"account {account}", lambda account=account: _member_tasks(
+                run, session, account, role, options.get("external_id"), session_name, first.partition))))
     _execute(tasks, settings.max_workers, request.progress, run)
-    evidence = derive(run.evidence, run.gaps, KINDS, wanted, run.accounts)
     scope = ProviderScope("aws", tuple(run.accounts), described, tuple(sorted(run.swept)))
-    return Collection(tuple(evidence), tuple(run.gaps), scope)
+    return Collection(tuple(run.evidence), tuple(run.gaps), scope, tuple(planned))
 
 
 def _partition(arn: str) -> str:
@@ -137,7 +173,7 @@ def _member_tasks(run: _Run, session: Any, account: str, role: str, external_id:
 def _account_tasks(run: _Run, ctx: AccountContext) -> Outcome:
     out = Outcome()
     regions = run.regions or _enabled_regions(run, ctx, out)
-    run.swept.update(regions)
+    run.by_account[ctx.account].swept.update(regions)
     chosen = [c for c in COLLECTORS if c.resource_types() & run.wanted]
     for collector in (c for c in chosen if c.where == GLOBAL):
         out.tasks.append(Task(f"{ctx.account} {collector.name}", lambda c=collector: c.run(ctx, "global", run.wanted)))
@@ -159,21 +195,36 @@ def _enabled_regions(run: _Run, ctx: AccountContext, out: Outcome) -> tuple[str,
     return tuple(sorted(r["RegionName"] for r in found if r.get("OptInStatus", "opt-in-not-required") in ENABLED))
 
 
-def _execute(tasks: Sequence[Task], workers: int, progress, run: _Run) -> None:
-    """Run tasks and the tasks they spawn on one bounded pool; report progress as they finish."""
+def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Run) -> None:
+    """Run tasks and the tasks they spawn on one bounded pool; report progress as they finish.
+
+    Each task belongs to an account (follow-ups to their parent's); when an account's last task is
+    done, the account is complete (:meth:`_Run.complete`).
+    """
     done, total = 0, len(tasks)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="aws-collect") as pool:
-        pending: dict[Future, Task] = {pool.submit(task.run): task for task in tasks}
+        pending: dict[Future, tuple[str, Task]] = {}
+
+        def submit(account: str, task: Task) -> None:
+            run.by_account[account].pending += 1
+            pending[pool.submit(task.run)] = (account, task)
+
+        for account, task in tasks:
+            submit(account, task)
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    task = pending.pop(future)
+                    account, task = pending.pop(future)
                     outcome = future.result()
-                    run.evidence.extend(outcome.evidence)
-                    run.gaps.extend(outcome.gaps)
+                    part = run.by_account[account]
+                    part.evidence.extend(outcome.evidence)
+                    part.gaps.extend(outcome.gaps)
                     for follow_up in outcome.tasks:
-                        pending[pool.submit(follow_up.run)] = follow_up
+                        submit(account, follow_up)
+                    part.pending -= 1
+                    if not part.pending:
+                        run.complete(account)
                     total += len(outcome.tasks)
                     done += 1
                     if progress is not None:
@@ -182,5 +233,3 @@ def _execute(tasks: Sequence[Task], workers: int, progress, run: _Run) -> None:
             for future in pending:
                 future.cancel()
             raise
-
-
