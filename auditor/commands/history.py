@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from auditor.commands.common import lang_of, print_table, say
+from auditor.commands.engines import engine_entries, engine_options
 from auditor.errors import AuditorError
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
 from auditor.history.schedule import (
@@ -347,11 +348,12 @@ def _time_of_day(_ctx, _param, value: str) -> tuple[int, int]:
                    "repository, or a pip requirement on your own index (default: the repository the workflow "
                    "is committed to).")
 @click.option("--only", type=click.Choice(list(ENTRIES)), default=None, help="Print only this entry (for a file).")
+@engine_options
 @click.argument("audit_args", nargs=-1, type=click.UNPROCESSED, metavar="[--] AUDIT_ARGS...")
 @click.pass_context
 def schedule(ctx: click.Context, day: int, at: tuple[int, int], name: str, workdir: str, env_file: str, run_as: str,
              executable: str | None, store: str, notify_emails: tuple[str, ...], notify_webhook: bool,
-             install: str | None, only: str | None, audit_args: tuple[str, ...]) -> None:
+             install: str | None, only: str | None, audit_args: tuple[str, ...], **engine: Any) -> None:
     """Print cron, systemd and CI entries for a monthly audit with your audit arguments. / 毎月の定期実行の設定例
 
     Example: auditor schedule -- -p aws --target vendor-a --attestations answers.yaml
@@ -368,6 +370,8 @@ def schedule(ctx: click.Context, day: int, at: tuple[int, int], name: str, workd
         **({"install": install} if install else {}),
     )
     validate(request)
+    if engine_entries(request, engine):
+        return
     if only:
         click.echo(ENTRIES[only][2](request), nl=False)
         return

@@ -1,0 +1,95 @@
+"""``auditor schedule --kubernetes`` / ``--github-actions``: the generated manifests are valid Kubernetes objects
+(checked against the Kubernetes JSON schemas kubernetes-validate ships), the shards form an Indexed Job whose
+index becomes the shard, the merge comes after them with the same run group, and every argument is one the
+real ``auditor audit`` / ``auditor report`` commands accept."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from auditor.cli import cli
+from auditor.commands.audit import audit
+from auditor.commands.report import report
+from auditor.shards import Shard, parse_shard, run_group_name
+
+kubernetes_validate = pytest.importorskip("kubernetes_validate")
+
+AUDIT_ARGS = ["--", "-p", "aws", "--org", "--target", "vendor-a", "--regions", "ap-northeast-1",
+              "--checklist", "ext-service-requirements", "--attestations", "/config/answers.yaml"]
+
+
+def schedule(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["--lang", "en", "schedule", "--executable", "/usr/bin/auditor", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def manifests(*args: str) -> list[dict]:
+    return [d for d in yaml.safe_load_all(schedule("--kubernetes", *args, *AUDIT_ARGS)) if d]
+
+
+@pytest.mark.parametrize("version", ["1.30.0", kubernetes_validate.latest_version()])
+def test_kubernetes_manifests_are_valid_against_the_kubernetes_schema(version):
+    documents = manifests("--shards", "5")
+    assert [d["kind"] for d in documents] == ["CronJob", "CronJob"]
+    for document in documents:
+        kubernetes_validate.validate(document, version, strict=True)  # raises on any unknown or mistyped field
+
+
+def test_the_shards_are_an_indexed_job_whose_index_is_the_shard():
+    shards, merge = manifests("--shards", "5", "--at", "02:30", "--merge-after", "4")
+    job = shards["spec"]["jobTemplate"]["spec"]
+    assert (job["completionMode"], job["completions"], job["parallelism"]) == ("Indexed", 5, 5)
+    assert job["activeDeadlineSeconds"] < 4 * 3600  # the shards are over before the merge starts
+    assert shards["spec"]["schedule"] == "30 2 1 * *" and merge["spec"]["schedule"] == "30 6 1 * *"
+    assert shards["spec"]["timeZone"] == merge["spec"]["timeZone"] == "Asia/Tokyo"
+    (container,) = job["template"]["spec"]["containers"]
+    args = container["args"]
+    assert args[0] == "audit" and args[args.index("--shard") + 1] == "auto/5"
+    # each pod of an Indexed Job gets JOB_COMPLETION_INDEX 0…4; the tool counts shards from 1
+    assert [parse_shard("auto/5", {"JOB_COMPLETION_INDEX": str(i)}) for i in range(5)] == [
+        Shard(k, 5) for k in range(1, 6)]
+    audit.make_context("audit", list(args[1:]))  # every argument is one the audit command accepts
+    assert "--checklist" not in args and "--attestations" not in args  # those shape the merged reports
+    (merger,) = merge["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    assert merger["args"][0] == "report"
+    report.make_context("report", list(merger["args"][1:]))
+    group = args[args.index("--run-group") + 1]
+    assert merger["args"][merger["args"].index("--run-group") + 1] == group
+    assert "--checklist" in merger["args"] and "/config/answers.yaml" in merger["args"]
+    from datetime import UTC, datetime
+
+    shard_start, merge_start = datetime(2026, 11, 1, 2, 30, tzinfo=UTC), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert run_group_name(group, shard_start) == run_group_name(group, merge_start) == "auditor-monthly-20261101"
+    rules = merge["spec"]["jobTemplate"]["spec"]["podFailurePolicy"]["rules"]
+    assert {"action": "FailJob", "onExitCodes": {"containerName": "auditor", "operator": "In", "values": [1]}} in rules
+
+
+def test_github_actions_runs_the_shards_as_a_matrix_then_merges():
+    text = schedule("--github-actions", "--shards", "3", *AUDIT_ARGS)
+    workflow = yaml.safe_load(text)
+    jobs = workflow["jobs"]
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == [1, 2, 3]
+    assert jobs["shard"]["strategy"]["fail-fast"] is False
+    assert jobs["merge"]["needs"] == ["shard"] and "!cancelled()" in jobs["merge"]["if"]
+    assert workflow["permissions"]["id-token"] == "write" and "schedule" in workflow["on"]
+    (collect,) = [s for s in jobs["shard"]["steps"] if "auditor audit" in s.get("run", "")]
+    assert '--shard "${{ matrix.shard }}/3"' in collect["run"]
+    group = collect["run"].split("--run-group ")[1].split()[0]
+    (merge,) = [s for s in jobs["merge"]["steps"] if "auditor report" in s.get("run", "")]
+    assert f"--run-group {group}" in merge["run"] and "--checklist ext-service-requirements" in merge["run"]
+    assert "auditor diff --target vendor-a" in merge["run"]
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert "uses" not in step or "@v" in step["uses"]  # every action pinned to a release
+    assert any(s.get("uses", "").startswith("aws-actions/configure-aws-credentials") for s in jobs["shard"]["steps"])
+
+
+def test_options_the_entry_sets_itself_are_refused():
+    result = CliRunner().invoke(cli, ["--lang", "en", "schedule", "--kubernetes", "--", "-p", "aws", "--shard", "1/2"])
+    assert result.exit_code == 2 and "Leave --shard out of the audit arguments" in result.output
+    result = CliRunner().invoke(cli, ["--lang", "en", "schedule", "--kubernetes", "--at", "22:00", "--merge-after",
+                                      "3", "--", "-p", "aws"])
+    assert result.exit_code == 2 and "--merge-after must be 1 to 1 hours" in result.output
