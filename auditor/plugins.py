@@ -138,8 +138,11 @@ class Provider(Protocol):
     def collect(self, request: CollectRequest) -> Collection:
         """Read the live configuration, read-only. Never raises for a denied call: records a gap."""
 
-    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
         """The least-privilege grant (policy document, role, …) the checks need, as text.
+
+        Explanations and notes are written in ``lang`` (``ja`` or ``en``) only; the documents the
+        cloud takes (policies, role files) are the same in both.
 
         ``fmt`` is ``json``, ``text`` or ``policy``: only the one document the cloud takes as it is
         (pasted into its console or handed to its CLI); a provider without such a document raises

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from auditor.commands.common import catalogue_of, pop_provider_options, with_provider_options
+from auditor.commands.common import catalogue_of, lang_of, pop_provider_options, with_provider_options
 
 
 @click.command()
@@ -31,4 +31,5 @@ def permissions(ctx: click.Context, provider_name: str, fmt: str, policy_only: b
     catalogue = catalogue_of(ctx)
     provider = catalogue.provider(provider_name)
     options = pop_provider_options(params)
-    click.echo(provider.permissions(list(provider.checks()), options, "policy" if policy_only else fmt))
+    fmt = "policy" if policy_only else fmt
+    click.echo(provider.permissions(list(provider.checks()), options, fmt, lang=lang_of(ctx)))

@@ -61,8 +61,8 @@ def trust_policy(options: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"Version": "2012-10-17", "Statement": [statement]}
 
 
-def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
-    """``json`` (role name, permissions and trust policy), ``text`` (explained) or ``policy`` (only the
+def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
+    """``json`` (role name, permissions and trust policy), ``text`` (explained, in ``lang``) or ``policy`` (only the
     IAM policy document, to paste into the console's JSON editor or pass to ``aws iam create-policy``)."""
     policy = permissions_policy(checks, options)
     if fmt == "policy":
@@ -79,43 +79,48 @@ def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str
     if fmt == "json":
         return json.dumps({"role_name": ROLE_NAME, "permissions_policy": policy, "trust_policy": trust},
                           ensure_ascii=False, indent=2)
-    return _text(checks, options, policy, trust)
+    return _text(checks, options, policy, trust, lang)
 
 
 def _text(checks: Sequence[Check], options: Mapping[str, Any], policy: dict[str, Any],
-          trust: dict[str, Any] | None) -> str:
+          trust: dict[str, Any] | None, lang: str = "ja") -> str:
+    ja = lang != "en"
+
+    def say(japanese: str, english: str) -> str:
+        return japanese if ja else english
+
     by_action: dict[str, set[str]] = defaultdict(set)
     for check in checks:
         for permission in check.permissions:
             by_action[permission].add(check.control_id)
     lines = [
-        "# AWS: 監査用の読み取り専用ロール / read-only role for the audit",
+        say("# AWS: 監査用の読み取り専用ロール", "# AWS: read-only role for the audit"),
         "",
-        f"ロール名の例 / suggested role name: {ROLE_NAME}",
-        "このロールには読み取り (List/Get/Describe) 権限だけを付与します。",
-        "監査ツールは書き込み操作を送信前に拒否します。",
-        "Grant only the read permissions below; the auditor also refuses any write call before it is sent.",
+        say(f"ロール名の例: {ROLE_NAME}", f"Suggested role name: {ROLE_NAME}"),
+        say("このロールには読み取り (List/Get/Describe) 権限だけを付与します。"
+            "監査ツールは書き込み操作を送信前に拒否します。",
+            "Grant only the read permissions below; the auditor also refuses any write call before it is sent."),
         "",
-        "## 権限ポリシー / permissions policy",
+        say("## 権限ポリシー", "## Permissions policy"),
     ]
     for statement in policy["Statement"]:
         for action in statement["Action"]:
-            controls = ", ".join(sorted(by_action.get(action, ()))) or "リージョン・アカウントの列挙 / run setup"
+            controls = ", ".join(sorted(by_action.get(action, ()))) or say("リージョン・アカウントの列挙", "run setup")
             lines.append(f"  {action:<50} {controls}")
-    lines += ["", json.dumps(policy, ensure_ascii=False, indent=2), "", "## 信頼ポリシー / trust policy"]
+    lines += ["", json.dumps(policy, ensure_ascii=False, indent=2), "", say("## 信頼ポリシー", "## Trust policy")]
     if trust is None:
-        lines.append("監査者の AWS アカウント ID を --auditor-account で指定すると、信頼ポリシーを出力します。")
-        lines.append("Pass --auditor-account (and --external-id) to print the trust policy of the delegated role.")
+        lines.append(say("監査者の AWS アカウント ID を --auditor-account で指定すると、信頼ポリシーを出力します。",
+                         "Pass --auditor-account (and --external-id) to print the trust policy of the delegated role."))
     else:
         if not options.get("external_id"):
-            lines.append("注意: --external-id がないため、外部 ID の条件がありません。"
-                         "第三者に委任する場合は必ず指定してください。")
-            lines.append("Warning: no --external-id given; a role delegated to a third party should require one.")
+            lines.append(say("注意: --external-id がないため、外部 ID の条件がありません。"
+                             "第三者に委任する場合は必ず指定してください。",
+                             "Warning: no --external-id given; a role delegated to a third party should require one."))
         lines.append(json.dumps(trust, ensure_ascii=False, indent=2))
         lines.append("")
         role = f"arn:aws:iam::<vendor-account>:role/{ROLE_NAME}"
         example = f"auditor audit --provider aws --role-arn {role}"
         if options.get("external_id"):
             example += f" --external-id {options['external_id']}"
-        lines.append(f"監査の実行例 / audit with: {example}")
+        lines.append(say(f"監査の実行例: {example}", f"Audit with: {example}"))
     return "\n".join(lines)

@@ -60,10 +60,10 @@ class AwsProvider:
 
         return collect(request, self.settings)
 
-    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
         from providers.aws.permissions import render
 
-        return render(checks, options, fmt)
+        return render(checks, options, fmt, lang)
 
     @contextmanager
     def demo_estate(self) -> Iterator[DemoEstate]:

@@ -38,7 +38,15 @@ def covered_by_reader(action: str) -> bool:
     return action == "*/read" or action.lower().endswith("/read")
 
 
-def grant(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[str, Any]:
+NOTES = {
+    "ja": ["Reader は読み取り専用のロールです。書き込み、キー、データの操作は要求しません。",
+           "Microsoft Graph の権限はアプリケーションの許可で、テナントの管理者の同意が必要です。"],
+    "en": ["Reader is read-only; no write, key or data action is requested.",
+           "Microsoft Graph permissions are application permissions and need tenant admin consent."],
+}
+
+
+def grant(checks: Sequence[Check], options: Mapping[str, Any], lang: str = "ja") -> dict[str, Any]:
     actions = arm_actions(checks)
     not_read = [a for a in actions if not covered_by_reader(a)]
     if not_read:
@@ -53,14 +61,13 @@ def grant(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[str, Any]
         "microsoft_graph_application_permissions": [
             {"permission": name, "resource_app_id": GRAPH_APP_ID, "needed_by": ids} for name, ids in graph.items()
         ],
-        "notes": [
-            "Reader is read-only; no write, key or data action is requested.",
-            "Microsoft Graph permissions are application permissions and need tenant admin consent.",
-        ],
+        "notes": list(NOTES["en" if lang == "en" else "ja"]),
     }
 
 
-def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
+    """``json`` (the grant), ``text`` (the commands that make it) or ``policy`` (refused: Azure has no
+    single document); notes and comments in ``lang`` only."""
     if fmt == "policy":
         raise AuditorError(
             "raw",
@@ -69,18 +76,22 @@ def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str
             en="Azure has no single policy document to paste (the grant is the built-in Reader role plus Microsoft "
                "Graph application permissions): use --format text for the commands that grant them.",
         )
-    document = grant(checks, options)
+    document = grant(checks, options, lang)
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2)
     client = options.get("client_id") or "{appId}"
-    lines = ["# Azure RBAC（サブスクリプションごと / per subscription）"]
+    ja = lang != "en"
+    lines = ["# Azure RBAC（サブスクリプションごと）" if ja else "# Azure RBAC (per subscription)"]
     for role in document["azure_rbac_role_assignments"]:
         lines.append(f"az role assignment create --assignee {client} --role Reader --scope {role['scope']}")
-    lines += ["", "# Microsoft Graph アプリケーション権限（管理者の同意が必要 / admin consent required）"]
+    lines += ["", "# Microsoft Graph のアプリケーションの許可（管理者の同意が必要）" if ja
+              else "# Microsoft Graph application permissions (admin consent required)"]
     for entry in document["microsoft_graph_application_permissions"]:
         lines.append(f"{entry['permission']}\t← {', '.join(entry['needed_by'])}")
-    lines += ["", "# Graph の権限 ID は次で確認できます / look up each permission's id with:",
+    lines += ["", "# Graph の各権限の ID は次のコマンドで確認できます" if ja
+              else "# look up each permission's id with:",
               f"az ad sp show --id {GRAPH_APP_ID} --query \"appRoles[?value=='<permission>'].id\" -o tsv",
               f"az ad app permission add --id {client} --api {GRAPH_APP_ID} --api-permissions <id>=Role",
-              f"az ad app permission admin-consent --id {client}"]
+              f"az ad app permission admin-consent --id {client}",
+              "", "# 注記" if ja else "# Notes", *[f"# - {note}" for note in document["notes"]]]
     return "\n".join(lines)

@@ -47,10 +47,10 @@ class AzureProvider:
 
         return collect(request)
 
-    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
         from providers.azure.permissions import render
 
-        return render(checks, options, fmt)
+        return render(checks, options, fmt, lang)
 
     def demo_estate(self) -> AbstractContextManager[DemoEstate]:
         from providers.azure.demo import demo_estate

@@ -32,31 +32,54 @@ from providers.gcp.options import GcpOptions
 
 CUSTOM_ROLE_ID = "municipalCloudAuditor"
 
-#: Predefined roles, what each is for, and the permissions of the checks it covers.
+#: Predefined roles, what each is for (English, Japanese), and the permissions of the checks it covers.
 PREDEFINED_ROLES = (
     ("roles/cloudasset.viewer", "Cloud Asset Viewer",
-     "resources, IAM policies, organisation policies and access policies through Cloud Asset Inventory",
+     ("resources, IAM policies, organisation policies and access policies through Cloud Asset Inventory",
+      "Cloud Asset Inventory によるリソース、IAM ポリシー、組織のポリシー、アクセス ポリシーの読み取り"),
      (LIST_RESOURCES, LIST_IAM_POLICIES, LIST_ORG_POLICIES, LIST_ACCESS_POLICIES)),
-    ("roles/ids.viewer", "Cloud IDS Viewer", "Cloud IDS endpoints", (LIST_IDS_ENDPOINTS,)),
+    ("roles/ids.viewer", "Cloud IDS Viewer", ("Cloud IDS endpoints", "Cloud IDS のエンドポイント"),
+     (LIST_IDS_ENDPOINTS,)),
     ("roles/securitycentermanagement.viewer", "Security Center Management Viewer",
-     "Security Command Center service enablement (Event / VM Threat Detection)", (LIST_SCC_SERVICES,)),
+     ("Security Command Center service enablement (Event / VM Threat Detection)",
+      "Security Command Center のサービスの有効化状態（Event Threat Detection・VM Threat Detection）"),
+     (LIST_SCC_SERVICES,)),
     ("roles/osconfig.vulnerabilityReportViewer", "OS Config Vulnerability Report Viewer",
-     "VM Manager vulnerability reports", (LIST_VULNERABILITY_REPORTS,)),
+     ("VM Manager vulnerability reports", "VM Manager の脆弱性レポート"), (LIST_VULNERABILITY_REPORTS,)),
     ("roles/accesscontextmanager.gcpAccessReader", "Cloud Access Context Manager GCP Access Reader",
-     "Context-Aware Access bindings (organisation level)", (LIST_USER_ACCESS_BINDINGS,)),
+     ("Context-Aware Access bindings (organisation level)",
+      "コンテキストアウェア アクセスのバインディング（組織レベル）"),
+     (LIST_USER_ACCESS_BINDINGS,)),
 )
 ALTERNATIVE_ROLES = (
     ("roles/iam.securityReviewer", "Security Reviewer",
-     "broad read of every IAM policy, often already granted to auditors; does not replace Cloud Asset Viewer"),
-    ("roles/viewer", "Viewer", "broad read of resource configuration; not needed when the roles above are granted"),
+     ("broad read of every IAM policy, often already granted to auditors; does not replace Cloud Asset Viewer",
+      "すべての IAM ポリシーを広く読み取るロールで、監査者に付与済みのことが多いものです。"
+      "Cloud Asset Viewer の代わりにはなりません。")),
+    ("roles/viewer", "Viewer",
+     ("broad read of resource configuration; not needed when the roles above are granted",
+      "リソースの設定を広く読み取るロールです。上のロールを付与していれば不要です。")),
+)
+NOTES = (
+    ("Grant at the organisation (or folder) to audit every project under it in one run.",
+     "組織（またはフォルダー）で付与すると、その下のすべてのプロジェクトを 1 回の実行で監査できます。"),
+    ("The Cloud Asset API must be enabled in the project that owns the service account (or the quota "
+     "project of user credentials; then the caller also needs serviceusage.services.use there).",
+     "サービスアカウントが属するプロジェクト（ユーザーの認証情報の場合は割り当てプロジェクト。このとき呼び出し元には"
+     "そのプロジェクトの serviceusage.services.use も必要です）で Cloud Asset API を有効にしてください。"),
+    ("The organisation-level access policies and Context-Aware Access bindings are read at the "
+     "organisation: grant those two at the organisation even for a project audit.",
+     "組織レベルのアクセス ポリシーとコンテキストアウェア アクセスのバインディングは組織で読み取ります。"
+     "プロジェクトだけを監査する場合も、この 2 つは組織で付与してください。"),
 )
 
 
-def grant_document(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[str, Any]:
+def grant_document(checks: Sequence[Check], options: Mapping[str, Any], lang: str = "ja") -> dict[str, Any]:
+    side = 0 if lang == "en" else 1
     permissions = permissions_for(checks)
     used = set(permissions)
     roles = [
-        {"role": role, "title": title, "for": purpose,
+        {"role": role, "title": title, "for": purpose[side],
          "permissions": sorted(c.permission for c in calls if c.permission in used)}
         for role, title, purpose, calls in PREDEFINED_ROLES
         if any(c.permission in used for c in calls)
@@ -68,7 +91,7 @@ def grant_document(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[
         "grant_at": list(scopes),
         "member": f"serviceAccount:{member}",
         "predefined_roles": roles,
-        "alternative_roles": [{"role": r, "title": t, "note": n} for r, t, n in ALTERNATIVE_ROLES],
+        "alternative_roles": [{"role": r, "title": t, "note": n[side]} for r, t, n in ALTERNATIVE_ROLES],
         "custom_role": {
             "title": "Municipal cloud auditor (read-only)",
             "description": "Read-only permissions the municipal cloud auditor's checks declare.",
@@ -82,13 +105,7 @@ def grant_document(checks: Sequence[Check], options: Mapping[str, Any]) -> dict[
             "grant_ja": WORKSPACE_GRANT_JA,
             "grant_en": WORKSPACE_GRANT_EN,
         },
-        "notes": [
-            "Grant at the organisation (or folder) to audit every project under it in one run.",
-            "The Cloud Asset API must be enabled in the project that owns the service account (or the quota "
-            "project of user credentials; then the caller also needs serviceusage.services.use there).",
-            "The organisation-level access policies and Context-Aware Access bindings are read at the "
-            "organisation: grant those two at the organisation even for a project audit.",
-        ],
+        "notes": [note[side] for note in NOTES],
     }
 
 
@@ -117,25 +134,32 @@ def _commands(scope: str, member: str) -> list[str]:
     ]
 
 
-def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
-    document = grant_document(checks, options)
+def render(checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
+    """``json`` (the grant), ``text`` (explained, in ``lang`` only) or ``policy`` (the custom role file)."""
+    document = grant_document(checks, options, lang)
     if fmt == "policy":  # the file `gcloud iam roles create … --file=` takes
         return yaml.safe_dump(document["custom_role"], sort_keys=False, allow_unicode=True).rstrip()
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2)
-    lines = ["# GCP: read-only grant for the auditor / 監査用の読み取り専用権限", "",
-             "## Predefined roles / 事前定義ロール"]
+    ja = lang != "en"
+
+    def heading(japanese: str, english: str) -> str:
+        return japanese if ja else english
+
+    lines = [heading("# GCP: 監査用の読み取り専用権限", "# GCP: read-only grant for the auditor"), "",
+             heading("## 事前定義ロール", "## Predefined roles")]
     for role in document["predefined_roles"]:
         lines.append(f"- {role['role']} ({role['title']}): {role['for']}")
-    lines += ["", "## Alternatives / 代替"]
+    lines += ["", heading("## 代替のロール", "## Alternatives")]
     lines += [f"- {r['role']} ({r['title']}): {r['note']}" for r in document["alternative_roles"]]
-    lines += ["", f"## Minimal custom role / 最小カスタムロール ({CUSTOM_ROLE_ID}.yaml)", ""]
+    lines += ["", heading("## 最小のカスタムロール", "## Minimal custom role") + f" ({CUSTOM_ROLE_ID}.yaml)", ""]
     lines.append(yaml.safe_dump(document["custom_role"], sort_keys=False, allow_unicode=True).rstrip())
+    cloud_identity = document["cloud_identity"]
     lines += [
-        "", "## Create and grant / 作成と付与", *document["commands"],
-        "", "## Cloud Identity / Google Workspace (2-Step Verification / 2 段階認証)",
-        f"- {document['cloud_identity']['grant_ja']}",
-        f"- {document['cloud_identity']['grant_en']}",
-        "", "## Notes", *[f"- {note}" for note in document["notes"]],
+        "", heading("## 作成と付与", "## Create and grant"), *document["commands"],
+        "", heading("## Cloud Identity / Google Workspace（2 段階認証プロセス）",
+                    "## Cloud Identity / Google Workspace (2-Step Verification)"),
+        f"- {cloud_identity['grant_ja'] if ja else cloud_identity['grant_en']}",
+        "", heading("## 注記", "## Notes"), *[f"- {note}" for note in document["notes"]],
     ]
     return "\n".join(lines)

@@ -32,10 +32,10 @@ class GcpProvider:
 
         return collect(request)
 
-    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str) -> str:
+    def permissions(self, checks: Sequence[Check], options: Mapping[str, Any], fmt: str, lang: str = "ja") -> str:
         from providers.gcp.permissions import render
 
-        return render([c for c in checks if c.provider == self.name], options, fmt)
+        return render([c for c in checks if c.provider == self.name], options, fmt, lang)
 
     @contextmanager
     def demo_estate(self) -> Iterator[DemoEstate]:

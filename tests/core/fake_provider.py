@@ -73,5 +73,5 @@ class FakeProvider:
             ProviderScope("fake", ("acct-1",), {"arn": "arn:fake:auditor"}, ("jp-east",)),
         )
 
-    def permissions(self, checks, options, fmt):
+    def permissions(self, checks, options, fmt, lang="ja"):
         return "\n".join(sorted({p for c in checks for p in c.permissions}))

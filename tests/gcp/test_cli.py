@@ -71,7 +71,7 @@ def test_permissions_prints_roles_and_a_minimal_custom_role():
 
 
 def test_permissions_text_has_a_custom_role_file_and_grant_commands():
-    result = CliRunner().invoke(cli, ["permissions", "gcp", "--format", "text", "--folder", "300",
+    result = CliRunner().invoke(cli, ["--lang", "en", "permissions", "gcp", "--format", "text", "--folder", "300",
                                       "--impersonate-service-account", "city@vendor.iam.gserviceaccount.com"])
     assert result.exit_code == 0, result.output
     text = result.output

@@ -70,7 +70,7 @@ class EstateProvider:
     def collect(self, request: CollectRequest) -> Collection:
         raise AssertionError("runs are built from evidence, never collected")
 
-    def permissions(self, checks, options, fmt):
+    def permissions(self, checks, options, fmt, lang="ja"):
         return ""
 
 

@@ -97,7 +97,7 @@ class StaticProvider:
     def collect(self, request: CollectRequest) -> Collection:  # pragma: no cover - never collected in tests
         raise NotImplementedError("reports tests decide from evidence built in memory")
 
-    def permissions(self, checks, options, fmt) -> str:  # pragma: no cover
+    def permissions(self, checks, options, fmt, lang="ja") -> str:  # pragma: no cover
         return ""
 
 
