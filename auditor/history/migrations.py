@@ -117,6 +117,13 @@ def _item_detail(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE auditor_items ADD COLUMN detail_json TEXT"))
 
 
+def _english_reasons(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE auditor_controls ADD COLUMN reason_en TEXT"))
+    connection.execute(text("ALTER TABLE auditor_items ADD COLUMN reason_en TEXT"))
+    connection.execute(text("ALTER TABLE auditor_findings ADD COLUMN reason_en TEXT"))
+    connection.execute(text("ALTER TABLE auditor_findings ADD COLUMN expected_en TEXT"))
+
+
 def _collection_progress(connection: Connection) -> None:
     meta = MetaData()
     Table(
@@ -152,6 +159,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "index runs by target and time (history listings, previous run)", _target_time_index),
     Migration(3, "item detail: qualifier, written exemption and automated verdict", _item_detail),
     Migration(4, "collection progress per scope: resumable runs and shards of a run group", _collection_progress),
+    Migration(5, "English reasons of findings, control results and items", _english_reasons),
 )
 
 

@@ -98,7 +98,10 @@ def finding_rows(run_id: str, findings: Sequence[Finding]) -> list[Row]:
 
 
 def finding(row: Mapping[str, Any]) -> Finding:
-    return finding_from_dict(_record(row, ("observed",)))
+    record = _record(row, ("observed",))
+    for name in ("reason_en", "expected_en"):  # rows saved before English reasons were kept have none
+        record[name] = record.get(name) or ""
+    return finding_from_dict(record)
 
 
 def gap_rows(run_id: str, gaps: Sequence[Gap]) -> list[Row]:
@@ -122,6 +125,7 @@ def control_rows(run_id: str, controls: Sequence[ControlResult]) -> list[Row]:
             "n_fail": c.counts.failed,
             "n_unknown": c.counts.unknown,
             "n_not_applicable": c.counts.not_applicable,
+            "reason_en": c.reason_en,
         }
         for seq, c in enumerate(controls)
     ]
@@ -131,6 +135,7 @@ def control(row: Mapping[str, Any]) -> ControlResult:
     return ControlResult(
         row["control_id"], row["provider"], Status(row["status"]), row["reason"],
         StatusCounts(row["n_pass"], row["n_fail"], row["n_unknown"], row["n_not_applicable"]),
+        reason_en=row.get("reason_en") or "",
     )
 
 
@@ -153,6 +158,7 @@ def checklist_rows(run_id: str, checklists: Sequence[ChecklistResult]) -> tuple[
             "level": item.level,
             "attestation_json": None if item.attestation is None else _json(_attestation_dict(item.attestation)),
             "detail_json": _json(item_detail(item)),
+            "reason_en": item.reason_en,
         }
         for seq, item in enumerate(i for c in checklists for i in c.items)
     ]
@@ -183,6 +189,7 @@ def item(row: Mapping[str, Any]) -> ItemResult:
         level=row["level"],
         attestation=attestation,
         **item_detail_from(json.loads(row["detail_json"]) if row.get("detail_json") else {}),
+        reason_en=row.get("reason_en") or "",
     )
 
 

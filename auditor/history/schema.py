@@ -63,6 +63,8 @@ findings = Table(
     Column("expected", Text, nullable=False),
     Column("source", Text, nullable=False),
     Column("collected_at", DateTime(timezone=True), nullable=False),
+    Column("reason_en", Text, nullable=True),
+    Column("expected_en", Text, nullable=True),
 )
 
 gaps = Table(
@@ -94,6 +96,7 @@ controls = Table(
     Column("n_fail", Integer, nullable=False),
     Column("n_unknown", Integer, nullable=False),
     Column("n_not_applicable", Integer, nullable=False),
+    Column("reason_en", Text, nullable=True),
 )
 
 checklists = Table(
@@ -120,6 +123,7 @@ items = Table(
     Column("level", Text, nullable=False),
     Column("attestation_json", Text, nullable=True),
     Column("detail_json", Text, nullable=True),
+    Column("reason_en", Text, nullable=True),
 )
 
 #: One collection in progress or done: a run that can be resumed, or one shard of a run group.
