@@ -28,6 +28,7 @@ from auditor.errors import AuditorError
 from auditor.history import HistoryStore, open_store, target_of
 from auditor.model import Evidence, RunResult
 from auditor.output import RESULTS_FILE, dated_output_dir, prepare_output_dir
+from auditor.profile_checks import profile_conflicts
 from auditor.risk import load_risk_acceptances
 from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
@@ -227,6 +228,8 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int
             f"{s.label('ja' if ja else 'en')} {item_counts[s]}" for s in Status if item_counts[s]
         )
         click.echo(f"  {checklist.checklist_id}: {parts}")
+    for conflict in profile_conflicts(result, catalogue_of(ctx).checklists):
+        say(ctx, printable(f"! {conflict.text('ja')}"), printable(f"! {conflict.text('en')}"))
     failures = [f for f in result.findings if f.status is Status.FAIL]
     if failures:
         say(ctx, "主な不適合:", "Main failures:")

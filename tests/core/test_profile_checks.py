@@ -49,3 +49,15 @@ def test_a_no_answer_or_an_expired_one_contradicts_a_yes_does_not(catalogue):
 
 def test_nothing_to_flag_when_the_profile_declares_no_registration(catalogue):
     assert profile_conflicts(_run(catalogue, Profile()), catalogue.checklists) == ()
+
+
+def test_the_run_summary_warns_about_a_declared_registration_it_cannot_bear_out(catalogue, fake, tmp_path):
+    from tests.core.english_cli import invoke_english
+
+    args = ["audit", "--provider", "fake", "--no-history", "--format", "json", "--checklist",
+            "cloud-service-requirements"]
+    declared = invoke_english(catalogue, *args, "--profile-option", "ismap=registered", "-o", str(tmp_path / "a"))
+    warnings = [line for line in declared.output.splitlines() if line.startswith("! ")]
+    assert warnings and "ismap=registered" in warnings[0] and "cloud-service-requirements#1.1" in warnings[0]
+    plain = invoke_english(catalogue, *args, "-o", str(tmp_path / "b"))
+    assert not [line for line in plain.output.splitlines() if line.startswith("! ")]
