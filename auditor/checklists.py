@@ -133,6 +133,8 @@ class Checklist:
     publisher: str = ""
     #: the printed levels, strictest first: with ``role=both`` the stricter of the two columns applies
     level_order: tuple[str, ...] = ()
+    #: the English sheet name, within Excel's 31 characters (else ``title_en`` shortened by whole words)
+    sheet_title_en: str = ""
     #: profile conditions for the whole sheet (001 applies only to information of confidentiality class 2+)
     applies_when: Mapping[str, str] = field(default_factory=dict)
 
@@ -219,11 +221,15 @@ def _parse_checklist(data: Mapping[str, Any]) -> Checklist:
         unknown = [i for i in named if i not in ids]
         if unknown:
             raise ValueError(f"exemption refers to unknown items {unknown}")
+    sheet_title_en = str(data.get("sheet_title_en") or "")
+    if len(sheet_title_en) > 31 or any(c in sheet_title_en for c in "[]:*?/\\"):
+        raise ValueError(f"sheet_title_en {sheet_title_en!r}: at most 31 characters, none of [ ] : * ? / \\")
     return Checklist(
         id=str(data["id"]),
         version=str(data.get("version", "")),
         title=str(data["title"]),
         title_en=str(data.get("title_en", data["title"])),
+        sheet_title_en=sheet_title_en,
         source=str(data.get("source", "")),
         columns=columns,
         level_column=str(data.get("level_column", columns[0].key if columns else "")),

@@ -104,13 +104,41 @@ def safe_file_name(checklist_id: str) -> str:
     return f"{name}.xlsx"
 
 
+#: Excel's limit on a sheet name.
+MAX_SHEET_TITLE = 31
+#: Words a shortened English name does not end on ("Security requirements for" → "Security requirements").
+DANGLING_WORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
+
+
+def shorten_title(title: str, limit: int = MAX_SHEET_TITLE) -> str:
+    """``title`` in at most ``limit`` characters, never cut mid-word.
+
+    A name written with spaces (English) loses its bracketed asides first, then whole words from the end,
+    and does not end on a connecting word or punctuation. A name without spaces (Japanese) is cut at
+    ``limit`` characters, the only place left.
+    """
+    if len(title) <= limit:
+        return title
+    if " " not in title.strip():
+        return title[:limit]
+    shorter = title
+    while len(shorter) > limit and re.search(r"\s*\([^()]*\)", shorter):
+        shorter = re.sub(r"\s*\([^()]*\)(?!.*\()", "", shorter, count=1).strip()
+    words = shorter.split()
+    while words and (len(" ".join(words)) > limit or words[-1].lower().strip(":,;-") in DANGLING_WORDS
+                     or not words[-1].strip(":,;-")):
+        words.pop()
+    name = " ".join(words).rstrip(":,;- ")
+    return name or title.split()[0][:limit]
+
+
 def safe_sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'") or "Sheet"
-    base = base[:31]
-    candidate, n = base, 2
+    """A valid, unique sheet name for ``title``: shortened by whole words (see :func:`shorten_title`)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", title).strip("'").strip() or "Sheet"
+    candidate, n = shorten_title(base), 2
     while candidate in used:
         suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = shorten_title(base, MAX_SHEET_TITLE - len(suffix)) + suffix, n + 1
     used.add(candidate)
     return candidate
 
@@ -311,7 +339,8 @@ def write_checklist_sheet(
     form_rows = (len(sheet_layout.form) + 1) // 2
     first_header = (1 + (1 if context.result.run.demo else 0) + form_rows + len(lines) + len(warnings) + 2)
     header_row = first_header + sheet_layout.header_depth - 1
-    writer = SheetWriter(workbook, safe_sheet_title(title, used), [c.width for c in sheet_layout.columns],
+    sheet_title = title if lang == "ja" or not checklist.sheet_title_en else checklist.sheet_title_en
+    writer = SheetWriter(workbook, safe_sheet_title(sheet_title, used), [c.width for c in sheet_layout.columns],
                          header_row + 1)
     writer.title_rows(context, title)
     _form_rows(writer, sheet_layout, form_values(context), lang)
