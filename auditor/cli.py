@@ -23,6 +23,7 @@ import click
 from auditor import __version__
 from auditor.commands import COMMANDS
 from auditor.errors import AuditorError
+from auditor.help_text import OneLanguageContext, one_language_help
 from auditor.i18n import translate
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -31,7 +32,11 @@ logger = logging.getLogger(__name__)
 
 
 class AuditorGroup(click.Group):
-    """Turns every error into one readable line and exit code 2 (click's own exits pass through)."""
+    """Turns every error into one readable line and exit code 2 (click's own exits pass through).
+
+    Help, its own and its commands', is written in one language (:mod:`auditor.help_text`)."""
+
+    context_class = OneLanguageContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -40,7 +45,8 @@ class AuditorGroup(click.Group):
         """The command, its module imported on first use."""
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             entry = COMMANDS[cmd_name]
-            self.add_command(getattr(importlib.import_module(entry.module), entry.attribute), cmd_name)
+            command = getattr(importlib.import_module(entry.module), entry.attribute)
+            self.add_command(one_language_help(command), cmd_name)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -100,8 +106,8 @@ def _lang_from(ctx: click.Context) -> str:
 
 @click.group(cls=AuditorGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.option(
-    "--lang", type=click.Choice(["ja", "en"]), default=None, envvar="AUDITOR_LANG",
-    help="Language of messages and reports (default: ja).",
+    "--lang", type=click.Choice(["ja", "en"]), default=None, envvar="AUDITOR_LANG", is_eager=True,
+    help="Language of messages, reports and help (default: ja). / メッセージ・報告書・ヘルプの言語（既定: ja）",
 )
 @click.version_option(__version__, prog_name="auditor")
 @click.pass_context

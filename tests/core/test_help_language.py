@@ -1,0 +1,75 @@
+"""Help in one language: ``--lang en`` (or ``AUDITOR_LANG=en``) shows the English side of every
+"English / 日本語" help text, Japanese (the default) the Japanese side where one exists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import cli
+from auditor.commands import COMMANDS
+from auditor.help_text import pick
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def help_of(*args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(cli, [*args, "--help"], env=env or {"AUDITOR_LANG": ""})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def japanese_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if JAPANESE.search(line)]
+
+
+def test_english_audit_help_has_no_japanese():
+    output = help_of("--lang", "en", "audit")
+    assert not japanese_lines(output)
+    flat = " ".join(output.split())
+    assert "Audit live cloud configuration, read-only, and write the reports." in flat
+    assert "AWS named profile (default: the standard credential chain)." in flat
+
+
+def test_japanese_audit_help_shows_the_japanese_side():
+    output = help_of("audit")
+    assert "クラウド設定を読み取り専用で監査" in output
+    assert "AWS のプロファイル名（省略時は標準の認証情報チェーン）" in output
+    assert "AWS named profile" not in output and "Audit live cloud configuration" not in output
+    assert " / " not in " ".join(japanese_lines(output))
+    assert "Only these checklists" in output  # no Japanese side: shown as it is
+
+
+@pytest.mark.parametrize("command", [(), *((name,) for name in COMMANDS), ("attest", "template"),
+                                     ("keys", "generate")])
+def test_every_help_in_english_has_no_japanese(command):
+    assert not japanese_lines(help_of("--lang", "en", *command)), command
+
+
+def test_the_language_comes_from_the_environment_too():
+    assert not japanese_lines(help_of("permissions", env={"AUDITOR_LANG": "en"}))
+    assert "付与すべき読み取り専用権限を表示" in help_of("permissions", env={"AUDITOR_LANG": "ja"})
+
+
+def test_root_help_lists_commands_in_the_chosen_language():
+    japanese, english = help_of(), help_of("--lang", "en")
+    assert "クラウド設定を読み取り専用で監査" in japanese and "Read-only audit of AWS" not in japanese
+    assert "Read-only audit of AWS / Azure / GCP" in english and not japanese_lines(english)
+
+
+@pytest.mark.parametrize("text, en, ja", [
+    ("Print the grant. / 権限を表示", "Print the grant.", "権限を表示"),
+    ("Audit AWS / Azure / GCP.\n\nAWS・Azure・GCP を監査します。", "Audit AWS / Azure / GCP.",
+     "AWS・Azure・GCP を監査します。"),
+    ("Retries. / 再試行の回数  [default: 8]", "Retries.  [default: 8]", "再試行の回数  [default: 8]"),
+    ("AWS named profile. / AWS のプロファイル名", "AWS named profile.", "AWS のプロファイル名"),
+    ("Only English here.", "Only English here.", "Only English here."),
+    ("Read / write split, English only", "Read / write split, English only", "Read / write split, English only"),
+    ("Print it. / 表示\n\nPROVIDER is aws or gcp.", "Print it.\n\nPROVIDER is aws or gcp.",
+     "表示\n\nPROVIDER is aws or gcp."),
+])
+def test_pick(text, en, ja):
+    assert pick(text, "en") == en
+    assert pick(text, "ja") == ja
