@@ -26,18 +26,6 @@ REASON_ARGS = {"passed": (0,), "failed": (0,), "not_applicable": (0,), "unknown"
 
 #: Check functions whose reasons are still Japanese only (module, function).
 JAPANESE_ONLY: set[tuple[str, str]] = {
-    *(('providers/azure/checks.py', name) for name in (
-        '_waf_verdict', 'activity_log_exported', 'activity_log_immutable', 'activity_log_retention',
-        'admin_access_restricted', 'admin_mfa_enforced', 'admin_mfa_registered', 'alert_notifies',
-        'appgw_https_redirect', 'appgw_min_tls', 'appgw_waf', 'defender_servers_malware',
-        'defender_servers_vulnerability', 'defender_storage_malware', 'defender_threat_detection',
-        'disk_encrypted', 'firewall_idps', 'frontdoor_min_tls', 'frontdoor_waf', 'global_admin_count',
-        'host_time_sync', 'location_policy', 'nsg_admin_ports', 'password_policy', 'resource_in_japan',
-        'sql_automated_backup', 'sql_min_tls', 'sql_tde', 'sql_zone_redundant', 'storage_encrypted',
-        'storage_https_only', 'storage_min_tls', 'storage_redundancy', 'storage_secondary_in_japan',
-        'subscription_alerting', 'subscription_owners', 'user_not_stale', 'vm_backup', 'vm_patch_assessment',
-        'webapp_https_only', 'webapp_min_tls', 'zonal_spread',
-    )),
     *(('providers/gcp/checks/encryption.py', name) for name in (
         'encrypted_at_rest',
     )),
@@ -143,19 +131,7 @@ def test_every_check_has_an_english_title_and_expected_value():
 
 #: Checks whose title or expected value has no English yet.
 EXPECTED_IN_JAPANESE_ONLY: set[str] = {
-    'azure.activitylog.exported', 'azure.activitylog.immutable', 'azure.activitylog.retention_365',
-    'azure.appgw.https_redirect', 'azure.appgw.min_tls_1_2', 'azure.appgw.waf_prevention',
-    'azure.appgw.zone_redundant', 'azure.appservice.min_tls_1_2', 'azure.defender.servers_malware',
-    'azure.defender.servers_vulnerability', 'azure.defender.storage_malware', 'azure.defender.threat_detection',
-    'azure.disk.encrypted', 'azure.entra.admin_access_restricted', 'azure.entra.admin_mfa_enforced',
-    'azure.entra.admin_mfa_registered', 'azure.entra.global_admin_count', 'azure.entra.password_policy',
-    'azure.entra.user_not_stale', 'azure.firewall.idps', 'azure.frontdoor.min_tls_1_2',
-    'azure.frontdoor.waf_prevention', 'azure.monitor.alert_notifies', 'azure.monitor.subscription_alerting',
-    'azure.nsg.admin_ports_closed', 'azure.policy.allowed_locations_japan', 'azure.rbac.subscription_owners',
-    'azure.resource.location_japan', 'azure.sql.automated_backup', 'azure.sql.min_tls_1_2', 'azure.sql.tde_enabled',
-    'azure.storage.encrypted', 'azure.storage.geo_secondary_japan', 'azure.storage.min_tls_1_2',
-    'azure.storage.redundant', 'azure.vm.backup', 'azure.vm.host_time_sync', 'azure.vmss.host_time_sync',
-    'azure.vmss.zone_redundant', 'gcp.accesscontext.project_restricted', 'gcp.artifactregistry.repository_in_japan',
+    'gcp.accesscontext.project_restricted', 'gcp.artifactregistry.repository_in_japan',
     'gcp.bigquery.dataset_encrypted', 'gcp.bigquery.dataset_in_japan', 'gcp.compute.backend_cloud_armor_waf',
     'gcp.compute.disk_encrypted', 'gcp.compute.disk_in_japan', 'gcp.compute.disk_snapshot_schedule',
     'gcp.compute.firewall_admin_ports_closed', 'gcp.compute.forwarding_rule_in_japan',
@@ -163,13 +139,12 @@ EXPECTED_IN_JAPANESE_ONLY: set[str] = {
     'gcp.compute.instance_in_japan', 'gcp.compute.instance_time_sync', 'gcp.compute.instance_vulnerability_report',
     'gcp.compute.mig_regional', 'gcp.compute.proxy_min_tls12', 'gcp.compute.snapshot_encrypted',
     'gcp.compute.snapshot_in_japan', 'gcp.container.cluster_in_japan', 'gcp.container.cluster_multi_zone',
-    'gcp.filestore.instance_in_japan', 'gcp.functions.function_in_japan', 'gcp.iam.admin_2sv',
-    'gcp.iam.no_basic_roles', 'gcp.iam.service_account_key_rotated', 'gcp.kms.key_ring_in_japan',
-    'gcp.logging.admin_activity_always_on', 'gcp.logging.bucket_in_japan', 'gcp.logging.bucket_locked',
-    'gcp.logging.bucket_retention_1y', 'gcp.logging.data_access_enabled', 'gcp.monitoring.alerting_configured',
-    'gcp.orgpolicy.resource_locations_japan', 'gcp.project.threat_detection', 'gcp.project.vm_threat_detection',
-    'gcp.redis.instance_in_japan', 'gcp.run.service_in_japan', 'gcp.secretmanager.secret_in_japan',
-    'gcp.sql.backups_enabled', 'gcp.sql.backups_in_japan', 'gcp.sql.high_availability',
-    'gcp.sql.instance_encrypted', 'gcp.sql.instance_in_japan', 'gcp.sql.ssl_required',
-    'gcp.storage.bucket_encrypted', 'gcp.storage.bucket_in_japan',
+    'gcp.filestore.instance_in_japan', 'gcp.functions.function_in_japan', 'gcp.iam.admin_2sv', 'gcp.iam.no_basic_roles',
+    'gcp.iam.service_account_key_rotated', 'gcp.kms.key_ring_in_japan', 'gcp.logging.admin_activity_always_on',
+    'gcp.logging.bucket_in_japan', 'gcp.logging.bucket_locked', 'gcp.logging.bucket_retention_1y',
+    'gcp.logging.data_access_enabled', 'gcp.monitoring.alerting_configured', 'gcp.orgpolicy.resource_locations_japan',
+    'gcp.project.threat_detection', 'gcp.project.vm_threat_detection', 'gcp.redis.instance_in_japan',
+    'gcp.run.service_in_japan', 'gcp.secretmanager.secret_in_japan', 'gcp.sql.backups_enabled',
+    'gcp.sql.backups_in_japan', 'gcp.sql.high_availability', 'gcp.sql.instance_encrypted', 'gcp.sql.instance_in_japan',
+    'gcp.sql.ssl_required', 'gcp.storage.bucket_encrypted', 'gcp.storage.bucket_in_japan',
 }
