@@ -14,7 +14,8 @@ AT = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 
 def disk_encrypted(evidence: Evidence) -> Verdict:
     encrypted = need(evidence, "encrypted")
-    return Verdict.of(bool(encrypted), ("暗号化あり", "encrypted"), ("暗号化なし", "not encrypted"), {"encrypted": encrypted})
+    return Verdict.of(bool(encrypted), ("暗号化あり", "encrypted"), ("暗号化なし", "not encrypted"),
+                      {"encrypted": encrypted})
 
 
 def bucket_in_japan(evidence: Evidence) -> Verdict:
