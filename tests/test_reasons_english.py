@@ -25,33 +25,7 @@ REASON_ARGS = {"passed": (0,), "failed": (0,), "not_applicable": (0,), "unknown"
                "make": (1,), "regional_service": (2, 3)}
 
 #: Check functions whose reasons are still Japanese only (module, function).
-JAPANESE_ONLY: set[tuple[str, str]] = {
-    *(('providers/gcp/checks/encryption.py', name) for name in (
-        'encrypted_at_rest',
-    )),
-    *(('providers/gcp/checks/identity.py', name) for name in (
-        '_federated', 'admin_two_step_verification', 'no_basic_roles', 'project_access_restricted',
-        'service_account_key_age',
-    )),
-    *(('providers/gcp/checks/logs.py', name) for name in (
-        'admin_activity_always_on', 'data_access_logging', 'log_bucket_locked', 'log_bucket_retention',
-    )),
-    *(('providers/gcp/checks/network.py', name) for name in (
-        'backend_has_cloud_armor', 'firewall_admin_ports_closed', 'http_redirects_to_https', 'proxy_min_tls',
-        'sql_requires_ssl', 'threat_detection',
-    )),
-    *(('providers/gcp/checks/operations.py', name) for name in (
-        'alerting', 'vm_threat_detection', 'vulnerability_report',
-    )),
-    *(('providers/gcp/checks/residency.py', name) for name in (
-        'forwarding_rule_in_japan', 'in_japan', 'resource_locations_policy', 'secret_in_japan',
-        'sql_backups_in_japan',
-    )),
-    *(('providers/gcp/checks/resilience.py', name) for name in (
-        'disk_snapshot_schedule', 'gke_multi_zone', 'mig_regional', 'sql_backups_enabled',
-        'sql_high_availability',
-    )),
-}
+JAPANESE_ONLY: set[tuple[str, str]] = set()
 
 
 def _stringy(node: ast.AST) -> bool:
@@ -130,21 +104,4 @@ def test_every_check_has_an_english_title_and_expected_value():
 
 
 #: Checks whose title or expected value has no English yet.
-EXPECTED_IN_JAPANESE_ONLY: set[str] = {
-    'gcp.accesscontext.project_restricted', 'gcp.artifactregistry.repository_in_japan',
-    'gcp.bigquery.dataset_encrypted', 'gcp.bigquery.dataset_in_japan', 'gcp.compute.backend_cloud_armor_waf',
-    'gcp.compute.disk_encrypted', 'gcp.compute.disk_in_japan', 'gcp.compute.disk_snapshot_schedule',
-    'gcp.compute.firewall_admin_ports_closed', 'gcp.compute.forwarding_rule_in_japan',
-    'gcp.compute.http_redirects_to_https', 'gcp.compute.image_encrypted', 'gcp.compute.image_in_japan',
-    'gcp.compute.instance_in_japan', 'gcp.compute.instance_time_sync', 'gcp.compute.instance_vulnerability_report',
-    'gcp.compute.mig_regional', 'gcp.compute.proxy_min_tls12', 'gcp.compute.snapshot_encrypted',
-    'gcp.compute.snapshot_in_japan', 'gcp.container.cluster_in_japan', 'gcp.container.cluster_multi_zone',
-    'gcp.filestore.instance_in_japan', 'gcp.functions.function_in_japan', 'gcp.iam.admin_2sv', 'gcp.iam.no_basic_roles',
-    'gcp.iam.service_account_key_rotated', 'gcp.kms.key_ring_in_japan', 'gcp.logging.admin_activity_always_on',
-    'gcp.logging.bucket_in_japan', 'gcp.logging.bucket_locked', 'gcp.logging.bucket_retention_1y',
-    'gcp.logging.data_access_enabled', 'gcp.monitoring.alerting_configured', 'gcp.orgpolicy.resource_locations_japan',
-    'gcp.project.threat_detection', 'gcp.project.vm_threat_detection', 'gcp.redis.instance_in_japan',
-    'gcp.run.service_in_japan', 'gcp.secretmanager.secret_in_japan', 'gcp.sql.backups_enabled',
-    'gcp.sql.backups_in_japan', 'gcp.sql.high_availability', 'gcp.sql.instance_encrypted', 'gcp.sql.instance_in_japan',
-    'gcp.sql.ssl_required', 'gcp.storage.bucket_encrypted', 'gcp.storage.bucket_in_japan',
-}
+EXPECTED_IN_JAPANESE_ONLY: set[str] = set()

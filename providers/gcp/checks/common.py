@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditor.checks import Check, Verdict
-from auditor.model import Evidence
+from auditor.model import Evidence, Said, said
 from providers.gcp.apis import (
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
@@ -33,14 +33,17 @@ def check(
     resource_type: str,
     evaluate: Callable[[Evidence], Verdict],
     *,
-    expected: str,
+    expected: Said,
     title: str,
     title_ja: str,
     permissions: tuple[str, ...] = RESOURCES,
 ) -> Check:
+    """One row of a check table; ``expected`` is ``(Japanese, English)``, ``title`` the English title."""
+    expected_ja, expected_en = said(expected)
     return Check(
         id=check_id, control_id=control_id, provider=PROVIDER, resource_type=resource_type,
-        permissions=permissions, expected=expected, evaluate=evaluate, title=title, title_ja=title_ja,
+        permissions=permissions, expected=expected_ja, evaluate=evaluate, title=title, title_ja=title_ja,
+        expected_en=expected_en,
     )
 
 

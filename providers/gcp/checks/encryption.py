@@ -12,19 +12,26 @@ from auditor.model import Evidence
 from providers.gcp.checks.common import check
 
 CONTROL = "encryption.at-rest"
-EXPECTED = "保存データが暗号化されている（Google のデフォルト暗号化、または CMEK / CSEK）"
+EXPECTED = ("保存データが暗号化されている（Google のデフォルト暗号化、または CMEK / CSEK）",
+            "data encrypted at rest (Google's default encryption, or CMEK / CSEK)")
 PLATFORM_DEFAULT = (
     "Google のデフォルト暗号化（プラットフォーム既定: Google Cloud は保存データをすべて Google 管理の鍵で AES-256 "
-    "暗号化し、無効にはできない）。顧客管理の鍵（CMEK）は未設定"
+    "暗号化し、無効にはできない）。顧客管理の鍵（CMEK）は未設定",
+    "Google's default encryption (platform default: Google Cloud encrypts all data at rest with AES-256 under"
+    " Google-managed keys, and this cannot be turned off). No customer-managed key (CMEK) is set",
 )
 
 
 def encrypted_at_rest(evidence: Evidence) -> Verdict:
     key = need(evidence, "cmek_key") or ""
     if key:
-        return Verdict.passed(f"顧客管理の暗号鍵（CMEK, Cloud KMS）で暗号化: {key}", observed={"kms_key": key})
+        return Verdict.passed((f"顧客管理の暗号鍵（CMEK, Cloud KMS）で暗号化: {key}",
+                               f"encrypted with a customer-managed encryption key (CMEK, Cloud KMS): {key}"),
+                              observed={"kms_key": key})
     if need(evidence, "csek", False):
-        return Verdict.passed("顧客指定の暗号鍵（CSEK）で暗号化", observed={"customer_supplied_key": True})
+        return Verdict.passed(("顧客指定の暗号鍵（CSEK）で暗号化",
+                               "encrypted with a customer-supplied encryption key (CSEK)"),
+                              observed={"customer_supplied_key": True})
     return Verdict.passed(PLATFORM_DEFAULT, observed={"encryption": "google-default"})
 
 

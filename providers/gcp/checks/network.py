@@ -42,31 +42,38 @@ def proxy_min_tls(evidence: Evidence) -> Verdict:
     policy = evidence.attributes.get("ssl_policy") or ""
     observed = {"ssl_policy": policy or None, "min_tls_version": version, "profile": evidence.attributes.get("profile")}
     if version in TLS_OK:
-        return Verdict.passed(f"SSL ポリシー {policy} の最小 TLS バージョンは {version}", observed=observed)
+        return Verdict.passed((f"SSL ポリシー {policy} の最小 TLS バージョンは {version}",
+                               f"the SSL policy {policy} has minimum TLS version {version}"), observed=observed)
     if not policy:
-        return Verdict.failed(
+        return Verdict.failed((
             "SSL ポリシー未設定: Google の既定（COMPATIBLE プロファイル、最小 TLS 1.0）が適用され"
             " TLS1.0/1.1 を受け付ける",
+            "no SSL policy: Google's default (COMPATIBLE profile, minimum TLS 1.0) applies and TLS1.0/1.1 are"
+            " accepted"),
             observed=observed,
         )
-    return Verdict.failed(f"SSL ポリシー {policy} の最小 TLS バージョンが {version}（TLS1.2 未満を許可）",
+    return Verdict.failed((f"SSL ポリシー {policy} の最小 TLS バージョンが {version}（TLS1.2 未満を許可）",
+                           f"the SSL policy {policy} has minimum TLS version {version} (allows below TLS1.2)"),
                           observed=observed)
 
 
 def http_redirects_to_https(evidence: Evidence) -> Verdict:
     scheme = need(evidence, "scheme")
     if scheme not in EXTERNAL_SCHEMES:
-        return Verdict.not_applicable(f"内部向けの転送ルール（{scheme}）")
+        return Verdict.not_applicable((f"内部向けの転送ルール（{scheme}）", f"an internal forwarding rule ({scheme})"))
     if need(evidence, "target_kind") != "targetHttpProxies":
         target_kind = evidence.attributes.get("target_kind") or "-"
-        return Verdict.not_applicable(f"HTTP プロキシ以外への転送ルール（{target_kind}）")
+        return Verdict.not_applicable((f"HTTP プロキシ以外への転送ルール（{target_kind}）",
+                                       f"a forwarding rule to something other than an HTTP proxy ({target_kind})"))
     redirect = need(evidence, "https_redirect")
     observed = {"target": evidence.attributes.get("target"), "url_map": evidence.attributes.get("url_map"),
                 "https_redirect": redirect}
     return Verdict.of(
         bool(redirect),
-        f"外部 HTTP の入口は URL マップ {evidence.attributes.get('url_map')} で HTTPS にリダイレクトされる",
-        "外部に HTTP（平文）で公開され、HTTPS へのリダイレクトがない",
+        (f"外部 HTTP の入口は URL マップ {evidence.attributes.get('url_map')} で HTTPS にリダイレクトされる",
+         f"the external HTTP entry point redirects to HTTPS through the URL map {evidence.attributes.get('url_map')}"),
+        ("外部に HTTP（平文）で公開され、HTTPS へのリダイレクトがない",
+         "exposed externally over HTTP (plain text) with no redirect to HTTPS"),
         observed=observed,
     )
 
@@ -77,11 +84,16 @@ def sql_requires_ssl(evidence: Evidence) -> Verdict:
     require = bool(need(evidence, "require_ssl"))
     observed = {"sslMode": mode or None, "requireSsl": require}
     if mode in SQL_ENCRYPTED_MODES or (not mode and require):
-        return Verdict.passed(f"暗号化された接続のみ受け付ける（sslMode={mode or '-'}, requireSsl={require}）",
+        return Verdict.passed((f"暗号化された接続のみ受け付ける（sslMode={mode or '-'}, requireSsl={require}）",
+                               f"only encrypted connections are accepted (sslMode={mode or '-'},"
+                               f" requireSsl={require})"),
                               observed=observed)
-    return Verdict.failed(
+    return Verdict.failed((
         f"暗号化されていない接続も受け付ける（sslMode={mode or '未設定'}, requireSsl={require}）。"
-        "Cloud SQL Auth Proxy / コネクタ経由の接続は暗号化されるが、直接接続は平文を許す", observed=observed,
+        "Cloud SQL Auth Proxy / コネクタ経由の接続は暗号化されるが、直接接続は平文を許す",
+        f"unencrypted connections are accepted too (sslMode={mode or 'not set'}, requireSsl={require}). Connections"
+        " through the Cloud SQL Auth Proxy / connectors are encrypted, but direct connections may be plain text"),
+        observed=observed,
     )
 
 
@@ -92,22 +104,30 @@ def backend_has_cloud_armor(evidence: Evidence) -> Verdict:
     scheme = need(evidence, "scheme")
     protocol = need(evidence, "protocol")
     if scheme not in EXTERNAL_SCHEMES:
-        return Verdict.not_applicable(f"内部向けのバックエンドサービス（{scheme or '-'}）")
+        return Verdict.not_applicable((f"内部向けのバックエンド サービス（{scheme or '-'}）",
+                                       f"an internal backend service ({scheme or '-'})"))
     if protocol not in HTTP_PROTOCOLS:
-        return Verdict.not_applicable(f"HTTP(S) 以外のバックエンド（{protocol}）: WAF の対象外")
+        return Verdict.not_applicable((f"HTTP(S) 以外のバックエンド（{protocol}）: WAF の対象外",
+                                       f"a backend other than HTTP(S) ({protocol}): outside the WAF's scope"))
     policy = evidence.attributes.get("security_policy") or ""
     if not policy:
         edge = evidence.attributes.get("edge_security_policy")
-        extra = f"（エッジセキュリティポリシー {edge} はキャッシュ配信のみが対象）" if edge else ""
-        return Verdict.failed(f"外部公開のバックエンドに Cloud Armor セキュリティポリシーがない{extra}",
+        extra = ((f"（エッジ セキュリティ ポリシー {edge} はキャッシュ配信のみが対象）",
+                  f" (the edge security policy {edge} covers cached content only)") if edge else ("", ""))
+        return Verdict.failed((f"外部公開のバックエンドに Cloud Armor セキュリティ ポリシーがない{extra[0]}",
+                               f"the externally exposed backend has no Cloud Armor security policy{extra[1]}"),
                               observed={"securityPolicy": None})
     rules = need(evidence, "waf_rules") or []
     observed = {"securityPolicy": policy, "waf_rule_priorities": rules}
     return Verdict.of(
         bool(rules),
-        f"Cloud Armor ポリシー {policy} の事前構成済み WAF ルール（優先度 {', '.join(map(str, rules))}）で保護",
-        f"Cloud Armor ポリシー {policy} はあるが、事前構成済み WAF ルール（evaluatePreconfiguredWaf）が有効でない"
-        "（IP・地域などの制限のみ）",
+        (f"Cloud Armor ポリシー {policy} の事前構成済み WAF ルール（優先度 {', '.join(map(str, rules))}）で保護",
+         f"protected by the preconfigured WAF rules of the Cloud Armor policy {policy} (priorities"
+         f" {', '.join(map(str, rules))})"),
+        (f"Cloud Armor ポリシー {policy} はあるが、事前構成済み WAF ルール（evaluatePreconfiguredWaf）が有効でない"
+         "（IP・地域などの制限のみ）",
+         f"the Cloud Armor policy {policy} has no preconfigured WAF rule (evaluatePreconfiguredWaf) in effect"
+         " (only IP, region or similar restrictions)"),
         observed=observed,
     )
 
@@ -127,14 +147,15 @@ def _port_ranges(ports: Iterable[Any]) -> list[tuple[int, int]]:
     return ranges
 
 
-def exposed_admin_ports(allowed: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Names of the admin/DB ports a list of ``allowed`` entries opens (every port for ``all``)."""
+def exposed_admin_ports(allowed: Iterable[Mapping[str, Any]], ja: bool = True) -> list[str]:
+    """Names of the admin/DB ports a list of ``allowed`` entries opens (every port for ``all``; in English
+    unless ``ja``)."""
     exposed: set[str] = set()
     for entry in allowed:
         protocol = str(entry.get("IPProtocol", "")).lower()
         ports = entry.get("ports") or []
         if protocol == "all" or (protocol in PORTED_PROTOCOLS and not ports):
-            return [f"全ポート（{protocol}）"]
+            return [f"全ポート（{protocol}）" if ja else f"all ports ({protocol})"]
         if protocol not in PORTED_PROTOCOLS:
             continue
         for low, high in _port_ranges(ports):
@@ -144,22 +165,26 @@ def exposed_admin_ports(allowed: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def firewall_admin_ports_closed(evidence: Evidence) -> Verdict:
     if need(evidence, "direction") != "INGRESS":
-        return Verdict.not_applicable("送信（EGRESS）ルール")
+        return Verdict.not_applicable(("送信（EGRESS）ルール", "an egress rule"))
     sources = need(evidence, "source_ranges") or []
     observed = {"sourceRanges": sources, "allowed": evidence.attributes.get("allowed"),
                 "disabled": evidence.attributes.get("disabled")}
     if need(evidence, "disabled"):
-        return Verdict.passed("無効化されたルール", observed=observed)
+        return Verdict.passed(("無効化されたルール", "a disabled rule"), observed=observed)
     if not need(evidence, "allowed"):
-        return Verdict.passed("拒否（deny）ルール", observed=observed)
+        return Verdict.passed(("拒否（deny）ルール", "a deny rule"), observed=observed)
     internet = [s for s in sources if s in INTERNET]
     if not internet:
-        return Verdict.passed("接続元が限定されている（0.0.0.0/0・::/0 を含まない）", observed=observed)
+        return Verdict.passed(("接続元が限定されている（0.0.0.0/0・::/0 を含まない）",
+                               "the sources are limited (no 0.0.0.0/0 or ::/0)"), observed=observed)
     exposed = exposed_admin_ports(need(evidence, "allowed") or [])
+    to = ", ".join(internet)
     if exposed:
-        return Verdict.failed(f"{', '.join(internet)} に管理用・DB 用ポートを開放: {', '.join(exposed)}",
-                              observed=observed)
-    return Verdict.passed(f"{', '.join(internet)} に開放しているのは管理用・DB 用以外のポートのみ", observed=observed)
+        exposed_en = exposed_admin_ports(need(evidence, "allowed") or [], ja=False)
+        return Verdict.failed((f"{to} に管理用・DB 用ポートを開放: {', '.join(exposed)}",
+                               f"admin or database ports open to {to}: {', '.join(exposed_en)}"), observed=observed)
+    return Verdict.passed((f"{to} に開放しているのは管理用・DB 用以外のポートのみ",
+                           f"only ports other than admin or database ports are open to {to}"), observed=observed)
 
 
 # --------------------------------------------------------------------------- IDS
@@ -171,36 +196,49 @@ def threat_detection(evidence: Evidence) -> Verdict:
     if readable(evidence, "ids_endpoints"):
         ready = [e["name"] for e in need(evidence, "ids_endpoints") if e.get("state") == "READY"]
         if ready:
-            return Verdict.passed(f"Cloud IDS エンドポイントが稼働中: {', '.join(ready)}", observed=observed)
+            return Verdict.passed((f"Cloud IDS エンドポイントが稼働中: {', '.join(ready)}",
+                                   f"Cloud IDS endpoints are running: {', '.join(ready)}"), observed=observed)
     if readable(evidence, "scc_services") and need(evidence, "scc_services").get("event-threat-detection") == "ENABLED":
-        return Verdict.passed("Security Command Center の Event Threat Detection が有効", observed=observed)
+        return Verdict.passed(("Security Command Center の Event Threat Detection が有効",
+                               "Security Command Center's Event Threat Detection is on"), observed=observed)
     need(evidence, "ids_endpoints")
     need(evidence, "scc_services")
-    return Verdict.failed(
+    return Verdict.failed((
         "稼働中の Cloud IDS エンドポイントがなく、Security Command Center の Event Threat Detection も有効でない",
+        "no Cloud IDS endpoint is running, and Security Command Center's Event Threat Detection is not on"),
         observed=observed,
     )
 
 
 CHECKS = (
     check("gcp.compute.proxy_min_tls12", "tls.in-transit", "gcp.compute.target_proxy", proxy_min_tls,
-          expected="SSL ポリシーの最小 TLS バージョンが TLS 1.2 以上", title="HTTPS/SSL proxy refuses TLS below 1.2",
+          expected=("SSL ポリシーの最小 TLS バージョンが TLS 1.2 以上",
+                    "SSL policy with minimum TLS version TLS 1.2 or later"),
+          title="HTTPS/SSL proxy refuses TLS below 1.2",
           title_ja="HTTPS/SSL プロキシの最小 TLS1.2"),
     check("gcp.compute.http_redirects_to_https", "tls.in-transit", "gcp.compute.forwarding_rule",
-          http_redirects_to_https, expected="外部 HTTP の入口は HTTPS へリダイレクト",
+          http_redirects_to_https,
+          expected=("外部 HTTP の入口は HTTPS へリダイレクト",
+                    "external HTTP entry points redirect to HTTPS"),
           title="External HTTP redirects to HTTPS", title_ja="外部 HTTP の HTTPS リダイレクト"),
     check("gcp.sql.ssl_required", "tls.in-transit", "gcp.sql.instance", sql_requires_ssl,
-          expected="sslMode が ENCRYPTED_ONLY / TRUSTED_CLIENT_CERTIFICATE_REQUIRED（または requireSsl）",
+          expected=("sslMode が ENCRYPTED_ONLY / TRUSTED_CLIENT_CERTIFICATE_REQUIRED（または requireSsl）",
+                    "sslMode ENCRYPTED_ONLY / TRUSTED_CLIENT_CERTIFICATE_REQUIRED (or requireSsl)"),
           title="Cloud SQL requires encrypted connections", title_ja="Cloud SQL の暗号化接続の強制"),
     check("gcp.compute.backend_cloud_armor_waf", "network.waf", "gcp.compute.backend_service",
           backend_has_cloud_armor,
-          expected="外部 HTTP(S) バックエンドに事前構成済み WAF ルールを持つ Cloud Armor ポリシー",
+          expected=("外部 HTTP(S) バックエンドに事前構成済み WAF ルールを持つ Cloud Armor ポリシー",
+                    "a Cloud Armor policy with preconfigured WAF rules on external HTTP(S) backends"),
           title="External backend protected by Cloud Armor WAF", title_ja="Cloud Armor による WAF 保護"),
     check("gcp.compute.firewall_admin_ports_closed", "network.firewall", "gcp.compute.firewall",
-          firewall_admin_ports_closed, expected="管理用・DB 用ポートを 0.0.0.0/0・::/0 に開放しない",
+          firewall_admin_ports_closed,
+          expected=("管理用・DB 用ポートを 0.0.0.0/0・::/0 に開放しない",
+                    "no admin/DB port open to 0.0.0.0/0 or ::/0"),
           title="No admin/DB port open to the internet", title_ja="管理・DB ポートのインターネット非開放"),
     check("gcp.project.threat_detection", "network.ids", "gcp.resourcemanager.project_threat_detection",
-          threat_detection, expected="Cloud IDS エンドポイント稼働、または SCC Event Threat Detection 有効",
+          threat_detection,
+          expected=("Cloud IDS エンドポイント稼働、または SCC Event Threat Detection 有効",
+                    "a Cloud IDS endpoint running, or SCC Event Threat Detection on"),
           title="Threat detection (Cloud IDS / SCC) enabled", title_ja="脅威検知（Cloud IDS / SCC）の有効化",
           permissions=THREATS),
 )

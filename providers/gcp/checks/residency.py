@@ -13,7 +13,8 @@ from providers.gcp.checks.common import ORG_POLICIES, check
 from providers.gcp.locations import GLOBAL_KIND, MULTI, classify, japan_only_allowed_values, residency
 
 CONTROL = "residency.japan"
-EXPECTED = "所在地が asia-northeast1（東京）/ asia-northeast2（大阪）/ デュアルリージョン asia1 のいずれか"
+EXPECTED = ("所在地が asia-northeast1（東京）/ asia-northeast2（大阪）/ デュアルリージョン asia1 のいずれか",
+            "located in asia-northeast1 (Tokyo), asia-northeast2 (Osaka) or the dual-region asia1")
 
 
 def _describe(location: str, kind: str) -> str:
@@ -24,22 +25,39 @@ def _describe(location: str, kind: str) -> str:
     return f"{location}（国外リージョン）"
 
 
+def _describe_en(location: str, kind: str) -> str:
+    if kind == GLOBAL_KIND:
+        return f"{location} (global: no guarantee where data is stored)"
+    if kind == MULTI:
+        return f"{location} (multi-/dual-region including locations outside Japan)"
+    return f"{location} (a region outside Japan)"
+
+
+SEE_EACH_RESOURCE = ("国内保存は各リソースの所在地で判定する", "residency is decided by each resource's location")
+
+
 def in_japan(evidence: Evidence) -> Verdict:
     locations = need(evidence, "locations") or []
     found = residency(locations)
     if found.empty:
-        return Verdict.unknown("Cloud Asset Inventory がこのリソースの所在地を返していない", observed=locations)
+        return Verdict.unknown(("Cloud Asset Inventory がこのリソースの所在地を返していない",
+                                "Cloud Asset Inventory returns no location for this resource"), observed=locations)
     if found.all_in_japan:
-        return Verdict.passed(f"所在地 {', '.join(found.japan)} は国内（東京・大阪）", observed=locations)
+        return Verdict.passed((f"所在地 {', '.join(found.japan)} は国内（東京・大阪）",
+                               f"the location {', '.join(found.japan)} is in Japan (Tokyo, Osaka)"), observed=locations)
     outside = "、".join(_describe(loc, kind) for loc, kind in found.elsewhere)
-    return Verdict.failed(f"国外または所在地の保証がない: {outside}", observed=locations)
+    outside_en = ", ".join(_describe_en(loc, kind) for loc, kind in found.elsewhere)
+    return Verdict.failed((f"国外または所在地の保証がない: {outside}",
+                           f"outside Japan or with no location guarantee: {outside_en}"), observed=locations)
 
 
 def forwarding_rule_in_japan(evidence: Evidence) -> Verdict:
     if evidence.attributes.get("global"):
-        return Verdict.not_applicable(
+        return Verdict.not_applicable((
             "グローバルな負荷分散のフロントエンドはリージョンに属さない"
             "（データを保存せず、Google のエッジで通信を処理する）",
+            "a global load-balancing frontend belongs to no region (it stores no data and handles traffic at"
+            " Google's edge)"),
             observed="global",
         )
     return in_japan(evidence)
@@ -47,9 +65,11 @@ def forwarding_rule_in_japan(evidence: Evidence) -> Verdict:
 
 def secret_in_japan(evidence: Evidence) -> Verdict:
     if need(evidence, "replication") == "automatic":
-        return Verdict.failed(
+        return Verdict.failed((
             "自動レプリケーション: 保存先リージョンを Google が選ぶため国内保存の保証がない"
             "（ユーザー管理レプリケーションで国内を指定する）",
+            "automatic replication: Google chooses the regions, so storage in Japan is not guaranteed (use"
+            " user-managed replication with Japanese regions)"),
             observed="automatic",
         )
     return in_japan(evidence)
@@ -57,21 +77,25 @@ def secret_in_japan(evidence: Evidence) -> Verdict:
 
 def sql_backups_in_japan(evidence: Evidence) -> Verdict:
     if need(evidence, "instance_type") == "READ_REPLICA_INSTANCE":
-        return Verdict.not_applicable("リードレプリカ（バックアップはプライマリで取得）")
+        return Verdict.not_applicable(("リードレプリカ（バックアップはプライマリで取得）",
+                                       "a read replica (backups are taken on the primary)"))
     if not need(evidence, "backup_enabled"):
-        return Verdict.not_applicable("自動バックアップが無効（resilience.backup で不適合として扱う）")
+        return Verdict.not_applicable(("自動バックアップが無効（resilience.backup で不適合として扱う）",
+                                       "automated backups are off (treated as failing under resilience.backup)"))
     location = need(evidence, "backup_location") or ""
     if not location:
-        return Verdict.failed(
+        return Verdict.failed((
             "backupConfiguration.location が未指定: 既定ではインスタンスに最も近いマルチリージョン"
             "（東京・大阪なら asia）に保存され、国外の拠点を含む",
+            "backupConfiguration.location is not set: by default backups go to the multi-region nearest the"
+            " instance (asia for Tokyo and Osaka), which includes locations outside Japan"),
             observed={"backup_location": None},
         )
     kind = classify(location)
     return Verdict.of(
         kind == "japan",
-        f"バックアップの保存先 {location} は国内",
-        f"バックアップの保存先: {_describe(location, kind)}",
+        (f"バックアップの保存先 {location} は国内", f"backups are stored in {location}, in Japan"),
+        (f"バックアップの保存先: {_describe(location, kind)}", f"backups are stored in {_describe_en(location, kind)}"),
         observed={"backup_location": location},
     )
 
@@ -79,30 +103,40 @@ def sql_backups_in_japan(evidence: Evidence) -> Verdict:
 def resource_locations_policy(evidence: Evidence) -> Verdict:
     effective = evidence.attributes
     hidden = need(evidence, "levels_outside_scope") or []
+    above = ", ".join(hidden)
+    see_ja, see_en = SEE_EACH_RESOURCE
     if not need(evidence, "constrained"):
-        where = f"（監査範囲外の上位 {', '.join(hidden)} の設定は見えない）" if hidden else ""
-        return Verdict.not_applicable(
-            f"組織ポリシー gcp.resourceLocations による国内限定の予防的統制はない{where}。"
-            "国内保存は各リソースの所在地で判定する",
+        where = ((f"（監査範囲外の上位 {above} の設定は見えない）", f" (the settings above the audited scope, {above},"
+                  " are not visible)") if hidden else ("", ""))
+        return Verdict.not_applicable((
+            f"組織ポリシー gcp.resourceLocations による国内限定の予防的統制はない{where[0]}。{see_ja}",
+            f"no organisation policy gcp.resourceLocations limits locations to Japan as a preventive control"
+            f"{where[1]}; {see_en}"),
             observed=dict(effective),
         )
     japan_only, foreign = japan_only_allowed_values(need(evidence, "allowed") or [])
     if japan_only and evidence.attributes.get("incomplete"):
-        return Verdict.not_applicable(
+        return Verdict.not_applicable((
             "gcp.resourceLocations は国内のみを許可しているが上位から継承する設定で、"
-            f"監査範囲外の上位 {', '.join(hidden)} の値が見えないため予防的統制として確認できない。"
-            "国内保存は各リソースの所在地で判定する",
+            f"監査範囲外の上位 {above} の値が見えないため予防的統制として確認できない。{see_ja}",
+            "gcp.resourceLocations allows only Japan but inherits from above, and the values above the audited"
+            f" scope ({above}) are not visible, so it cannot be confirmed as a preventive control; {see_en}"),
             observed=dict(effective),
         )
     if japan_only:
-        return Verdict.passed(
-            f"組織ポリシー gcp.resourceLocations が国内のロケーションのみを許可（予防的統制、設定箇所: "
-            f"{', '.join(need(evidence, 'set_at') or [])}）",
+        set_at = ", ".join(need(evidence, "set_at") or [])
+        return Verdict.passed((
+            f"組織ポリシー gcp.resourceLocations が国内のロケーションのみを許可（予防的統制、設定箇所: {set_at}）",
+            f"the organisation policy gcp.resourceLocations allows only locations in Japan (preventive control,"
+            f" set at: {set_at})"),
             observed=dict(effective),
         )
-    return Verdict.not_applicable(
+    return Verdict.not_applicable((
         f"gcp.resourceLocations は設定されているが国外も許可している（{', '.join(foreign) or '許可値なし'}）: "
-        "予防的統制としては国内限定になっていない。国内保存は各リソースの所在地で判定する",
+        f"予防的統制としては国内限定になっていない。{see_ja}",
+        f"gcp.resourceLocations is set but allows locations outside Japan"
+        f" ({', '.join(foreign) or 'no allowed values'}): as a preventive control it does not limit locations to"
+        f" Japan; {see_en}"),
         observed=dict(effective),
     )
 
@@ -123,7 +157,9 @@ CHECKS = (
          "リージョン負荷分散の国内配置", forwarding_rule_in_japan),
     _row("gcp.sql.instance_in_japan", "gcp.sql.instance", "Cloud SQL instance in Japan", "Cloud SQL の国内配置"),
     check("gcp.sql.backups_in_japan", CONTROL, "gcp.sql.instance", sql_backups_in_japan,
-          expected="backupConfiguration.location が国内リージョン", title="Cloud SQL backups stored in Japan",
+          expected=("backupConfiguration.location が国内リージョン",
+                    "backupConfiguration.location in a Japanese region"),
+          title="Cloud SQL backups stored in Japan",
           title_ja="Cloud SQL バックアップの国内保存"),
     _row("gcp.bigquery.dataset_in_japan", "gcp.bigquery.dataset", "BigQuery dataset in Japan",
          "BigQuery データセットの国内保存"),
@@ -141,7 +177,8 @@ CHECKS = (
          "シークレットの国内保存", secret_in_japan),
     check("gcp.orgpolicy.resource_locations_japan", CONTROL, "gcp.resourcemanager.resource_locations_policy",
           resource_locations_policy,
-          expected="組織ポリシー gcp.resourceLocations が国内ロケーションのみ許可（予防的統制）",
+          expected=("組織ポリシー gcp.resourceLocations が国内ロケーションのみ許可（予防的統制）",
+                    "organisation policy gcp.resourceLocations allows only locations in Japan (preventive)"),
           title="Resource locations restricted to Japan", title_ja="組織ポリシーによるロケーション制限",
           permissions=ORG_POLICIES),
 )
