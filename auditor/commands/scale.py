@@ -125,7 +125,8 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
     except BaseException as error:
         detail = error.message("en") if isinstance(error, AuditorError) else f"{type(error).__name__}: {error}"
         log.fail(record.run_id, detail or type(error).__name__)
-        if record.shard is None:
+        recorded = log.load(record.run_id)
+        if record.shard is None and recorded is not None and recorded.collected():
             say(ctx, f"収集済みのアカウントは記録してあります。続きから: auditor audit … --resume {record.run_id}",
                 f"The accounts collected so far are recorded. Continue with: auditor audit … --resume {record.run_id}",
                 err=True)
@@ -175,12 +176,14 @@ def _recording(ctx, log: CollectionLog, request: ScaleRequest, earlier: Collecti
         started = utc_now()
         run_id = shard_run_id(group, shard) if shard is not None else new_run_id(started)
         plan = ScopePlan(_wanted(shard, set()))
-        if shard is None:
-            say(ctx, f"実行 ID: {run_id}（中断しても --resume {run_id} で続きから収集できます）",
-                f"Run id: {run_id} (if it stops, --resume {run_id} continues it)", err=True)
+    announce = [earlier is None and shard is None]  # the run id is worth saying once something is recorded
 
     def done_scope(part: ScopeCollection) -> None:
         log.record_scope(run_id, part)
+        if announce[0]:
+            announce[0] = False
+            say(ctx, f"実行 ID: {run_id}（中断しても --resume {run_id} で続きから収集できます）",
+                f"Run id: {run_id} (if it stops, --resume {run_id} continues it)", err=True)
 
     plan = ScopePlan(plan.wants, done_scope, plan.restored)
     return Recording(log, run_id, target, shard, group,
