@@ -1,9 +1,10 @@
 """Per-scope roll-up: each checklist item decided for one account / subscription / project at a time.
 
-For a run that covers several scopes, every (provider, scope) is rolled up on its own with exactly the
-rules of the whole run (:func:`auditor.rollup.rollup_controls` then :func:`auditor.rollup.rollup_checklist`,
-with the run's profile, the items' attestations and the audit day), from the findings of that scope
-alone. A scope's ○ / × / ? therefore means what it means on the whole-run sheet; a scope that fails an
+For a run that covers several scopes of one cloud (an organisation, :func:`is_multi_scope`), every
+(provider, scope) is rolled up on its own with exactly the rules of the whole run
+(:func:`auditor.rollup.rollup_controls` then :func:`auditor.rollup.rollup_checklist`, with the run's
+profile, the items' attestations and the audit day), from the findings of that scope alone. A scope's
+○ / × / ? therefore means what it means on the whole-run sheet; a scope that fails an
 item is what makes the whole run fail it.
 
 A control no check decides on a provider (UNKNOWN with no finding in the whole run) is not automated in
@@ -14,12 +15,13 @@ Core module: pure, no renderer is imported here.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.checklists import Checklist, Profile
 from auditor.controls import Control
-from auditor.model import Attestation, ChecklistResult, ControlResult, RunResult, Said
+from auditor.model import Attestation, ChecklistResult, ControlResult, Finding, RunResult, Said
 from auditor.rollup import rollup_checklist, rollup_controls
 from auditor.run import audit_day
 from auditor.status import Status
@@ -54,8 +56,13 @@ def run_scopes(result: RunResult) -> list[tuple[str, str]]:
 
 
 def is_multi_scope(result: RunResult) -> bool:
-    """Whether the run covers more than one account / subscription / project."""
-    return len(run_scopes(result)) > 1
+    """Whether the run covers more than one account / subscription / project of one cloud (an organisation).
+
+    With one scope per cloud a per-scope table would only repeat the per-cloud results the item remarks
+    already give, so such a run has none.
+    """
+    providers = [provider for provider, _ in run_scopes(result)]
+    return len(providers) > len(set(providers))
 
 
 def recorded_not_automated(result: RunResult) -> dict[str, dict[str, Said]]:
@@ -95,10 +102,12 @@ def scope_rollup(
     attestations = recorded_attestations(result)
     as_of = audit_day(result.run.started_at)
     used: Sequence[Checklist] = [checklists[c.checklist_id] for c in result.checklists if c.checklist_id in checklists]
+    findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        findings[(finding.provider, finding.scope)].append(finding)
     scopes = []
     for provider, scope in run_scopes(result):
-        findings = [f for f in result.findings if f.provider == provider and f.scope == scope]
-        decided = rollup_controls(findings, controls, [provider], manual)
+        decided = rollup_controls(findings.get((provider, scope), []), controls, [provider], manual)
         scopes.append(ScopeResult(
             provider, scope, tuple(decided),
             tuple(rollup_checklist(c, decided, profile, attestations, as_of) for c in used),

@@ -68,3 +68,10 @@ def test_a_one_scope_run_has_no_per_scope_rollup(catalogue, fake):
     result = evaluate(catalogue, collected, [catalogue.checklists[CHECKLIST]], Profile(), {})
     assert not is_multi_scope(result)
     assert scope_rollup(result, catalogue.checklists, catalogue.controls) == ()
+
+
+def test_one_scope_on_each_of_two_clouds_is_not_a_multi_scope_run(catalogue):
+    run = replace(run_info("acct-1"), providers=(ProviderScope("fake", ("acct-1",)), ProviderScope("other", ("x",))))
+    result = evaluate(catalogue, Collected(run_info("acct-1"), (), ()), [catalogue.checklists[CHECKLIST]],
+                      Profile(), {})
+    assert not is_multi_scope(replace(result, run=run))
