@@ -6,11 +6,13 @@ Sheets:
    texts, the sheet's requirement-level columns, and the answer columns filled (適用状況 with the
    sheet's marks, 備考 with the basis); a drop-down on the status column lets a vendor answer the
    remaining items in the workbook, and the fill colour follows the answer;
-2. 検出結果 — the findings of the controls this checklist uses (beyond 5,000 of them, those that are
+2. アカウント別 — for a run with several accounts of one cloud, each item's status per account
+   (:mod:`reports.by_scope`);
+3. 検出結果 — the findings of the controls this checklist uses (beyond 5,000 of them, those that are
    not a pass; see :func:`write_findings_sheet`);
-3. 確認不能 — every call that could not be made, with the permission that would fix it, and the
+4. 確認不能 — every call that could not be made, with the permission that would fix it, and the
    controls no check decides on a cloud;
-4. 実行情報 — who audited what, when (JST with UTC), with which tool and checklist versions and profile.
+5. 実行情報 — who audited what, when (JST with UTC), with which tool and checklist versions and profile.
 
 The checklist sheet reads like the seed: its fill-in block (001), the merged header cells, heading rows
 and printed exemption sentences where the seed prints them (see :mod:`reports.layout`); above it, the
@@ -48,6 +50,8 @@ from auditor.redaction import redact
 from auditor.status import Status
 from reports import layout as lay
 from reports import printing
+from reports.by_scope import SHEET_TITLE as SCOPE_SHEET_TITLE
+from reports.by_scope import write_scope_sheet
 from reports.content import workbook_content
 from reports.labels import (
     STATUS_COLOURS,
@@ -637,6 +641,7 @@ def write_workbook(context: ReportContext, checklist: Checklist, result: Checkli
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     write_checklist_sheet(workbook, context, checklist, result, index, used)
+    write_scope_sheet(workbook, context, checklist, safe_sheet_title(SCOPE_SHEET_TITLE[context.lang], used))
     write_findings_sheet(workbook, context, checklist, index, used)
     write_gaps_sheet(workbook, context, used)
     write_run_sheet(workbook, context, checklist, result, used)

@@ -30,6 +30,9 @@ from auditor.redaction import redact
 from auditor.serialize import iso
 from auditor.status import Status
 from reports import layout as lay
+from reports.by_scope import NOTE as SCOPE_NOTE
+from reports.by_scope import SHEET_TITLE as SCOPE_TITLE
+from reports.by_scope import cell_text, scope_table
 from reports.content import html_content
 from reports.labels import (
     STATUS_ORDER,
@@ -222,6 +225,23 @@ def _checklist_view(context: ReportContext, checklist: Checklist, result, index:
         "rows": items,
         "total": len(result.items),
         "counts": [{**_status_view(s, lang), "n": counts[s]} for s in STATUS_ORDER],
+        "by_scope": _scope_view(context, checklist),
+    }
+
+
+def _scope_view(context: ReportContext, checklist: Checklist) -> dict[str, Any] | None:
+    """The per-account table of a run with several accounts of one cloud (:mod:`reports.by_scope`)."""
+    table = scope_table(context, checklist)
+    if table is None:
+        return None
+    lang = context.lang
+    return {
+        "title": SCOPE_TITLE[lang], "note": SCOPE_NOTE[lang], "numbers": [number for _, number in table.items],
+        "rows": [
+            {"provider": provider_name(provider), "scope": scope,
+             "cells": [{**_status_view(s, lang), "mark": cell_text(s, lang)} for s in statuses]}
+            for provider, scope, statuses in table.rows
+        ],
     }
 
 
