@@ -90,12 +90,15 @@ def scope_rollup(
     checklists: Mapping[str, Checklist],
     controls: Mapping[str, Control],
     not_automated: Mapping[str, Mapping[str, Said]] | None = None,
+    *,
+    every_run: bool = False,
 ) -> tuple[ScopeResult, ...]:
-    """Each scope's roll-up of the run's checklists (those in ``checklists``); ``()`` for a one-scope run.
+    """Each scope's roll-up of the run's checklists (those in ``checklists``); ``()`` for a run with one
+    scope per cloud unless ``every_run`` (a comparison with a multi-scope run needs both sides).
 
     ``not_automated`` (provider → control → reason) defaults to what the run records.
     """
-    if not is_multi_scope(result):
+    if not every_run and not is_multi_scope(result):
         return ()
     manual = recorded_not_automated(result) if not_automated is None else not_automated
     profile = Profile(dict(result.run.profile)) if result.run.profile else Profile()

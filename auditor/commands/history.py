@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from auditor.commands.common import lang_of, print_table, say
+from auditor.commands.common import catalogue_of, lang_of, print_table, say
 from auditor.commands.engines import engine_entries, engine_options
 from auditor.errors import AuditorError
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
@@ -246,7 +246,8 @@ def diff(ctx: click.Context, run_a: str | None, run_b: str | None, store: str | 
         say(ctx, f"注意: 異なる対象の実行を比較しています（{target_of(previous.run)} と {target_of(current.run)}）。",
             f"Note: comparing runs of different targets ({target_of(previous.run)} and {target_of(current.run)}).",
             err=True)
-    changes = diff_runs(previous, current)
+    catalogue = catalogue_of(ctx)
+    changes = diff_runs(previous, current, catalogue.checklists, catalogue.controls)
     if fmt == "json":
         click.echo(dumps(diff_to_dict(changes)))
     else:
@@ -295,6 +296,13 @@ def _print_diff(ctx: click.Context, changes: RunDiff) -> None:
             ["checklist", "item", "前回" if ja else "before", "今回" if ja else "after", ""],
             [[c.checklist_id, c.item_id, c.before.sheet_value, c.after.sheet_value,
               ("悪化" if ja else "worse") if c.worse else ""] for c in changes.item_changes],
+        )
+    if changes.scope_changes:
+        print_table(
+            f"{'アカウント別の項目の変化' if ja else 'Item changes by account'} ({len(changes.scope_changes)})",
+            ["provider", "scope", "checklist", "item", "前回" if ja else "before", "今回" if ja else "after", ""],
+            [[c.provider, c.scope, c.checklist_id, c.item_id, c.before.sheet_value if c.before else "-",
+              c.after.sheet_value, ("悪化" if ja else "worse") if c.worse else ""] for c in changes.scope_changes],
         )
     counts = (f"新たな不適合 {len(changes.new_failures)} / 新たに確認不能 {len(changes.newly_unknown)} / "
               f"是正 {len(changes.fixed)} / 引き続き不適合 {len(changes.still_failing)} / "
