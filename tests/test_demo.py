@@ -86,13 +86,16 @@ def test_the_demo_records_two_months_so_history_and_diff_can_be_tried(demo, demo
     regressed = [line.split(": ", 1)[1].split(" — ") for line in planted if line.startswith("  - 悪化")]
     fixed = [line.split(": ", 1)[1].split(" — ") for line in planted if line.startswith("  - 是正")]
     assert len(regressed) == 1 and len(fixed) == 1 and "デモ用のデータ" in completed.stdout
-    assert "試してみてください: auditor history --target demo ／ auditor diff --target demo" in completed.stdout
+    import re
+
+    hint = re.search(r"試してみてください: auditor history --target demo ／ auditor diff (\S+) (\S+)", completed.stdout)
+    assert hint and hint.group(2) == results_of(output)["run"]["id"]
 
     def auditor(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
                               env=demo_env, timeout=120, check=False)
 
-    changes = auditor("diff", "--target", "demo", "--format", "json")
+    changes = auditor("diff", hint.group(1), hint.group(2), "--format", "json")
     assert changes.returncode == 1, changes.stdout + changes.stderr  # the planted regression
     data = json.loads(changes.stdout)
     assert data["previous"]["demo"] and data["current"]["demo"]

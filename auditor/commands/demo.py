@@ -138,7 +138,7 @@ def _run_demo(ctx: click.Context, capable, output: Path, answers, profile: Profi
         f"The evidence bundle is signed with a demo key (key {demo_key.fingerprint}). Check it: "
         f"auditor verify {output / 'bundle.zip'} --public-key {output / DEMO_PUBLIC_KEY}")
     if history is not None and last is not None:
-        _print_history_hint(ctx, history, last, store if _store_named(ctx) else None)
+        _print_history_hint(ctx, history, last, store if _store_named(ctx) else None, result.run.run_id)
     html = output / "report.html"
     say(ctx, f"\nデモ完了（{time.monotonic() - started:.1f} 秒）。ブラウザで開いてください: {html.resolve()}",
         f"\nDemo finished in {time.monotonic() - started:.1f} s. Open in a browser: {html.resolve()}")
@@ -148,7 +148,8 @@ def _store_named(ctx: click.Context) -> bool:
     return ctx.get_parameter_source("store") is click.core.ParameterSource.COMMANDLINE
 
 
-def _print_history_hint(ctx: click.Context, history: HistoryStore, last: LastMonth, store: str | None) -> None:
+def _print_history_hint(ctx: click.Context, history: HistoryStore, last: LastMonth, store: str | None,
+                        current: str) -> None:
     """What was recorded, which settings the demo's previous month differs in, and the commands to try."""
     where = f" --store {shlex.quote(store)}" if store else ""
     say(ctx, f"\n履歴に 2 か月分を記録しました（{printable(history.location)}、対象 {DEMO_TARGET}、デモの印つき）。"
@@ -163,6 +164,8 @@ def _print_history_hint(ctx: click.Context, history: HistoryStore, last: LastMon
                            f" {change.attribute}: 先月 {change.last_month} → 今月 {change.now}"),
             printable(f"  - {label[1]}: {change.check_id} — {change.resource_name} ({change.region})"
                       f" {change.attribute}: last month {change.last_month} → now {change.now}"))
+    # both runs by id: a store that already holds earlier demo runs must still show the planted changes
+    runs = f"{last.collected.run.run_id} {current}"
     say(ctx, f"試してみてください: auditor history{where} --target {DEMO_TARGET} ／ "
-             f"auditor diff{where} --target {DEMO_TARGET}",
-        f"Try: auditor history{where} --target {DEMO_TARGET}   and   auditor diff{where} --target {DEMO_TARGET}")
+             f"auditor diff {runs}{where}",
+        f"Try: auditor history{where} --target {DEMO_TARGET}   and   auditor diff {runs}{where}")
