@@ -10,7 +10,8 @@
    selected checks read; follow-up tasks (one per bucket, table, trail …) join the same pool. The
    coordinating thread alone waits on futures, so the pool never deadlocks on itself.
 5. Derived facts (region in use, account-wide CloudTrail) once all of an account's tasks are in; the
-   account is then complete and handed to ``scope_done`` (recorded progress, resume, shards).
+   account is then complete and handed to ``scope_done`` (recorded progress, resume, shards), and its
+   clients and session are released.
 
 ``wants_scope`` leaves out the accounts another shard collects or that a resumed run already has;
 the organisation is still listed in full (``Collection.planned``), so every shard sees the same set.
@@ -19,6 +20,7 @@ the organisation is still listed in full (``Collection.planned``), so every shar
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ class _Account:
     gaps: list[Gap] = field(default_factory=list)
     swept: set[str] = field(default_factory=set)
     pending: int = 0
+    context: AccountContext | None = None  # released when the account is complete
 
 
 @dataclass
@@ -70,6 +73,8 @@ class _Run:
     def complete(self, account: str) -> None:
         """Every task of ``account`` is done: derive its facts, keep them, and report the account."""
         part = self.by_account.pop(account)
+        if part.context is not None:
+            part.context.close()
         evidence = derive(part.evidence, part.gaps, KINDS, self.wanted, [account])
         self.evidence.extend(evidence)
         self.gaps.extend(part.gaps)
@@ -173,7 +178,9 @@ def _member_tasks(run: _Run, session: Any, account: str, role: str, external_id:
 def _account_tasks(run: _Run, ctx: AccountContext) -> Outcome:
     out = Outcome()
     regions = run.regions or _enabled_regions(run, ctx, out)
-    run.by_account[ctx.account].swept.update(regions)
+    part = run.by_account[ctx.account]
+    part.swept.update(regions)
+    part.context = ctx
     chosen = [c for c in COLLECTORS if c.resource_types() & run.wanted]
     for collector in (c for c in chosen if c.where == GLOBAL):
         out.tasks.append(Task(f"{ctx.account} {collector.name}", lambda c=collector: c.run(ctx, "global", run.wanted)))
@@ -195,13 +202,25 @@ def _enabled_regions(run: _Run, ctx: AccountContext, out: Outcome) -> tuple[str,
     return tuple(sorted(r["RegionName"] for r in found if r.get("OptInStatus", "opt-in-not-required") in ENABLED))
 
 
+def open_accounts(workers: int) -> int:
+    """How many accounts are collected at once: enough queued work for every worker (an account has
+    one task per collector and region, and follow-ups), few enough that memory does not grow with the
+    organisation (about 16 MB of clients per open account)."""
+    return max(2, workers // 4)
+
+
 def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Run) -> None:
     """Run tasks and the tasks they spawn on one bounded pool; report progress as they finish.
 
     Each task belongs to an account (follow-ups to their parent's); when an account's last task is
-    done, the account is complete (:meth:`_Run.complete`).
+    done, the account is complete (:meth:`_Run.complete`). Only a few accounts are open at once
+    (:func:`open_accounts`): an account's follow-ups would otherwise queue behind every other
+    account's listings, and every account would hold its clients until the end of the run.
     """
     done, total = 0, len(tasks)
+    waiting = deque(tasks)
+    active: set[str] = set()
+    limit = open_accounts(workers)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="aws-collect") as pool:
         pending: dict[Future, tuple[str, Task]] = {}
 
@@ -209,8 +228,13 @@ def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Ru
             run.by_account[account].pending += 1
             pending[pool.submit(task.run)] = (account, task)
 
-        for account, task in tasks:
-            submit(account, task)
+        def admit() -> None:
+            while waiting and (len(active) < limit or waiting[0][0] in active):
+                account, task = waiting.popleft()
+                active.add(account)
+                submit(account, task)
+
+        admit()
         try:
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -224,11 +248,13 @@ def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Ru
                         submit(account, follow_up)
                     part.pending -= 1
                     if not part.pending:
+                        active.discard(account)
                         run.complete(account)
                     total += len(outcome.tasks)
                     done += 1
                     if progress is not None:
                         progress(done, total, task.label)
+                admit()
         except BaseException:
             for future in pending:
                 future.cancel()

@@ -2,7 +2,8 @@
 
 Clients are created once per (region, service) and shared by the worker threads (boto3 clients are
 thread-safe; creating them is not, hence the lock). Only the most recently used ones are kept, so a
-sweep of every region does not hold hundreds of clients at once (work is queued region by region).
+sweep of every region does not hold hundreds of clients at once (work is queued region by region);
+an account's clients and session are released once all of its tasks are done (:meth:`AccountContext.close`).
 Every request a client sends first takes a token from the (region, service, operation) bucket of
 the account's limiter (:mod:`providers.ratelimit`).
 Every call goes through :meth:`AccountContext.call` or :meth:`AccountContext.pages`, which turn
@@ -69,6 +70,24 @@ class AccountContext:
             else:
                 self._clients.move_to_end(key)
             return client
+
+    def close(self) -> None:
+        """Release the account's clients, shared values and session once all of its tasks are done.
+
+        Each client refers back to this context (its pacing handler), so without this the clients
+        and the session of a finished account would wait for the garbage collector's cycle search.
+        """
+        with self._lock:
+            clients = list(self._clients.values())
+            self._clients.clear()
+            self._memo.clear()
+            self._memo_locks.clear()
+            self._claimed.clear()
+            self.session = None
+        for client in clients:
+            close = getattr(client, "close", None)  # its connection pool
+            if close is not None:
+                close()
 
     def _pace(self, region: str, service: str, event_name: str = "", **_: Any) -> None:
         """botocore ``before-send`` handler: wait for the request's token (``None``: send it as usual)."""

@@ -293,3 +293,54 @@ def test_organisation_member_whose_role_cannot_be_assumed_is_a_gap(account):
     unknown = [f for f in audit.of("aws.ec2.volume_in_japan") if f.scope == member_id]
     assert unknown and {f.status for f in unknown} == {Status.UNKNOWN}
     assert audit.one("aws.ec2.volume_in_japan", "management-data").status is Status.PASS
+
+
+def test_an_organisation_is_collected_a_few_accounts_at_a_time_and_each_finished_account_is_released():
+    """Follow-ups of open accounts run before new accounts start, so memory does not grow with the
+    organisation; every account is completed once and its clients and session released."""
+    import threading
+
+    from providers.aws import collect as engine
+    from providers.aws.kinds import Outcome, Task
+    from providers.aws.settings import AwsSettings
+
+    workers = 8
+    accounts = [f"{n:012d}" for n in range(1, 25)]
+    run = engine._Run(AwsSettings(max_workers=workers), frozenset(), ())
+    lock = threading.Lock()
+    started: list[str] = []
+    completed: list[str] = []
+    closed: list[str] = []
+    most_open = 0
+
+    class Context:
+        def __init__(self, account: str) -> None:
+            self.account = account
+
+        def close(self) -> None:
+            closed.append(self.account)
+
+    def follow_up() -> Outcome:
+        return Outcome(tasks=[Task("leaf", Outcome)])
+
+    def account_task(account: str) -> Outcome:
+        nonlocal most_open
+        with lock:
+            started.append(account)
+            most_open = max(most_open, len(started) - len(completed))
+        run.by_account[account].context = Context(account)
+        return Outcome(tasks=[Task(f"{account} {n}", follow_up) for n in range(6)])
+
+    complete = run.complete
+
+    def record(account: str) -> None:
+        with lock:
+            completed.append(account)
+        complete(account)
+
+    run.complete = record
+    for account in accounts:
+        run.add(account)
+    engine._execute([(a, Task(a, lambda a=a: account_task(a))) for a in accounts], workers, None, run)
+    assert sorted(completed) == sorted(closed) == accounts
+    assert 1 <= most_open <= engine.open_accounts(workers) < len(accounts)
