@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from auditor.checks import resource_types_for
 from auditor.errors import AuditorError
 from auditor.history.progress import COMPLETE, FAILED, CollectionRecord
-from auditor.model import Evidence, Gap, ProviderScope, RunInfo
+from auditor.model import JST, Evidence, Gap, ProviderScope, RunInfo
 from auditor.plugins import ScopeCollection
 from auditor.run import Catalogue, Collected, assemble_scope
 from auditor.shards import Shard, shard_of
@@ -65,7 +65,7 @@ def _refuse(ja: str, en: str) -> AuditorError:
 
 
 def _jst(moment: datetime) -> str:
-    return (moment.astimezone(UTC) + timedelta(hours=9)).strftime("%Y-%m-%d %H:%M JST")
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
 
 
 def shard_problems(records: Sequence[CollectionRecord], count: int) -> list[ShardProblem]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from auditor.status import Status
@@ -34,6 +34,10 @@ def said(text: Said) -> tuple[str, str]:
 def in_language(ja: str, en: str, lang: str) -> str:
     """A recorded text in the reader's language: the English where it was written, else the Japanese."""
     return en if lang == "en" and en else ja
+
+
+#: Japan Standard Time: the day and time a municipality reads (reports, answer-file dates, run groups).
+JST = timezone(timedelta(hours=9), "JST")
 
 
 def utc_now() -> datetime:

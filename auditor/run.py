@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,17 @@ from auditor.checklists import Checklist, Profile, load_checklist, validate_agai
 from auditor.checks import Check, resource_types_for, run_checks
 from auditor.controls import Control, load_controls
 from auditor.errors import AuditorError
-from auditor.model import Attestation, Evidence, Gap, ProviderScope, RiskAcceptance, RunInfo, RunResult, utc_now
+from auditor.model import (
+    JST,
+    Attestation,
+    Evidence,
+    Gap,
+    ProviderScope,
+    RiskAcceptance,
+    RunInfo,
+    RunResult,
+    utc_now,
+)
 from auditor.output import staged_output, write_text_atomic
 from auditor.plugins import (
     CollectRequest,
@@ -244,7 +254,7 @@ def gap_order(gap: Gap) -> tuple:
 
 def audit_day(moment: datetime) -> date:
     """The calendar day in Japan on which an audit ran (dates in answer files are Japanese dates)."""
-    return (moment.astimezone(UTC) + timedelta(hours=9)).date()
+    return moment.astimezone(JST).date()
 
 
 def write_outputs(

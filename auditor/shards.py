@@ -19,9 +19,10 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from auditor.errors import AuditorError
+from auditor.model import JST
 
 INDEX_VARIABLES = ("JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX")
 MAX_SHARDS = 10_000
@@ -85,7 +86,7 @@ def parse_shard(text: str, environ: Mapping[str, str]) -> Shard:
 
 def run_group_name(template: str, now: datetime) -> str:
     """The run group named by ``--run-group``, ``{date}`` / ``{month}`` filled in with the day in Japan."""
-    japan = now.astimezone(UTC) + timedelta(hours=9)
+    japan = now.astimezone(JST)
     name = (template or "").strip().replace("{date}", japan.strftime("%Y%m%d")).replace("{month}",
                                                                                         japan.strftime("%Y%m"))
     if not GROUP_NAME.fullmatch(name):

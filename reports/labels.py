@@ -7,11 +7,10 @@ and labels (the data itself — checklist texts, reasons written by the core —
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
+from auditor.model import JST
 from auditor.status import Status
-
-JST = timezone(timedelta(hours=9), "JST")
 
 PROVIDER_NAMES = {"aws": "AWS", "azure": "Azure", "gcp": "Google Cloud"}
 

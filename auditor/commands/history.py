@@ -13,7 +13,7 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import click
@@ -32,7 +32,7 @@ from auditor.history.schedule import (
 )
 from auditor.history.store import HistoryStore, RunSummary, TargetSummary, open_store
 from auditor.history.targets import target_of
-from auditor.model import Finding, RunResult
+from auditor.model import JST, Finding, RunResult
 from auditor.notify import (
     PASSWORD_ENV,
     SECURITY_MODES,
@@ -45,7 +45,6 @@ from auditor.notify import (
 from auditor.serialize import dumps, iso, run_to_dict
 from auditor.status import Status
 
-JST = timezone(timedelta(hours=9), "JST")
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 
 
