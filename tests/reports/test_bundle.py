@@ -17,6 +17,7 @@ from auditor.errors import AuditorError
 from auditor.redaction import REDACTED, is_secret_key, redact
 from auditor.run import Catalogue
 from tests.reports.conftest import RENDERERS
+from tests.reports.forge import rehash
 from tests.reports.sample import SECRET, write_all
 
 
@@ -32,15 +33,6 @@ def bundle(catalogue, tmp_path):
     write_all(catalogue, out, RENDERERS)
     folder, archive = write_bundle(out)
     return out, folder, archive
-
-
-def _rewrite_manifest(folder, name):
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["path"] == name:
-            data = (folder / name).read_bytes()
-            entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def test_bundle_holds_every_report_with_a_digest_each(bundle):
@@ -127,7 +119,7 @@ def test_tampered_status_with_a_matching_digest_is_caught_by_reevaluation(bundle
                 if i["item_id"] == "34")
     item["status"], item["symbol"] = "PASS", "○ 適合"
     (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    _rewrite_manifest(folder, "results.json")
+    rehash(folder, "results.json")
     report = verify_bundle(folder, catalogue)
     assert report.digests_ok, "the digest was forged to match"
     assert report.tampered
@@ -142,7 +134,7 @@ def test_tampered_snapshot_is_caught_even_with_a_forged_digest(bundle, catalogue
     volume = next(e for e in snapshot["evidence"] if e["resource_id"] == "vol-0bbb")
     volume["attributes"]["encrypted"] = True
     (folder / "snapshot.json").write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
-    _rewrite_manifest(folder, "snapshot.json")
+    rehash(folder, "snapshot.json")
     report = verify_bundle(folder, catalogue)
     assert any("vol-0bbb" in d.key and d.field == "status" for d in report.differences)
 

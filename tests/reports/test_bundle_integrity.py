@@ -8,7 +8,6 @@ and name the file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import stat
@@ -26,6 +25,7 @@ from auditor.cli import cli
 from auditor.run import Catalogue
 from auditor.signing import SigningKey, public_key_pem
 from tests.reports.conftest import RENDERERS
+from tests.reports.forge import rehash
 from tests.reports.sample import sample_evidence, write_all
 
 SIGNER = "株式会社さくらシステムズ 情報システム部"
@@ -77,16 +77,6 @@ def folder(originals, kind, tmp_path):
     target = tmp_path / "bundle"
     shutil.copytree(originals[kind] / "bundle", target)
     return target
-
-
-def rehash(folder: Path, name: str) -> None:
-    """Forge the manifest digest of ``name`` so that the digests match again."""
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["path"] == name:
-            data = (folder / name).read_bytes()
-            entry["sha256"], entry["size"] = hashlib.sha256(data).hexdigest(), len(data)
-    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def zip_of(folder: Path, target: Path, first: list[tuple[str, bytes]] = ()) -> Path:
