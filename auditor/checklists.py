@@ -99,6 +99,8 @@ class Item:
     basis: str
     controls: tuple[ControlRef, ...] = ()
     rationale: str = ""
+    #: the same rationale in English, shown instead of ``rationale`` when the output is in English
+    rationale_en: str = ""
     heading: str = ""
     applies_when: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -114,6 +116,10 @@ class Item:
     def coverage(self) -> str:
         """``full`` only when every referenced control covers the item fully."""
         return "full" if self.controls and all(r.coverage == "full" for r in self.controls) else "partial"
+
+    def rationale_in(self, lang: str) -> str:
+        """The rationale in the output language: ``rationale_en`` in English, ``rationale`` otherwise."""
+        return self.rationale_en if lang == "en" else self.rationale
 
 
 @dataclass(frozen=True)
@@ -245,8 +251,8 @@ def _parse_checklist(data: Mapping[str, Any]) -> Checklist:
 
 
 _ITEM_KEYS = {
-    "id", "number", "section", "text", "levels", "basis", "controls", "rationale", "heading", "applies_when",
-    "satisfied_by", "answers_profile",
+    "id", "number", "section", "text", "levels", "basis", "controls", "rationale", "rationale_en", "heading",
+    "applies_when", "satisfied_by", "answers_profile",
 }
 
 
@@ -279,6 +285,7 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
         basis=basis,
         controls=controls,
         rationale=str(raw.get("rationale") or "").strip(),
+        rationale_en=str(raw.get("rationale_en") or "").strip(),
         heading=str(raw.get("heading") or ""),
         applies_when={str(k): str(v) for k, v in (raw.get("applies_when") or {}).items()},
         extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},

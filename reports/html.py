@@ -203,7 +203,7 @@ def _checklist_view(context: ReportContext, checklist: Checklist, result, index:
             "level": item_result.level,
             "basis_kind": item_result.basis,
             "remarks": item_remarks(item_result, item, index, context.controls, lang, with_rationale=False),
-            "rationale": item.rationale,
+            "rationale": item.rationale_in(lang),
             "controls": controls,
             "control_ids": " ".join(item_result.control_ids),
             "clouds": clouds,

@@ -289,7 +289,7 @@ def item_remarks(
             lines.append("要再確認: 申告した項目の統制が不適合になっている。申告は不適合を打ち消さないため、"
                          "内容を見直すこと" if ja else "Re-examine: the item's controls now fail; the attestation does"
                          " not override the failure and should be reviewed")
-    rationale = item.rationale if item else ""
+    rationale = item.rationale_in(lang) if item else ""
     if item_result.basis == "manual" and item_result.attestation is None:
         lines.append("組織的対策のため、申告（根拠資料の提示）が必要。" if ja
                      else "Organisational measure: needs an attestation naming its evidence documents.")

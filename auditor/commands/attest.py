@@ -63,9 +63,10 @@ def template_text(checklist: Checklist, profile: Profile, lang: str) -> str:
         lines.append(f"  # {number} [{level}]" + ((" 一部を自動判定" if ja else " partly decided automatically")
                                                    if partly else ""))
         lines.extend(_comment(item.text))
-        if item.rationale:
+        rationale = item.rationale_in(lang)
+        if rationale:
             lead = "想定される根拠資料・補足: " if ja else "Expected evidence / note: "
-            lines.extend(_comment(lead + item.rationale))
+            lines.extend(_comment(lead + rationale))
         entry = {"item": f"{checklist.id}#{item.id}", "answer": "", "evidence": [], "answered_by": "",
                  "answered_on": "", "valid_until": ""}
         dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -79,6 +79,7 @@ def _checklist_json(checklist: Checklist, profile: Profile) -> dict:
                 "control_ids": list(item.control_ids),
                 "controls": [{"id": r.id, "coverage": r.coverage} for r in item.controls],
                 "rationale": item.rationale,
+                "rationale_en": item.rationale_en,
                 **dict(item.extra),
             }
             for item in checklist.items
