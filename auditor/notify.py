@@ -88,7 +88,29 @@ def compose(diff: RunDiff, lang: str) -> Message:
         mark = "↓" if change.worse else "→"
         lines.append(f"  {mark} {change.checklist_id}#{change.item_id}: {change.before.sheet_value} → "
                      f"{change.after.sheet_value}")
+    if diff.scope_changes:
+        lines.extend(_scope_lines(diff, lang))
     return Message(subject, "\n".join(lines) + "\n")
+
+
+def _scope_lines(diff: RunDiff, lang: str) -> list[str]:
+    """Per account: the items that got worse, then those that got better (at most ``LISTED`` each)."""
+    ja = lang == "ja"
+    new_scope = "前回なし" if ja else "not in the previous run"
+    lines = []
+    sections = (("アカウント別の悪化した項目" if ja else "Items worse by account", diff.worse_scope_items),
+                ("アカウント別の改善した項目" if ja else "Items better by account", diff.better_scope_items))
+    for title, changes in sections:
+        lines.append(f"{title}: {len(changes)}")
+        for change in changes[:LISTED]:
+            mark = "↓" if change.worse else "↑"
+            before = change.before.sheet_value if change.before is not None else (
+                f"（{new_scope}）" if ja else f"({new_scope})")
+            lines.append(f"  {mark} {change.provider} {change.scope} {change.checklist_id}#{change.item_id}: "
+                         f"{before} → {change.after.sheet_value}")
+        if len(changes) > LISTED:
+            lines.append(f"  … {'ほか' if ja else 'and'} {len(changes) - LISTED}")
+    return lines
 
 
 def _finding_line(finding: Finding, lang: str) -> str:

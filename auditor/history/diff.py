@@ -100,6 +100,11 @@ class RunDiff:
         return tuple(c for c in self.scope_changes if c.worse)
 
     @property
+    def better_scope_items(self) -> tuple[ScopeItemChange, ...]:
+        """Items that got better in an account (an account new in this run is never "better")."""
+        return tuple(c for c in self.scope_changes if c.before is not None and ITEM_RANK[c.after] < ITEM_RANK[c.before])
+
+    @property
     def worse_items(self) -> tuple[ItemChange, ...]:
         return tuple(c for c in self.item_changes if c.worse)
 
@@ -236,6 +241,7 @@ def diff_to_dict(diff: RunDiff) -> dict[str, Any]:
             "items_worse": len(diff.worse_items),
             "items_better": len(diff.better_items),
             "scope_items_worse": len(diff.worse_scope_items),
+            "scope_items_better": len(diff.better_scope_items),
         },
         **{name: [finding_to_dict(f) for f in getattr(diff, name)] for name in sections},
         "item_changes": [

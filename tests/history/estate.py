@@ -10,7 +10,7 @@ longer be read (a gap: newly unknown, and its detector is not "removed").
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from auditor.checklists import Profile
@@ -124,3 +124,24 @@ def february(catalogue: Catalogue, run_id: str = "20260201T030000Z-bbbb0002", ta
         volume("vol-old", True, 8, at), volume("vol-new", False, 32, at), volume("vol-legacy", False, 200, at),
         trail(False, at),
     ], gaps=[guardduty_denied(at)], target=target)
+
+
+OTHER = "210987654321"  # the second account of the organisation months
+ORG_TARGET = "org-estate"
+
+
+def two_accounts(catalogue: Catalogue, run_id: str, started: datetime, other_encrypted: bool) -> RunResult:
+    """An organisation run: the estate's account keeps an unencrypted volume; the other account's is as given."""
+    evidence = (
+        volume("vol-a", False, 8, started),
+        replace(volume("vol-b", other_encrypted, 8, started), scope=OTHER),
+    )
+    run = replace(decide(catalogue, run_id, started, evidence, target=ORG_TARGET).run,
+                  providers=(ProviderScope("aws", (ACCOUNT, OTHER)),))
+    return evaluate(catalogue, Collected(run, evidence, ()), list(catalogue.checklists.values()), Profile(), {})
+
+
+def org_months(catalogue: Catalogue) -> tuple[RunResult, RunResult]:
+    """January: the other account passes encryption; February: it fails (the whole run fails both months)."""
+    return (two_accounts(catalogue, "20260101T030000Z-org00001", JANUARY, True),
+            two_accounts(catalogue, "20260201T030000Z-org00002", FEBRUARY, False))

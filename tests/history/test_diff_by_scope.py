@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from click.testing import CliRunner
 
-from auditor.checklists import Profile
 from auditor.cli import cli
 from auditor.history import open_store
 from auditor.history.diff import diff_runs, diff_to_dict
-from auditor.model import ProviderScope
-from auditor.run import Collected, evaluate
 from auditor.status import Status
 from tests.history import estate
 
-OTHER = "210987654321"
+OTHER = estate.OTHER
 CHECKLIST, ITEM = "ext-service-requirements", "34"  # 34: encryption.at-rest only
-TARGET = "org-estate"
-
-
-def two_accounts(catalogue, run_id, started, other_encrypted: bool):
-    """The estate's account keeps an unencrypted volume; the other account's volume is as given."""
-    evidence = (
-        estate.volume("vol-a", False, 8, started),
-        replace(estate.volume("vol-b", other_encrypted, 8, started), scope=OTHER),
-    )
-    run = estate.decide(catalogue, run_id, started, evidence, target=TARGET).run
-    run = replace(run, providers=(ProviderScope("aws", (estate.ACCOUNT, OTHER)),))
-    return evaluate(catalogue, Collected(run, evidence, ()), list(catalogue.checklists.values()), Profile(), {})
+TARGET = estate.ORG_TARGET
 
 
 def whole(result):
@@ -37,9 +22,7 @@ def whole(result):
                 if i.item_id == ITEM)
 
 
-def months(catalogue):
-    return (two_accounts(catalogue, "20260101T030000Z-org00001", estate.JANUARY, True),
-            two_accounts(catalogue, "20260201T030000Z-org00002", estate.FEBRUARY, False))
+months = estate.org_months
 
 
 def test_the_account_that_newly_fails_is_named_though_the_whole_run_was_already_failing(catalogue):

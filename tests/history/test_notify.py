@@ -235,3 +235,28 @@ def test_a_failed_notification_exits_2(store_url, catalogue):
     finally:
         failing.close()
     assert result.exit_code == 2 and "answered HTTP 503" in result.output
+
+
+def test_the_notification_names_each_account_that_got_worse_or_better(store_url, catalogue, hook):
+    january, february = estate.org_months(catalogue)
+    worse = compose(diff_runs(january, february, catalogue.checklists, catalogue.controls), "ja")
+    assert "アカウント別の悪化した項目: " in worse.body and "アカウント別の改善した項目: 0" in worse.body
+    account_lines = [line for line in worse.body.splitlines() if estate.OTHER in line]
+    assert "  ↓ aws 210987654321 ext-service-requirements#34: ○ 適合 → × 不適合" in account_lines
+    assert not any(estate.ACCOUNT in line for line in worse.body.splitlines())
+    better = compose(diff_runs(february, january, catalogue.checklists, catalogue.controls), "en")
+    assert "Items worse by account: 0" in better.body
+    assert "  ↑ aws 210987654321 ext-service-requirements#34: × 不適合 → ○ 適合" in better.body
+    # through the command, to a real receiver: the text and the diff both carry the accounts
+    with open_store(store_url) as store:
+        store.save_run(january)
+        store.save_run(february)
+    result = CliRunner().invoke(cli, ["--lang", "en", "diff", "--target", estate.ORG_TARGET, "--notify-webhook",
+                                      hook.url], env={"AUDITOR_STORE": store_url})
+    assert result.exit_code == 1, result.output
+    payload = json.loads(hook.requests[0][2])
+    assert "  ↓ aws 210987654321 ext-service-requirements#34: ○ 適合 → × 不適合" in payload["text"]
+    assert payload["diff"]["summary"]["scope_items_worse"] >= 1
+    assert payload["diff"]["summary"]["scope_items_better"] == 0
+    assert {(c["scope"], c["item_id"], c["worse"]) for c in payload["diff"]["scope_changes"]} >= {
+        (estate.OTHER, "34", True)}
