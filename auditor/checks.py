@@ -26,16 +26,17 @@ from auditor.status import Status
 class AttributeUnreadable(Exception):
     """Raised by :func:`need` when an attribute the check needs could not be read."""
 
-    def __init__(self, attribute: str, cause: str) -> None:
+    def __init__(self, attribute: str, cause: str, cause_en: str = "") -> None:
         super().__init__(f"{attribute}: {cause}")
         self.attribute = attribute
         self.cause = cause
+        self.cause_en = cause_en or cause
 
 
 def need(evidence: Evidence, attribute: str, default: Any = None) -> Any:
     """Return an attribute, or abort the check as UNKNOWN if the adapter could not read it."""
     if attribute in evidence.unreadable:
-        raise AttributeUnreadable(attribute, evidence.unreadable[attribute])
+        raise AttributeUnreadable(attribute, evidence.cause(attribute), evidence.cause(attribute, "en"))
     return evidence.attributes.get(attribute, default)
 
 
@@ -118,7 +119,7 @@ def _decide(check: Check, record: Evidence) -> Finding:
         verdict = check.evaluate(record)
     except AttributeUnreadable as missing:
         verdict = Verdict.unknown((f"{missing.attribute} を読み取れなかった: {missing.cause}",
-                                   f"{missing.attribute} could not be read: {missing.cause}"))
+                                   f"{missing.attribute} could not be read: {missing.cause_en}"))
     return Finding(
         check_id=check.id,
         control_id=check.control_id,
@@ -150,7 +151,7 @@ def _unknown_from_gap(check: Check, gap: Gap) -> Finding:
         resource_id=f"*{gap.source}",
         status=Status.UNKNOWN,
         reason=f"{gap.source} を呼び出せなかった（{gap.error_code}）: {gap.message}",
-        reason_en=f"{gap.source} could not be called ({gap.error_code}): {gap.message}",
+        reason_en=f"{gap.source} could not be called ({gap.error_code}): {gap.message_in('en')}",
         observed=None,
         expected=check.expected,
         expected_en=check.expected_en,

@@ -51,6 +51,9 @@ class Evidence:
     ``attributes`` hold the normalised facts the checks read (JSON-compatible values).
     ``unreadable`` names attributes the adapter could not read and why (a follow-up call was denied,
     say); a check that needs one of them yields ``UNKNOWN`` with that cause instead of guessing.
+    An adapter that words a cause itself gives it in both languages, as a ``(ja, en)`` pair in
+    ``unreadable`` or in ``unreadable_en``; a cause quoted from the cloud (an error message) is the
+    same text in both.
     """
 
     provider: str
@@ -64,6 +67,18 @@ class Evidence:
     unreadable: Mapping[str, str] = field(default_factory=dict)
     raw: JSONValue = None
     name: str = ""
+    unreadable_en: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if any(not isinstance(cause, str) for cause in self.unreadable.values()):
+            pairs = {attribute: said(cause) for attribute, cause in self.unreadable.items()}
+            object.__setattr__(self, "unreadable", {attribute: ja for attribute, (ja, _) in pairs.items()})
+            english = {attribute: en for attribute, (_, en) in pairs.items() if en}
+            object.__setattr__(self, "unreadable_en", {**english, **self.unreadable_en})
+
+    def cause(self, attribute: str, lang: str = "ja") -> str:
+        """Why ``attribute`` could not be read, in ``lang``."""
+        return in_language(self.unreadable[attribute], self.unreadable_en.get(attribute, ""), lang)
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -88,6 +103,12 @@ class Gap:
     message: str
     permission: str
     collected_at: datetime
+    #: the English of ``message`` where the adapter worded it itself (empty: the cloud's own message)
+    message_en: str = ""
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (``ja`` or ``en``)."""
+        return in_language(self.message, self.message_en, lang)
 
     def blocks(self, resource_type: str, provider: str) -> bool:
         return provider == self.provider and resource_type in self.resource_types

@@ -97,6 +97,7 @@ def evidence_to_dict(record: Evidence) -> dict[str, Any]:
         "collected_at": iso(record.collected_at),
         "attributes": record.attributes,
         "unreadable": record.unreadable,
+        **({"unreadable_en": record.unreadable_en} if record.unreadable_en else {}),
         "raw": record.raw,
     }
 
@@ -115,6 +116,7 @@ def evidence_from_dict(data: Mapping[str, Any], where: str = "evidence") -> Evid
         collected_at=record.time("collected_at"),
         attributes=record.mapping("attributes"),
         unreadable=record.text_mapping("unreadable"),
+        unreadable_en=record.text_mapping("unreadable_en"),
         raw=record.value("raw", None),
     )
 
@@ -128,6 +130,7 @@ def gap_to_dict(gap: Gap) -> dict[str, Any]:
         "resource_types": list(gap.resource_types),
         "error_code": gap.error_code,
         "message": gap.message,
+        "message_en": gap.message_en,
         "permission": gap.permission,
         "collected_at": iso(gap.collected_at),
     }
@@ -146,6 +149,7 @@ def gap_from_dict(data: Mapping[str, Any], where: str = "gap") -> Gap:
         message=record.text("message"),
         permission=record.text("permission", ""),
         collected_at=record.time("collected_at"),
+        message_en=record.text("message_en", ""),
     )
 
 

@@ -575,7 +575,7 @@ def write_gaps_sheet(workbook: Workbook, context: ReportContext, used: set[str])
         controls = affected.get((gap.provider, gap.scope, gap.region, gap.source), [])
         writer.plain([
             text("gap_kind_call", lang), provider_name(gap.provider), gap.scope, gap.region, gap.source,
-            ", ".join(gap.resource_types), gap.error_code, gap.message, gap.permission, ", ".join(controls),
+            ", ".join(gap.resource_types), gap.error_code, gap.message_in(lang), gap.permission, ", ".join(controls),
             jst(gap.collected_at),
         ])
     for control in manual:

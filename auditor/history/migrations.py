@@ -124,6 +124,10 @@ def _english_reasons(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE auditor_findings ADD COLUMN expected_en TEXT"))
 
 
+def _english_gap_messages(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE auditor_gaps ADD COLUMN message_en TEXT"))
+
+
 def _collection_progress(connection: Connection) -> None:
     meta = MetaData()
     Table(
@@ -160,6 +164,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "item detail: qualifier, written exemption and automated verdict", _item_detail),
     Migration(4, "collection progress per scope: resumable runs and shards of a run group", _collection_progress),
     Migration(5, "English reasons of findings, control results and items", _english_reasons),
+    Migration(6, "English of the gap messages the tool words itself", _english_gap_messages),
 )
 
 

@@ -109,7 +109,10 @@ def gap_rows(run_id: str, gaps: Sequence[Gap]) -> list[Row]:
 
 
 def gap(row: Mapping[str, Any]) -> Gap:
-    return gap_from_dict(_record(row, ("resource_types",)))
+    record = _record(row, ("resource_types",))
+    if record.get("message_en") is None:  # a run stored before the column existed, or a cloud's own message
+        record.pop("message_en", None)
+    return gap_from_dict(record)
 
 
 def control_rows(run_id: str, controls: Sequence[ControlResult]) -> list[Row]:

@@ -81,6 +81,7 @@ gaps = Table(
     Column("message", Text, nullable=False),
     Column("permission", Text, nullable=False),
     Column("collected_at", DateTime(timezone=True), nullable=False),
+    Column("message_en", Text, nullable=True),
 )
 
 controls = Table(

@@ -53,13 +53,16 @@ def _with_usage(
     if counts:
         attributes["in_use"] = True
     elif not data_kinds:
-        unreadable["in_use"] = "リージョン内のリソースの種類を収集していないため、このリージョンの利用有無が不明"
+        unreadable["in_use"] = ("リージョン内のリソースの種類を収集していないため、このリージョンの利用有無が不明",
+                                "no kind of resource in the region was collected, so whether the region is in use"
+                                " is unknown")
     else:
         blocking = [g for g in gaps if g.scope == record.scope and g.region in (record.region, "*")
                     and set(g.resource_types) & data_kinds]
         if blocking:
-            unreadable["in_use"] = "; ".join(sorted({f"{g.source} ({g.error_code})" for g in blocking})) + \
-                " を読み取れず、このリージョンにリソースがあるかどうかが不明"
+            calls = "; ".join(sorted({f"{g.source} ({g.error_code})" for g in blocking}))
+            unreadable["in_use"] = (f"{calls} を読み取れず、このリージョンにリソースがあるかどうかが不明",
+                                    f"{calls} could not be read, so whether the region holds resources is unknown")
         else:
             attributes["in_use"] = False
     return dataclasses.replace(record, attributes=attributes, unreadable=unreadable)
@@ -77,16 +80,18 @@ def _trail_account(account: str, evidence: Sequence[Evidence], gaps: Sequence[Ga
         if a.get("multi_region") and a.get("logging") and a.get("management_events") in ("All", "WriteOnly"):
             qualifying.append(trail.resource_id)
         elif a.get("multi_region") and ({"logging", "management_events"} & set(trail.unreadable)):
-            doubtful.extend(trail.unreadable.get(k, "") for k in ("logging",
-                                                                  "management_events") if k in trail.unreadable)
+            doubtful.extend((trail.cause(k), trail.cause(k, "en")) for k in ("logging", "management_events")
+                            if k in trail.unreadable)
     unreadable = {}
     if not qualifying:
-        causes = [f"{g.source} in {g.region} ({g.error_code})" for g in gaps
-                  if g.scope == account and TRAIL in g.resource_types]
-        causes += [c for c in doubtful if c]
-        if causes:
+        calls = [f"{g.source} in {g.region} ({g.error_code})" for g in gaps
+                 if g.scope == account and TRAIL in g.resource_types]
+        causes_ja = sorted({*calls, *(ja for ja, _ in doubtful if ja)})
+        causes_en = sorted({*calls, *(en for _, en in doubtful if en)})
+        if causes_ja:
             unreadable["qualifying_trails"] = (
-                "; ".join(sorted(set(causes))) + " — 条件を満たす証跡がそこに存在する可能性がある"
+                "; ".join(causes_ja) + " — 条件を満たす証跡がそこに存在する可能性がある",
+                "; ".join(causes_en) + " — a trail that qualifies may exist there",
             )
     return Evidence(
         provider=PROVIDER, scope=account, region="global", resource_type=TRAIL_ACCOUNT,

@@ -57,17 +57,20 @@ class Failure:
             return "unreachable"
         return "error"
 
-    def cause(self) -> str:
-        """One line for ``Evidence.unreadable``: what failed, why, and what permission it needs."""
-        hint = f"（必要な権限: {self.permission}）" if self.kind == "denied" else ""
-        return f"{self.source} の呼び出しに失敗（{self.error_code}）: {self.message}{hint}"
+    def cause(self) -> tuple[str, str]:
+        """``Evidence.unreadable``'s cause, Japanese and English: what failed, why, what permission it needs."""
+        denied = self.kind == "denied"
+        hint_ja = f"（必要な権限: {self.permission}）" if denied else ""
+        hint_en = f" (needs {self.permission})" if denied else ""
+        return (f"{self.source} の呼び出しに失敗（{self.error_code}）: {self.message}{hint_ja}",
+                f"{self.source} failed ({self.error_code}): {self.message}{hint_en}")
 
 
 class CallFailed(Exception):
     """Raised by the call helpers; carries the :class:`Failure`."""
 
     def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.cause())
+        super().__init__(failure.cause()[1])
         self.failure = failure
 
 

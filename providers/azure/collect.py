@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.model import Evidence, Gap, ProviderScope, utc_now
+from auditor.model import Evidence, Gap, ProviderScope, Said, utc_now
 from auditor.plugins import Collection, CollectRequest
 from providers.azure import arm, entra, facts, normalize
 from providers.azure import kinds as k
@@ -63,6 +63,12 @@ def _is_network_failure(exc: BaseException) -> bool:
         seen = seen.__cause__ or seen.__context__
     text = str(exc).lower()
     return any(word in text for word in _NETWORK_WORDS)
+
+
+def _needs(failed: CallFailed, permission: str, source: str = "") -> tuple[str, str]:
+    """The cause of an unreadable attribute whose read failed, with the permission that would allow it."""
+    said = f"{source or failed.source}: {failed.code} {failed.message}"
+    return f"{said} — 必要な権限: {permission}", f"{said} — needs {permission}"
 
 
 def _auth_error(exc: Exception) -> AuditorError:
@@ -145,15 +151,16 @@ class Collector:
 
     # ------------------------------------------------------------ gaps and evidence
 
-    def _gap(self, scope: str, failed: CallFailed, kinds: Sequence[str], permission: str) -> None:
+    def _gap(self, scope: str, failed: CallFailed, kinds: Sequence[str], permission: str,
+             message_en: str = "") -> None:
         self.gaps.append(Gap(
             provider=PROVIDER, scope=scope, region="*", source=failed.source, resource_types=tuple(kinds),
             error_code=failed.code, message=failed.message or f"HTTP {failed.status}", permission=permission,
-            collected_at=utc_now(),
+            collected_at=utc_now(), message_en=message_en,
         ))
 
     def _add(self, kind: str, row: dict[str, Any], attributes: dict[str, Any], source: str,
-             unreadable: dict[str, str] | None = None, scope: str = "", region: str = "", raw: Any = None,
+             unreadable: dict[str, Said] | None = None, scope: str = "", region: str = "", raw: Any = None,
              now: datetime | None = None) -> None:
         self.evidence.append(Evidence(
             provider=PROVIDER, scope=scope or lower(row.get("subscriptionId")),
@@ -185,11 +192,16 @@ class Collector:
             if sid in visible and lower(visible[sid].get("state")) == "enabled":
                 self.subscriptions.append(sid)
                 continue
-            message = (f"この ID から見たサブスクリプション {sid} の状態は {visible[sid].get('state')}"
-                       if sid in visible else f"サブスクリプション {sid} はこの ID から見えない")
+            if sid in visible:
+                state = visible[sid].get("state")
+                message = f"この ID から見たサブスクリプション {sid} の状態は {state}"
+                message_en = f"subscription {sid} is {state} as seen by this identity"
+            else:
+                message = f"サブスクリプション {sid} はこの ID から見えない"
+                message_en = f"subscription {sid} is not visible to this identity"
             self._gap(sid, CallFailed(403 if sid not in visible else 409, "SubscriptionNotAvailable",
                                       message, "arm:GET /subscriptions"),
-                      sorted(arm_kinds), self._reader("*/read", f"/subscriptions/{sid}"))
+                      sorted(arm_kinds), self._reader("*/read", f"/subscriptions/{sid}"), message_en)
 
     # ------------------------------------------------------------ Resource Graph
 
@@ -272,14 +284,16 @@ class Collector:
         audited = set(self.subscriptions)
         vaults = [r for r in self.rows.get("vaults", []) if lower(r.get("subscriptionId")) in audited]
         backups: dict[str, dict[str, Any]] = {}
-        unreadable_vaults: list[str] = []
+        unreadable_vaults: list[tuple[str, str]] = []
         if "vaults" in self.failed_queries:
             failed = self.failed_queries["vaults"]
-            unreadable_vaults.append(f"Recovery Services コンテナーの一覧を取得できない: {failed}")
+            unreadable_vaults.append((f"Recovery Services コンテナーの一覧を取得できない: {failed}",
+                                      f"the Recovery Services vaults could not be listed: {failed}"))
         self._report("backup")
         for vault, result in self._parallel(lambda v: arm.protected_items(self.apis.arm, v["id"]), vaults):
             if isinstance(result, CallFailed):
-                unreadable_vaults.append(f"{vault.get('name')}: {result.code} {result.message}")
+                said = f"{vault.get('name')}: {result.code} {result.message}"
+                unreadable_vaults.append((said, said))
                 self._gap(lower(vault.get("subscriptionId")), result, [],
                           self._reader("Microsoft.RecoveryServices/vaults/backupProtectedItems/read", vault["id"]))
                 continue
@@ -293,7 +307,8 @@ class Collector:
             backup = backups.get(lower(row.get("id")))
             unreadable = {}
             if backup is None and unreadable_vaults:
-                unreadable["backup"] = "; ".join(unreadable_vaults)
+                unreadable["backup"] = ("; ".join(ja for ja, _ in unreadable_vaults),
+                                        "; ".join(en for _, en in unreadable_vaults))
             self._add(kind, row, normalize.vm(row, backup), self._source("vms"), unreadable)
 
     def _sql_databases(self, kind: str) -> None:
@@ -304,7 +319,7 @@ class Collector:
             state = None
             if isinstance(result, CallFailed):
                 permission = self._reader("Microsoft.Sql/servers/databases/transparentDataEncryption/read")
-                unreadable["tde_state"] = f"{result.source}: {result.code} {result.message} — 必要な権限: {permission}"
+                unreadable["tde_state"] = _needs(result, permission)
                 self._gap(lower(row.get("subscriptionId")), result, [], permission)
             else:
                 state = result
@@ -324,8 +339,11 @@ class Collector:
             config = by_site.get(lower(row.get("id")))
             unreadable = {}
             if config is None:
-                unreadable["min_tls"] = ("Resource Graph からサイトの構成を読めない"
-                                         if configs is None else "Resource Graph にこのサイトの Web 構成がない")
+                unreadable["min_tls"] = (("Resource Graph からサイトの構成を読めない",
+                                          "the sites' configuration could not be read from Resource Graph")
+                                         if configs is None else
+                                         ("Resource Graph にこのサイトの Web 構成がない",
+                                          "Resource Graph holds no web configuration for this site"))
             self._add(kind, row, normalize.web_app(row, config), self._source("sites"), unreadable)
 
     def _app_gateways(self, kind: str) -> None:
@@ -425,7 +443,7 @@ class Collector:
             wdatp = arm.defender_for_endpoint(self.apis.arm, sid)
         except CallFailed as failed:
             permission = self._reader("Microsoft.Security/settings/read")
-            unreadable["wdatp_enabled"] = f"{failed.source}: {failed.code} {failed.message} — 必要な権限: {permission}"
+            unreadable["wdatp_enabled"] = _needs(failed, permission)
             self._gap(sid, failed, [], permission)
         types = Counter(lower(r.get("type")) for r in in_use if lower(r.get("subscriptionId")) == sid)
         self._add(k.SUB_DEFENDER, self._subscription_row(sid, k.SUB_DEFENDER),
@@ -460,10 +478,10 @@ class Collector:
 
     # ------------------------------------------------------------ Microsoft Graph
 
-    def _graph_gap(self, read: entra.Read, failed: CallFailed, kinds: Sequence[str]) -> str:
+    def _graph_gap(self, read: entra.Read, failed: CallFailed, kinds: Sequence[str]) -> tuple[str, str]:
         permission = f"Microsoft Graph application permission {read.permission}"
         self._gap(self.tenant or "tenant", failed, kinds, permission)
-        return f"{read.source}: {failed.code} {failed.message} — 必要な権限: {permission}"
+        return _needs(failed, permission, read.source)
 
     def _entra(self) -> None:
         reads = [name for name, kinds in (
@@ -497,7 +515,7 @@ class Collector:
 
     def _tenant(self, results: dict[str, Any], scope: str, now: datetime) -> None:
         attributes: dict[str, Any] = {}
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
 
         def take(name: str, keys: Sequence[str], build: Callable[[Any], Sequence[Any]]) -> None:
             result = results.get(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from auditor.model import Said
 from providers.azure import facts
 
 
@@ -126,14 +127,15 @@ def app_gateway(row: Mapping[str, Any], waf_policies: Mapping[str, Mapping[str, 
             and ref_id(prop(listener, "properties", "frontendIPConfiguration")) in public}
     redirected = {ref_id(prop(rule, "properties", "httpListener")) for rule in row.get("requestRoutingRules") or []
                   if prop(rule, "properties", "redirectConfiguration")}
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     waf: dict[str, Any] | None = None
     policy_id = ref_id(row.get("firewallPolicy"))
     config = row.get("webApplicationFirewallConfiguration")
     if policy_id:
         policy = waf_policies.get(policy_id)
         if policy is None:
-            unreadable["waf"] = f"WAF ポリシー {policy_id} は監査対象のサブスクリプションから見えない"
+            unreadable["waf"] = (f"WAF ポリシー {policy_id} は監査対象のサブスクリプションから見えない",
+                                 f"WAF policy {policy_id} is not visible from the audited subscriptions")
         else:
             settings = policy.get("policySettings") or {}
             waf = {"source": "policy", "id": policy_id, "enabled": lower(settings.get("state")) == "enabled",
@@ -213,11 +215,12 @@ def firewall(row: Mapping[str, Any], policies: Mapping[str, Mapping[str, Any]]) 
     policy_id = ref_id(row.get("firewallPolicy"))
     attributes: dict[str, Any] = {"sku_tier": prop(row, "firewallSku", "tier"), "policy_id": policy_id or None,
                                   "policy": None}
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     if policy_id:
         policy = policies.get(policy_id)
         if policy is None:
-            unreadable["policy"] = f"ファイアウォールポリシー {policy_id} は監査対象のサブスクリプションから見えない"
+            unreadable["policy"] = (f"ファイアウォールポリシー {policy_id} は監査対象のサブスクリプションから見えない",
+                                    f"firewall policy {policy_id} is not visible from the audited subscriptions")
         else:
             attributes["policy"] = {"id": policy_id, "tier": prop(policy, "policySku", "tier"),
                                     "idps_mode": prop(policy, "intrusionDetection", "mode")}

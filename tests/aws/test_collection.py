@@ -4,6 +4,7 @@ differences coded for real AWS, and every kind of failed call turning into a vis
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -25,6 +26,8 @@ from tests.aws.conftest import (
     policy_document,
 )
 from tests.aws.estates import bucket, instance, volume
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 RESIDENCY_KINDS = frozenset({"aws.ec2.instance", "aws.ec2.volume", "aws.s3.bucket"})
 
@@ -94,6 +97,19 @@ def test_region_usage_unknown_when_its_listing_was_denied(account):
     audit = account.audit(regions=(OSAKA,), kinds=frozenset({"aws.guardduty.region", "aws.ec2.volume"}))
     finding = audit.one("aws.guardduty.enabled")
     assert finding.status is Status.UNKNOWN and "DescribeVolumes" in finding.reason
+    assert "could not be read, so whether the region holds resources is unknown" in finding.reason_en
+    assert not JAPANESE.search(finding.reason_en), finding.reason_en
+
+
+def test_a_denied_follow_up_names_its_permission_in_both_languages(shared):
+    name = f"denied-{shared.account_id}"
+    bucket(shared, name)
+    shared.refuse("s3:GetBucketEncryption")
+    finding = shared.audit(kinds=frozenset({"aws.s3.bucket"})).one("aws.s3.bucket_default_encryption", name)
+    assert finding.status is Status.UNKNOWN
+    assert "必要な権限: s3:GetEncryptionConfiguration" in finding.reason
+    assert "(needs s3:GetEncryptionConfiguration)" in finding.reason_en
+    assert not JAPANESE.search(finding.reason_en), finding.reason_en
 
 
 def test_s3_default_encryption_configured_or_platform_default(shared):

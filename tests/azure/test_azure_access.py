@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -278,3 +279,22 @@ def test_an_unreachable_arm_endpoint_is_one_clear_error(estate):
         options = {**emulator.options(), "arm_endpoint": emulator.url + "/nowhere"}
         with pytest.raises(AuditorError, match="Cannot list subscriptions"):
             audit_running(emulator, frozenset({k.RESOURCE}), **options)
+
+
+# ---------------------------------------------------------------- causes in both languages
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def test_causes_the_adapter_words_itself_are_in_both_languages(estate):
+    estate.user("ga", roles=(facts.GLOBAL_ADMIN_ROLE_ID,))
+    estate.app.graph_permissions.discard("Policy.Read.All")
+    missing = "0b1e2c3d-0000-4000-8000-00000000dead"
+    result = audit(estate, ENTRA | {k.SUB_DEFENDER}, subscription=(missing,))
+    enforced = result.finding("azure.entra.admin_mfa_enforced", estate.tenant_id)
+    assert "必要な権限" in enforced.reason and "Policy.Read.All" in enforced.reason
+    assert "needs Microsoft Graph application permission Policy.Read.All" in enforced.reason_en
+    assert not JAPANESE.search(enforced.reason_en), enforced.reason_en
+    [hidden] = [g for g in result.collection.gaps if g.scope == missing]
+    assert "見えない" in hidden.message_in("ja")
+    assert hidden.message_in("en") == f"subscription {missing} is not visible to this identity"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome, Task
@@ -37,7 +38,7 @@ def plans(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
 
 
 def _plan(ctx: AccountContext, region: str, item: dict[str, Any]) -> Outcome:
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     plan_id = item["BackupPlanId"]
     answer = read(unreadable, ("rules", "copy_targets"),
                   lambda: ctx.call(region, "backup", "GetBackupPlan", BackupPlanId=plan_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
-from auditor.model import Gap, utc_now
+from auditor.model import Gap, Said, utc_now
 from providers.aws.context import PROVIDER, AccountContext
 from providers.aws.failures import CallFailed, Failure
 from providers.aws.kinds import Kind, Outcome, blocked_by
@@ -43,7 +43,7 @@ def list_or_gap(
         return None
 
 
-def read(unreadable: MutableMapping[str, str], attributes: Iterable[str], fetch: Callable[[], Any]) -> Any:
+def read(unreadable: MutableMapping[str, Said], attributes: Iterable[str], fetch: Callable[[], Any]) -> Any:
     """Run one follow-up read; if it fails, mark ``attributes`` unreadable with the cause and return ``None``."""
     try:
         return fetch()

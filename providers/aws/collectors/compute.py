@@ -3,6 +3,7 @@ Auto Scaling groups and ECR repositories."""
 
 from __future__ import annotations
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext, tag_name
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome
@@ -123,7 +124,7 @@ def vpcs(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
     found = list_or_gap(ctx, region, VPC, [VPC], wanted, out)
     if not found:
         return out
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     options = read(unreadable, ("ntp_servers",), lambda: ctx.pages(region, "ec2", "DescribeDhcpOptions", "DhcpOptions"))
     by_id = {o["DhcpOptionsId"]: o for o in options or []}
     for item in found:

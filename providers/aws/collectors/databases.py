@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome, Task
@@ -53,7 +54,7 @@ def tables(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
 
 
 def _table(ctx: AccountContext, region: str, name: str) -> Outcome:
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     described = read(unreadable, ("sse", "replica_regions"),
                      lambda: ctx.call(region, "dynamodb", "DescribeTable", TableName=name))
     table = (described or {}).get("Table") or {}

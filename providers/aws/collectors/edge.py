@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import GLOBAL, REGIONAL, Collector, Kind, Listing, Outcome, Task
@@ -48,7 +49,7 @@ def _load_balancer(ctx: AccountContext, region: str, item: dict[str, Any], wante
     out = Outcome()
     arn, scheme, kind = item["LoadBalancerArn"], item.get("Scheme", ""), item.get("Type", "")
     if LOAD_BALANCER.resource_type in wanted:
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         attributes: dict[str, Any] = {
             "type": kind, "scheme": scheme, "dns_name": item.get("DNSName"),
             "availability_zones": sorted(z.get("ZoneName") for z in item.get("AvailabilityZones") or []),
@@ -71,7 +72,7 @@ def _listeners(ctx: AccountContext, region: str, balancer: dict[str, Any]) -> Ou
                         LoadBalancerArn=balancer["LoadBalancerArn"])
     for item in found or []:
         protocol = item.get("Protocol", "")
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         attributes: dict[str, Any] = {
             "protocol": protocol, "port": item.get("Port"),
             "load_balancer": balancer.get("LoadBalancerName"), "scheme": balancer.get("Scheme"),
@@ -149,7 +150,7 @@ def _stages(ctx: AccountContext, region: str, api: dict[str, Any], api_arn: str,
     found = list_or_gap(ctx, region, STAGE, API_FAMILY, frozenset({STAGE.resource_type}), out, restApiId=api["id"])
     for stage in found or []:
         arn = f"{api_arn}/stages/{stage['stageName']}"
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         attributes: dict[str, Any] = {"api": api.get("name"), "endpoint_types": types,
                                       "internet_facing": "PRIVATE" not in types}
         if attributes["internet_facing"]:

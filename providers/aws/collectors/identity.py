@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from auditor.model import Said
 from providers.aws.collectors.common import gap, read, wants
 from providers.aws.context import AccountContext
 from providers.aws.failures import CallFailed, Failure
@@ -225,7 +226,7 @@ def _admin_via(sources: list[tuple[str, dict[str, Any] | None]]) -> list[str]:
 
 
 def _account(ctx: AccountContext, graph: _Graph | None, details_failure: Failure | None, report) -> Any:
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     attributes: dict[str, Any] = {}
     summary = read(unreadable, ("root_mfa", "root_access_keys"),
                    lambda: ctx.call(API_REGION, "iam", "GetAccountSummary"))
@@ -263,14 +264,16 @@ def _user(ctx: AccountContext, graph: _Graph, user: dict[str, Any], report, repo
         "source_restricted": bool(restricted_by), "source_restricted_by": restricted_by,
         "unanalysed_policies": [label for label, doc in sources if doc is None],
     }
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     row = (report or {}).get(user["UserName"])
     if report_failure is not None:
         for key in ("console_access", "mfa_active", "password_last_used"):
             unreadable[key] = report_failure.cause()
     elif row is None:
         for key in ("console_access", "mfa_active", "password_last_used"):
-            unreadable[key] = "iam:GetCredentialReport にこの利用者が含まれていない（レポート作成後に作られた可能性）"
+            unreadable[key] = ("iam:GetCredentialReport にこの利用者が含まれていない（レポート作成後に作られた可能性）",
+                               "the iam:GetCredentialReport report does not list this user (it may have been"
+                               " created after the report)")
     else:
         attributes["console_access"] = row.get("password_enabled") == "true"
         attributes["mfa_active"] = row.get("mfa_active") == "true"
@@ -296,7 +299,7 @@ def _policies(ctx: AccountContext, graph: _Graph) -> list[Any]:
         attributes: dict[str, Any] = {"policy_type": "aws-managed", "holders": holders,
                                       "attachments": len(holders["users"] + holders["groups"] + holders["roles"]),
                                       "document_read": read_policy.failure is None}
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         doc = graph.attached_doc(arn)
         if doc is None and read_policy.failure is not None:
             unreadable["full_access"] = read_policy.failure.cause()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap
 from providers.aws.context import AccountContext
 from providers.aws.failures import CallFailed
@@ -30,11 +31,11 @@ def alarms(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
     if found is None:
         return out
     notifying = 0
-    doubts: list[str] = []
+    doubts: list[tuple[str, str]] = []
     for item in found:
         actions = sorted(set(item.get("AlarmActions") or []))  # OK actions only tell of a recovery
         topics: dict[str, Any] = {}
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         for arn in actions:
             if ":sns:" in arn:
                 try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import gap, list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.failures import CallFailed
@@ -41,7 +42,7 @@ def scps(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
 
 
 def _scp(ctx: AccountContext, item: dict[str, Any]) -> Outcome:
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     described = read(unreadable, ("allowed_regions",),
                      lambda: ctx.call(API_REGION, "organizations", "DescribePolicy", PolicyId=item["Id"]))
     targets = read(unreadable, ("targets",), lambda: ctx.pages(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome
@@ -31,7 +32,7 @@ def managed_instances(ctx: AccountContext, region: str, wanted: frozenset[str]) 
     found = list_or_gap(ctx, region, INSTANCE, [INSTANCE], wanted, out)
     if not found:
         return out
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     states = patch_states(ctx, region, [item["InstanceId"] for item in found], unreadable)
     for item in found:
         attributes: dict[str, Any] = {
@@ -52,7 +53,7 @@ def managed_instances(ctx: AccountContext, region: str, wanted: frozenset[str]) 
 
 
 def patch_states(ctx: AccountContext, region: str, instance_ids: list[str],
-                 unreadable: dict[str, str]) -> dict[str, dict[str, Any]] | None:
+                 unreadable: dict[str, Said]) -> dict[str, dict[str, Any]] | None:
     """Patch states by instance id, batch by batch; ``None`` (and the cause in ``unreadable``) if refused."""
     states: dict[str, dict[str, Any]] = {}
     for start in range(0, len(instance_ids), PATCH_STATES_PER_CALL):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome, Task
@@ -27,7 +28,7 @@ def guardduty(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outco
     detector_ids = list_or_gap(ctx, region, DETECTOR, [DETECTOR], wanted, out)
     if detector_ids is None:
         return out
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     attributes: dict[str, Any] = {"detector_id": None, "enabled": False, "malware_protection": False}
     detector = None
     if detector_ids:
@@ -77,7 +78,7 @@ def keys(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
     found = list_or_gap(ctx, region, KEY, [KEY], wanted, out)
     if not found:
         return out
-    problems: dict[str, str] = {}
+    problems: dict[str, Said] = {}
     aliases: dict[str, list[str]] = {}
     for alias in read(problems, ("aliases",), lambda: ctx.pages(region, "kms", "ListAliases", "Aliases")) or []:
         if alias.get("TargetKeyId"):
@@ -90,8 +91,8 @@ def keys(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
 
 
 def _key(ctx: AccountContext, region: str, item: dict[str, Any], aliases: list[str] | None,
-         problems: dict[str, str]) -> Outcome:
-    unreadable: dict[str, str] = dict(problems)
+         problems: dict[str, Said]) -> Outcome:
+    unreadable: dict[str, Said] = dict(problems)
     described = read(unreadable, ("key_manager", "state", "spec", "rotation"),
                      lambda: ctx.call(region, "kms", "DescribeKey", KeyId=item["KeyId"]))
     meta = (described or {}).get("KeyMetadata") or {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.context import AccountContext
 from providers.aws.kinds import GLOBAL, Collector, Kind, Listing, Outcome, Task
@@ -84,7 +85,7 @@ def lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bucket(ctx: AccountContext, name: str, item: dict[str, Any]) -> Outcome:
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     attributes: dict[str, Any] = {}
     region = read(unreadable, ("location",), lambda: bucket_region(ctx, name))
     if region is None:
@@ -135,7 +136,7 @@ def default_encryption(answer: dict[str, Any] | None) -> dict[str, Any]:
             "kms_key": default.get("KMSMasterKeyID")}
 
 
-def _replication(ctx: AccountContext, answer: dict[str, Any] | None, unreadable: dict[str, str]) -> dict[str, Any]:
+def _replication(ctx: AccountContext, answer: dict[str, Any] | None, unreadable: dict[str, Said]) -> dict[str, Any]:
     rules = ((answer or {}).get("ReplicationConfiguration") or {}).get("Rules") or []
     targets = sorted({(rule.get("Destination") or {}).get("Bucket", "").split(":::")[-1]
                       for rule in rules if rule.get("Status") == "Enabled"} - {""})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.model import Said
 from providers.aws.collectors.common import list_or_gap, read
 from providers.aws.collectors.storage import lifecycle, object_lock
 from providers.aws.context import AccountContext
@@ -43,7 +44,7 @@ def trails(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
 
 def _trail(ctx: AccountContext, home: str, item: dict[str, Any]) -> Outcome:
     arn = item["TrailARN"]
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     status = read(unreadable, ("logging",), lambda: ctx.call(home, "cloudtrail", "GetTrailStatus", Name=arn))
     selectors = read(unreadable, ("management_events",),
                      lambda: ctx.call(home, "cloudtrail", "GetEventSelectors", TrailName=arn))
