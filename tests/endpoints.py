@@ -12,7 +12,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from providers.localhttp import EmulatorRequestHandler
 
@@ -61,7 +61,14 @@ class _HtmlHandler(EmulatorRequestHandler):
 @contextmanager
 def html_endpoint() -> Iterator[str]:
     """Yield the base URL of a server that answers everything with ``200`` and an HTML page."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    with serving(_HtmlHandler) as url:
+        yield url
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Yield the base URL of a threaded HTTP server on 127.0.0.1 with ``handler``; stop it on exit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.model import Evidence, Gap, ProviderScope
+from auditor.model import Evidence, Gap, ProviderScope, utc_now
 from auditor.plugins import Collection, CollectRequest, ScopeCollection
 from providers.aws import session as sessions
 from providers.aws.collectors import COLLECTORS, KINDS
 from providers.aws.collectors.common import gap
 from providers.aws.collectors.organizations import organization_accounts
-from providers.aws.context import AccountContext
+from providers.aws.context import PROVIDER, AccountContext
 from providers.aws.derive import derive
 from providers.aws.failures import CallFailed
 from providers.aws.kinds import GLOBAL, Outcome, Task
@@ -172,6 +172,11 @@ def _member_tasks(run: _Run, session: Any, account: str, role: str, external_id:
     except CallFailed as failed:
         ctx = AccountContext(account, session, run.settings, partition)
         return Outcome(gaps=[gap(ctx, "*", failed.failure, sorted(run.wanted))])
+    except sessions.NotAnAwsAnswer as answer:  # a proxy's or portal's page: this account only, the others go on
+        ja, en = answer.messages()
+        return Outcome(gaps=[Gap(provider=PROVIDER, scope=account, region="*", source="sts:AssumeRole",
+                                 resource_types=tuple(sorted(run.wanted)), error_code=answer.error_code,
+                                 message=ja, permission="sts:AssumeRole", collected_at=utc_now(), message_en=en)])
     return _account_tasks(run, AccountContext(account, member, run.settings, partition))
 
 

@@ -8,6 +8,8 @@ clear message; a member account whose role cannot be assumed in ``--org`` mode b
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,11 +117,60 @@ def not_an_aws_answer(endpoint: str, source: str, error: BaseException) -> Audit
     )
 
 
+class NotAnAwsAnswer(Exception):
+    """The STS endpoint answered sts:AssumeRole, but not as AWS does (an HTML page from a proxy or a portal)."""
+
+    def __init__(self, endpoint: str, role_arn: str, error: BaseException, answer: Mapping[str, Any]) -> None:
+        self.endpoint = endpoint
+        self.role_arn = role_arn
+        self.error = error
+        self.content_type = str(answer.get("content_type") or "")
+        self.html = _html(self.content_type, answer.get("body") or b"")
+        self.error_code = f"HTTP {answer.get('status')}"  # there is no AWS error code: the page has none
+        super().__init__(f"{endpoint} answered sts:AssumeRole for {role_arn} with HTTP {answer.get('status')} "
+                         f"and {self.content_type or 'no Content-Type'}")
+
+    def messages(self) -> tuple[str, str]:
+        """The cause, Japanese and English, for a gap of the account or for the message that stops the run."""
+        if self.html:
+            return (f"STS のエンドポイント {self.endpoint} が、AWS の XML ではなく HTML のページを返しました"
+                    f"（ロール {self.role_arn}、{self.error_code}）。プロキシ、キャプティブポータル、"
+                    "エンドポイントの指定（AWS_ENDPOINT_URL）を確認してください。",
+                    f"The STS endpoint {self.endpoint} answered with an HTML page, not AWS XML (role "
+                    f"{self.role_arn}, {self.error_code}) — check the proxy / endpoint (a captive portal, "
+                    "AWS_ENDPOINT_URL).")
+        shown = self.content_type or "Content-Type なし"
+        return (f"STS のエンドポイント {self.endpoint} の応答が AWS の XML ではありません（ロール {self.role_arn}、"
+                f"{shown}、{self.error_code}）。プロキシとエンドポイントの指定（AWS_ENDPOINT_URL）を確認してください。",
+                f"The STS endpoint {self.endpoint} did not answer with AWS XML (role {self.role_arn}, "
+                f"{self.content_type or 'no Content-Type'}, {self.error_code}) — check the proxy / endpoint "
+                "(AWS_ENDPOINT_URL).")
+
+
+def _html(content_type: str, body: bytes) -> bool:
+    start = body[:512].lstrip().lower()
+    return "html" in content_type.lower() or start.startswith((b"<!doctype html", b"<html"))
+
+
+def _not_aws(error: BaseException, answer: dict[str, Any]) -> bool:
+    """True when the failed first AssumeRole came back in something other than AWS's XML: botocore
+    could not take the answer apart, or made an error of an HTTP status out of a page of another kind."""
+    from botocore.exceptions import ClientError
+
+    if not answer:  # nothing came back: a network failure, handled as such
+        return False
+    if isinstance(error, ClientError):  # no AWS error document: no code in it, or botocore fell back to the status
+        code = str(error.response.get("Error", {}).get("Code") or "Unknown")
+        return code == "Unknown" or code.isdigit() or _html(answer["content_type"], answer["body"])
+    return malformed(error)
+
+
 def assume_role(base: Any, role_arn: str, external_id: str | None, session_name: str, settings: AwsSettings) -> Any:
     """A session in the role, refreshed automatically before its credentials expire (long audits).
 
-    Raises :class:`CallFailed` when the role cannot be assumed, and :class:`AuditorError` when there
-    are no base credentials to assume it with. The first request is tried once (a silent endpoint is
+    Raises :class:`CallFailed` when the role cannot be assumed, :class:`NotAnAwsAnswer` when the STS
+    endpoint does not answer as AWS does (an HTML page), and :class:`AuditorError` when there are no
+    base credentials to assume it with. The first request is tried once (a silent endpoint is
     reported after one timeout); later refreshes retry as every other call does.
     """
     import boto3
@@ -139,9 +190,15 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
                "to call sts:AssumeRole (environment variables, --profile, an instance role …).",
         )
     configs = iter((settings.probe_config(),))  # the first fetch is tried once; refreshes use the usual retries
+    first: dict[str, Any] = {}  # the first fetch's endpoint and answer, to name a page that is not AWS's
 
     def client_creator(*args: Any, **kwargs: Any) -> Any:
-        return base.client(*args, **{**kwargs, "config": next(configs, None) or settings.client_config()})
+        config = next(configs, None)
+        client = base.client(*args, **{**kwargs, "config": config or settings.client_config()})
+        if config is not None:
+            first["endpoint"] = client.meta.endpoint_url
+            client.meta.events.register("before-parse.sts.AssumeRole", functools.partial(_keep_answer, first))
+        return client
 
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=client_creator,
@@ -153,6 +210,8 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
     try:
         credentials.get_frozen_credentials()
     except Exception as error:
+        if _not_aws(error, first.get("answer", {})):
+            raise NotAnAwsAnswer(first["endpoint"], role_arn, error, first["answer"]) from error
         failure = failure_of("sts", "AssumeRole", error)
         if failure is None:
             raise
@@ -164,6 +223,15 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
     # them again costs about 0.5 s per account); registered after boto3 set up the new session's own.
     core.register_component("data_loader", base._session.get_component("data_loader"))
     return _prepared(session, settings)
+
+
+def _keep_answer(first: dict[str, Any], response_dict: Any = None, **_: Any) -> None:
+    """``before-parse`` handler of the first AssumeRole: keep what kind of answer came back."""
+    headers = (response_dict or {}).get("headers") or {}
+    body = (response_dict or {}).get("body") or b""
+    first["answer"] = {"status": (response_dict or {}).get("status_code"),
+                       "content_type": str(headers.get("content-type") or headers.get("Content-Type") or ""),
+                       "body": body if isinstance(body, bytes) else b""}
 
 
 def assume_role_or_stop(base: Any, role_arn: str, external_id: str | None, session_name: str,
@@ -180,6 +248,8 @@ def assume_role_or_stop(base: Any, role_arn: str, external_id: str | None, sessi
             en=f"Could not assume role {role_arn} ({failed.failure.error_code}: {failed.failure.message}). "
                "Check the role's trust policy (including the external ID) and the auditor's sts:AssumeRole permission.",
         ) from None
+    except NotAnAwsAnswer as answer:
+        raise not_an_aws_answer(answer.endpoint, "sts:AssumeRole", answer.error) from None
     except Exception as error:
         if not malformed(error):
             raise
