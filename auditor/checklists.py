@@ -273,6 +273,10 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
     if satisfied_by == "any" and len(controls) < 2:
         raise ValueError(f"item {item_id}: satisfied_by any needs at least two controls")
     answers_profile = {str(k): str(v) for k, v in (raw.get("answers_profile") or {}).items()}
+    rationale = str(raw.get("rationale") or "").strip()
+    rationale_en = str(raw.get("rationale_en") or "").strip()
+    if bool(rationale) != bool(rationale_en):
+        raise ValueError(f"item {item_id}: rationale and rationale_en go together, one for each language")
     for key, value in answers_profile.items():
         if value not in PROFILE_CHOICES.get(key, ()):
             raise ValueError(f"item {item_id}: answers_profile {key}={value} is not a profile value")
@@ -284,8 +288,8 @@ def _parse_item(raw: Mapping[str, Any]) -> Item:
         levels={str(k): str(v) for k, v in (raw.get("levels") or {}).items()},
         basis=basis,
         controls=controls,
-        rationale=str(raw.get("rationale") or "").strip(),
-        rationale_en=str(raw.get("rationale_en") or "").strip(),
+        rationale=rationale,
+        rationale_en=rationale_en,
         heading=str(raw.get("heading") or ""),
         applies_when={str(k): str(v) for k, v in (raw.get("applies_when") or {}).items()},
         extra={k: v for k, v in raw.items() if k not in _ITEM_KEYS},

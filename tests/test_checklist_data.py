@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from auditor.checklists import load_checklist
+from auditor.errors import AuditorError
+
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -459,3 +462,41 @@ def test_certification_answers_only_part_of(ref):
 @pytest.mark.parametrize("ref", ["000#26", "001#1.8", "001#1.9", "001#1.10", "002#16", "002#58", "003#sel-20"])
 def test_certification_answers_all_of(ref):
     assert coverage_of(item_of(ref)) == {INHERITED_CONTROL: "full"}, ref
+
+
+#: Kana, CJK ideographs, CJK punctuation and full-width forms.
+JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff01-\uffef]")
+#: Latin-script names in a Japanese rationale: products, APIs, settings, control and item ids.
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.:*/_\-]*[A-Za-z0-9*]")
+#: Abbreviations the English rationale writes out.
+WRITTEN_OUT = {"ID/PW": "ID and password", "DB": "database"}
+
+
+@ALL
+def test_every_rationale_has_an_english_one(checklist_id):
+    for item in load(checklist_id)["items"]:
+        ja, en = str(item.get("rationale") or "").strip(), str(item.get("rationale_en") or "").strip()
+        assert bool(ja) == bool(en), item["id"]
+        assert not JAPANESE.search(en), (item["id"], JAPANESE.findall(en))
+
+
+@ALL
+def test_english_rationales_keep_the_names_the_japanese_gives(checklist_id):
+    """Product, API and control names and item numbers stay exactly as in the Japanese rationale."""
+    for item in load(checklist_id)["items"]:
+        if not item.get("rationale"):
+            continue
+        english = squash(item["rationale_en"]).lower()
+        for name in NAME.findall(item["rationale"]):
+            assert squash(WRITTEN_OUT.get(name, name)).lower() in english, (item["id"], name)
+
+
+@pytest.mark.parametrize("dropped", ["rationale", "rationale_en"])
+def test_a_rationale_without_its_other_language_is_refused(tmp_path, dropped):
+    data = load("cloud-service-requirements")
+    item = next(i for i in data["items"] if i["id"] == "1.3")
+    del item[dropped]
+    path = tmp_path / "one-language.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(AuditorError, match=r"item 1\.3: rationale and rationale_en"):
+        load_checklist(path)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import textwrap
 from pathlib import Path
 
 import click
@@ -36,8 +37,11 @@ def needs_answer(checklist: Checklist, item: Item, profile: Profile) -> bool:
     return item.basis == "manual" or item.coverage == "partial"
 
 
-def _comment(text: str, width: int = 100) -> list[str]:
+def _comment(text: str, width: int = 100, by_words: bool = False) -> list[str]:
+    """YAML comment lines of at most ``width`` characters; English (``by_words``) breaks between words only."""
     words = " ".join(text.split())
+    if by_words:
+        return [f"  # {line}" for line in textwrap.wrap(words, width, break_on_hyphens=False)] or ["  #"]
     return [f"  # {words[i:i + width]}" for i in range(0, len(words), width)] or ["  #"]
 
 
@@ -66,7 +70,7 @@ def template_text(checklist: Checklist, profile: Profile, lang: str) -> str:
         rationale = item.rationale_in(lang)
         if rationale:
             lead = "想定される根拠資料・補足: " if ja else "Expected evidence / note: "
-            lines.extend(_comment(lead + rationale))
+            lines.extend(_comment(lead + rationale, by_words=not ja))
         entry = {"item": f"{checklist.id}#{item.id}", "answer": "", "evidence": [], "answered_by": "",
                  "answered_on": "", "valid_until": ""}
         dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -2,14 +2,14 @@
 
 The run is the CLI's ``audit`` on the fake provider (passing, failing and unreadable resources, a
 denied call), rendered to every format: the terminal summary, each checklist's workbook, the HTML
-report and findings.csv.
+report and findings.csv; and the attestation template the CLI writes.
 
 Japanese that may stay in English output is data, not the tool's words, and is allowed exactly:
 - the checklists' own text as the municipalities printed it — titles, item texts, headings, sections,
   column labels and levels, notes, examples, written exemptions — and the seeds' header labels;
-- the mappings' rationales, which are written in Japanese only (shown as the mapping records them);
 - resource names and ids (the fake estate's are ASCII, so none here).
-A run of Japanese characters in the output is allowed only when it occurs in that corpus.
+A run of Japanese characters in the output is allowed only when it occurs in that corpus. The
+mappings' rationales are not in it: an English output shows each item's ``rationale_en``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def corpus(catalogue: Catalogue) -> str:
         parts += [checklist.title, checklist.source or "", *(checklist.notes or ())]
         parts += [c.label for c in checklist.columns] + [e.reason for e in checklist.exemptions]
         for item in checklist.items:
-            parts += [item.text, item.section or "", item.heading or "", item.rationale or "", item.number]
+            parts += [item.text, item.section or "", item.heading or "", item.number]
             parts += [str(v) for v in item.levels.values()] + [str(v) for v in item.extra.values()]
     for folder in (SEEDS, SHARED_SEEDS):
         parts += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))] if folder.is_dir() else []
@@ -97,6 +97,24 @@ def estate(installed: Catalogue) -> Catalogue:
     return Catalogue(installed.controls, installed.checklists, {"fake": fake}, installed.renderers)
 
 
+#: An organisational item of 001 that applies to the default profile: its rationale is shown in every format.
+RATIONALE_ITEM = ("cloud-service-requirements", "1.3")
+
+
+def rationale_item(catalogue: Catalogue):
+    checklist_id, item_id = RATIONALE_ITEM
+    return catalogue.checklists[checklist_id].item(item_id)
+
+
+def assert_rationale_shown(folder: Path, shown: str, hidden: str) -> None:
+    """The item's workbook and the HTML report show one language's rationale and not the other's."""
+    texts = outputs(folder)
+    workbook = next(name for name in texts if name.endswith(".xlsx") and RATIONALE_ITEM[0] in name)
+    for name in (workbook, "report.html"):
+        assert any(shown in text for text in texts[name]), name
+        assert not any(hidden in text for text in texts[name]), name
+
+
 def test_english_output_has_no_japanese_but_the_checklists_own_text(estate: Catalogue, tmp_path: Path):
     allowed = corpus(estate)
     result = invoke_english(estate, "audit", "--provider", "fake", "--output", str(tmp_path / "en"), "--no-history")
@@ -105,6 +123,25 @@ def test_english_output_has_no_japanese_but_the_checklists_own_text(estate: Cata
     found = {name: sorted({run for text in texts for run in leaks(text, allowed)})
              for name, texts in outputs(tmp_path / "en").items()}
     assert {name: runs for name, runs in found.items() if runs} == {}
+
+
+def test_english_output_shows_the_english_rationale(estate: Catalogue, tmp_path: Path):
+    result = invoke_english(estate, "audit", "--provider", "fake", "--output", str(tmp_path / "en"), "--no-history")
+    assert result.exit_code == 1, result.output
+    item = rationale_item(estate)
+    assert_rationale_shown(tmp_path / "en", item.rationale_en, item.rationale)
+
+
+def test_english_attestation_template_has_no_japanese_but_the_checklists_own_text(estate: Catalogue, tmp_path: Path):
+    allowed = corpus(estate)
+    for checklist in estate.checklists.values():
+        output = tmp_path / f"{checklist.id}.yaml"
+        result = invoke_english(estate, "attest", "template", "--checklist", checklist.id, "-o", str(output))
+        assert result.exit_code == 0, result.output
+        text = output.read_text(encoding="utf-8")
+        assert leaks(text, allowed) == [], checklist.id
+    template = " ".join((tmp_path / f"{RATIONALE_ITEM[0]}.yaml").read_text(encoding="utf-8").replace("#", "").split())
+    assert " ".join(rationale_item(estate).rationale_en.split()) in template
 
 
 def test_the_measure_catches_the_tools_own_japanese(estate: Catalogue):
@@ -127,3 +164,5 @@ def test_japanese_output_has_no_english_headers(estate: Catalogue, tmp_path: Pat
             assert english.isdisjoint(t.strip() for t in texts), name
     header = next(csv.reader(io.StringIO((tmp_path / "ja" / "findings.csv").read_text(encoding="utf-8-sig"))))
     assert header[-2:] == ["判定", "取得日時（JST）"]
+    item = rationale_item(estate)
+    assert_rationale_shown(tmp_path / "ja", item.rationale, item.rationale_en)
