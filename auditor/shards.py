@@ -6,7 +6,10 @@ order in which the cloud lists its accounts, so every shard agrees on it without
 others, and a scope stays in its shard month after month as long as ``N`` stays.
 
 ``auto/N`` takes ``K`` from the job engine: Kubernetes Indexed Jobs set ``JOB_COMPLETION_INDEX``,
-AWS Batch array jobs ``AWS_BATCH_JOB_ARRAY_INDEX``; both count from 0, so ``K`` is that index + 1.
+AWS Batch array jobs ``AWS_BATCH_JOB_ARRAY_INDEX``; both count from 0, so ``K`` is that index + 1 (the
+first of them that is set is used). A GitHub Actions matrix sets no index variable of its own: the
+workflow (``auditor schedule --github-actions``) gives each job its matrix value as ``K``,
+``--shard "${{ matrix.shard }}/N"``.
 
 A run group names one sharded audit (the same for every shard and for the merge). It may hold
 ``{date}`` (the day in Japan, ``20261101``) or ``{month}`` (``202611``), filled in when the command
@@ -53,9 +56,10 @@ def _bad(text: str, why_ja: str, why_en: str) -> AuditorError:
     return AuditorError(
         "raw",
         ja=f"--shard '{text}' が不正です（{why_ja}）。K/N の形で、K は 1 から N まで（例: 1/4）、"
-           "または auto/N（K をジョブの JOB_COMPLETION_INDEX から取る）で指定してください。",
+           "または auto/N（K をジョブの JOB_COMPLETION_INDEX か AWS_BATCH_JOB_ARRAY_INDEX に 1 を足して取る）"
+           "で指定してください。",
         en=f"Invalid --shard '{text}' ({why_en}). Give K/N with K from 1 to N (e.g. 1/4), or auto/N "
-           "(K from the job's JOB_COMPLETION_INDEX).",
+           "(K is the job's JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX + 1).",
     )
 
 
