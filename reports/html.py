@@ -101,6 +101,10 @@ UI: dict[str, tuple[str, str]] = {
     "resources_added": ("追加されたリソース", "Resources added"),
     "resources_removed": ("削除されたリソース", "Resources removed"),
     "item_changes": ("項目の判定の変化", "Item status changes"),
+    "scope_changes": ("アカウント別の判定の変化", "Item status changes by account"),
+    "scope_worse": ("悪化したアカウント別の項目", "Items worse in an account"),
+    "scope_better": ("改善したアカウント別の項目", "Items better in an account"),
+    "scope_new": ("前回なし", "not in the previous run"),
     "before": ("前回", "Before"),
     "after": ("今回", "Now"),
     "no_changes": ("前回からの変化はありません。", "Nothing changed since the previous run."),
@@ -289,7 +293,9 @@ def _changes_view(changes: RunDiff | None, context: ReportContext) -> dict[str, 
                 for k in keys]
 
     added, removed = resources(changes.resources_added), resources(changes.resources_removed)
-    sections = (changes.new_failures, changes.fixed, changes.newly_unknown, changes.item_changes)
+    sections = (changes.new_failures, changes.fixed, changes.newly_unknown, changes.item_changes,
+                changes.scope_changes)
+    numbers = {(cid, item.id): item.number or item.id for cid, c in context.checklists.items() for item in c.items}
     return {
         "previous_run_id": changes.previous_run.run_id,
         "previous_started": moment(changes.previous_run.started_at),
@@ -309,11 +315,20 @@ def _changes_view(changes: RunDiff | None, context: ReportContext) -> dict[str, 
              "before": _status_view(c.before, lang), "after": _status_view(c.after, lang)}
             for c in changes.item_changes
         ],
+        # the worse first, each part in the diff's order
+        "scope_changes": [
+            {"provider": provider_name(c.provider), "scope": c.scope, "checklist": c.checklist_id,
+             "item": numbers.get((c.checklist_id, c.item_id), c.item_id), "worse": c.worse,
+             "before": _status_view(c.before, lang) if c.before is not None else None,
+             "after": _status_view(c.after, lang)}
+            for c in sorted(changes.scope_changes, key=lambda c: not c.worse)
+        ],
         "counts": {
             "new_failures": len(changes.new_failures), "fixed": len(changes.fixed),
             "still_failing": len(changes.still_failing), "newly_unknown": len(changes.newly_unknown),
             "resources_added": len(added), "resources_removed": len(removed),
             "item_changes": len(changes.item_changes),
+            "scope_worse": len(changes.worse_scope_items), "scope_better": len(changes.better_scope_items),
         },
     }
 
@@ -330,7 +345,8 @@ def build_view(context: ReportContext) -> dict[str, Any]:
     ]
     finding_counts = Counter(f.status for f in result.findings)
     affected = gap_controls(result)
-    changes = diff_runs(context.previous, result) if context.previous is not None else None
+    changes = (diff_runs(context.previous, result, context.checklists, context.controls)
+               if context.previous is not None else None)
     titles = {cid: c.title(lang) for cid, c in context.controls.items()}
     return {
         "lang": lang,
@@ -357,7 +373,7 @@ def build_view(context: ReportContext) -> dict[str, Any]:
         "grid": _grid_view(context, index),
         "gaps": [
             {"provider": provider_name(g.provider), "scope": g.scope, "region": g.region, "source": g.source,
-             "types": ", ".join(g.resource_types), "error_code": g.error_code, "message": g.message,
+             "types": ", ".join(g.resource_types), "error_code": g.error_code, "message": g.message_in(lang),
              "permission": g.permission, "controls": affected.get((g.provider, g.scope, g.region, g.source), []),
              "collected": moment(g.collected_at)}
             for g in result.gaps

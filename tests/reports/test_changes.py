@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from auditor.checklists import Profile
-from auditor.history.diff import diff_runs, resource_of
-from auditor.run import Collected, evaluate
+from auditor.history.diff import diff_runs, diff_to_dict, resource_of
+from auditor.plugins import ReportContext
+from auditor.run import Collected, evaluate, load_catalogue
 from auditor.status import Status
+from reports.html import render_html
+from tests.history import estate
 from tests.reports.sample import ev, sample_attestations, sample_collected, sample_evidence, sample_gaps
 
 
@@ -65,3 +68,39 @@ def test_improvement_is_not_a_regression(catalogue):
     assert {b.resource_id for b in changes.fixed} == {"vol-0bbb", "vol-0ccc"}
     assert all(not c.worse for c in changes.item_changes)
     assert not changes.regressed
+
+
+def _account_changes(html: str) -> list[list[str]]:
+    """The cells of each row of the per-account table of the changes section, tags stripped."""
+    import re
+
+    section = html.split('id="changes-scope_changes"', 1)[1].split("</details>", 1)[0]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+
+
+def test_the_html_changes_name_the_account_that_newly_fails_and_the_one_fixed_in_both_languages():
+    catalogue = estate.catalogue(load_catalogue())
+    january, february = estate.org_months(catalogue)
+
+    def render(previous, current, lang):
+        used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in current.checklists}
+        return render_html(ReportContext(current, catalogue.controls, used, lang, previous))
+
+    diff = diff_to_dict(diff_runs(january, february, catalogue.checklists, catalogue.controls))
+    worse_ja = _account_changes(render(january, february, "ja"))
+    # the same rows as the diff's scope_changes, nothing recomputed: one row per change, the account named
+    assert len(worse_ja) == len(diff["scope_changes"]) >= 1
+    row = next(r for r in worse_ja if r[2] == "ext-service-requirements" and r[3] == "34")
+    assert row[:2] == ["AWS", estate.OTHER] and row[4:] == ["○ 適合", "× 不適合"]
+    assert all(r[1] == estate.OTHER for r in worse_ja)
+    html_ja = render(january, february, "ja")
+    assert "アカウント別の判定の変化" in html_ja and f"悪化したアカウント別の項目 {len(worse_ja)}" in html_ja
+    assert "悪化あり" in html_ja
+    better_en = render(february, january, "en")
+    assert "Item status changes by account" in better_en and "Items better in an account" in better_en
+    row = next(r for r in _account_changes(better_en) if r[3] == "34")
+    assert row[1] == estate.OTHER and row[4:] == ["× Fail", "○ Pass"]
+    single = render(estate.january(catalogue), estate.february(catalogue), "en")
+    assert 'id="changes-scope_changes"' not in single
