@@ -20,9 +20,10 @@ from collections import Counter
 from auditor.checks import resource_types_for, run_checks
 from auditor.plugins import CollectRequest
 from providers.gcp.checks import CHECKS
-from providers.gcp.collector import collect
-from providers.gcp.emulator import Estate, GoogleApisEmulator
-from providers.gcp.sample import scaled_estate
+from providers.gcp.collect import collect
+from providers.gcp.emulator.estate import Estate
+from providers.gcp.emulator.samples import scaled_estate
+from providers.gcp.emulator.server import GoogleApisEmulator
 
 PROJECTS = 20
 AUDITOR = "bench-auditor@bench-host.iam.gserviceaccount.com"

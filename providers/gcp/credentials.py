@@ -17,7 +17,7 @@ from google.auth import exceptions as auth_exceptions
 from google.auth import impersonated_credentials
 
 from auditor.errors import AuditorError
-from providers.gcp.apis import CLOUD_PLATFORM_SCOPE, DIRECTORY_SCOPE
+from providers.gcp.calls import CLOUD_PLATFORM_SCOPE, DIRECTORY_SCOPE
 
 SCOPES = (CLOUD_PLATFORM_SCOPE, DIRECTORY_SCOPE)
 IMPERSONATION_LIFETIME = 3600
@@ -62,7 +62,7 @@ def load_credentials(impersonate: str = "") -> AuditCredentials:
 
 def ensure_token(credentials, environ=None) -> None:
     """Get an access token now, so a credential problem stops the audit with one clear message."""
-    from providers.gcp.readonly import auth_request_session
+    from providers.gcp.transport import auth_request_session
 
     try:
         credentials.refresh(auth_request_session(environ))

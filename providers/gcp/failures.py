@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from providers.gcp.apis import Call
+from providers.gcp.calls import Call
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 
 

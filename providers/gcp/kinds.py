@@ -3,7 +3,7 @@
 A row names the evidence ``resource_type`` the checks read, the Cloud Asset listings it depends on
 (``RESOURCE`` / ``IAM_POLICY`` / ``ORG_POLICY``), the asset types to request (its own and those it
 resolves references to), the REST follow-ups, and the function that builds its evidence. The
-collector asks only for what the requested kinds need; a listing that fails becomes a gap for
+collection run asks only for what the requested kinds need; a listing that fails becomes a gap for
 exactly the kinds that depend on it.
 """
 
@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from auditor.model import Evidence
-from providers.gcp.builders import identity, projects, resources
-from providers.gcp.builders.common import from_asset
-from providers.gcp.context import FOLDER_TYPE, ORGANIZATION_TYPE, PROJECT_TYPE, ScopeData
-from providers.gcp.inventory import IAM_POLICY, ORG_POLICY, RESOURCE, Asset
+from providers.gcp.collect.builders import identity, projects, resources
+from providers.gcp.collect.builders.common import from_asset
+from providers.gcp.collect.context import FOLDER_TYPE, ORGANIZATION_TYPE, PROJECT_TYPE, ScopeData
+from providers.gcp.collect.inventory import IAM_POLICY, ORG_POLICY, RESOURCE, Asset
 
 COMPUTE = "compute.googleapis.com/"
 CONTAINERS = (PROJECT_TYPE, FOLDER_TYPE, ORGANIZATION_TYPE)
 
-# Follow-up names (see providers.gcp.followups).
+# Follow-up names (see providers.gcp.collect.followups).
 IDS, SCC, VULNERABILITY, DIRECTORY, ACCESS = "ids", "scc", "vulnerability", "directory", "access"
 
 

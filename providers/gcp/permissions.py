@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from auditor.checks import Check, permissions_for
-from providers.gcp.apis import (
+from providers.gcp.calls import (
     DIRECTORY_SCOPE,
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
@@ -28,7 +28,7 @@ from providers.gcp.apis import (
     WORKSPACE_GRANT_EN,
     WORKSPACE_GRANT_JA,
 )
-from providers.gcp.options import GcpOptions
+from providers.gcp.plugin import GcpOptions
 
 CUSTOM_ROLE_ID = "municipalCloudAuditor"
 

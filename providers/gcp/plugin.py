@@ -1,19 +1,73 @@
 """The GCP provider object named by the ``auditor.providers`` entry point (cheap to import).
 
+It holds the GCP options on ``auditor audit`` / ``auditor permissions`` and the audit scopes they
+name: ``--project``, ``--folder`` and ``--organization`` are repeatable; an organisation or a folder
+covers every project under it in one Cloud Asset listing. Without any, the Application Default
+Credentials' project is audited.
+
 Checks and options are pure; ``collect`` imports the Google libraries only when it runs, and
-``demo_estate`` starts the local emulator seeded with a sample estate.
+``demo_estate`` starts the local emulator seeded with the demo estate (:mod:`providers.gcp.emulator.demo`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import Check
+from auditor.errors import AuditorError
 from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
 from providers.gcp.checks import CHECKS, NOT_AUTOMATED
-from providers.gcp.options import OPTIONS
+
+OPTIONS = (
+    ProviderOption(
+        "project", "GCP project ID to audit (repeatable).", "監査する GCP プロジェクト ID（複数指定可）",
+        multiple=True, metavar="PROJECT_ID", grant=True,
+    ),
+    ProviderOption(
+        "folder", "GCP folder number: audits every project under it (repeatable).",
+        "GCP フォルダー番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID", grant=True,
+    ),
+    ProviderOption(
+        "organization", "GCP organization number: audits every project in it (repeatable).",
+        "GCP 組織番号（組織内の全プロジェクトを監査、複数指定可）", multiple=True, metavar="ORG_ID", grant=True,
+    ),
+    ProviderOption(
+        "impersonate-service-account", "Service account e-mail to impersonate for a delegated GCP audit.",
+        "委任監査で借用する GCP サービスアカウントのメールアドレス", metavar="EMAIL", grant=True,
+    ),
+)
+
+_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z][a-z0-9.:-]{3,62}$")
+_NUMBER = re.compile(r"^\d{1,20}$")
+
+
+@dataclass(frozen=True)
+class GcpOptions:
+    """The parsed GCP options: the asset scopes (``projects/P``, ``folders/N``, ``organizations/N``)."""
+
+    scopes: tuple[str, ...]
+    impersonate: str = ""
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> GcpOptions:
+        scopes: list[str] = []
+        for value in _values(options.get("organization")):
+            scopes.append(_numbered("organizations", value))
+        for value in _values(options.get("folder")):
+            scopes.append(_numbered("folders", value))
+        for value in _values(options.get("project")):
+            project = value.removeprefix("projects/")
+            if not _PROJECT_ID.match(project):
+                raise _bad("--project", value)
+            scopes.append(f"projects/{project}")
+        impersonate = (options.get("impersonate_service_account") or "").strip()
+        if impersonate and "@" not in impersonate:
+            raise _bad("--impersonate-service-account", impersonate)
+        return cls(tuple(dict.fromkeys(scopes)), impersonate)
 
 
 class GcpProvider:
@@ -28,7 +82,7 @@ class GcpProvider:
         return NOT_AUTOMATED
 
     def collect(self, request: CollectRequest) -> Collection:
-        from providers.gcp.collector import collect
+        from providers.gcp.collect import collect
 
         return collect(request)
 
@@ -37,21 +91,34 @@ class GcpProvider:
 
         return render([c for c in checks if c.provider == self.name], options, fmt, lang)
 
-    @contextmanager
-    def demo_estate(self) -> Iterator[DemoEstate]:
+    def demo_estate(self) -> AbstractContextManager[DemoEstate]:
         """The demo estate on the local Google APIs emulator (``auditor demo``); stopped on exit."""
-        from providers.gcp.demo import DESCRIPTION_EN, DESCRIPTION_JA, PLANTED, seed_demo_estate
-        from providers.gcp.emulator import demo_emulator
+        from providers.gcp.emulator.demo import demo_estate
 
-        with demo_emulator(seed_demo_estate) as demo:
-            yield DemoEstate(
-                options={"organization": (demo.organization.removeprefix("organizations/"),)},
-                environment=dict(demo.environment),
-                description_ja=DESCRIPTION_JA,
-                description_en=DESCRIPTION_EN,
-                planted_ja=tuple(ja for ja, _ in PLANTED),
-                planted_en=tuple(en for _, en in PLANTED),
-            )
+        return demo_estate()
+
+
+
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _numbered(kind: str, value: str) -> str:
+    number = value.removeprefix(f"{kind}/")
+    if not _NUMBER.match(number):
+        raise _bad(f"--{kind[:-1]}", value)
+    return f"{kind}/{number}"
+
+
+def _bad(option: str, value: str) -> AuditorError:
+    return AuditorError(
+        "raw",
+        ja=f"GCP の指定 {option} {value!r} が不正です。",
+        en=f"Invalid GCP option {option} {value!r}.",
+    )
 
 
 provider = GcpProvider()

@@ -21,7 +21,8 @@ from auditor.checks import resource_types_for, run_checks
 from auditor.model import Finding
 from auditor.plugins import Collection, CollectRequest
 from auditor.status import Status
-from providers.gcp.emulator import Estate, GoogleApisEmulator
+from providers.gcp.emulator.estate import Estate
+from providers.gcp.emulator.server import GoogleApisEmulator
 from providers.gcp.plugin import provider
 
 AUDITOR = "auditor@audit-host.iam.gserviceaccount.com"

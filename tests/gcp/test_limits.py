@@ -11,7 +11,7 @@ import pytest
 
 from auditor.errors import AuditorError
 from auditor.status import Status
-from providers.gcp import sample
+from providers.gcp.emulator import estate_assets as assets
 from tests.endpoints import silent_endpoint
 from tests.gcp.conftest import AUDITOR, PROJECT, key_file_info, one, org_and_project
 
@@ -24,7 +24,7 @@ def _requests(gcp, api: str) -> int:
 
 def test_a_repeated_asset_page_token_makes_each_listing_a_gap(gcp):
     org_and_project(gcp.estate)
-    sample.bucket(gcp.estate, PROJECT, "data")
+    assets.bucket(gcp.estate, PROJECT, "data")
     gcp.emulator.repeat_page_token.add("asset")
     collection, findings = gcp.audit(project=[PROJECT])
     refused = [g for g in collection.gaps if g.error_code == "PagingRefused"]
@@ -37,7 +37,7 @@ def test_a_repeated_asset_page_token_makes_each_listing_a_gap(gcp):
 
 def test_a_repeated_rest_page_token_marks_the_follow_up_unreadable(gcp):
     org_and_project(gcp.estate)
-    sample.instance(gcp.estate, PROJECT, "asia-northeast1-a", "vm")
+    assets.instance(gcp.estate, PROJECT, "asia-northeast1-a", "vm")
     gcp.emulator.repeat_page_token.add("ids")
     collection, _findings = gcp.audit(project=[PROJECT])
     threat = next(r for r in collection.evidence if r.resource_type == "gcp.resourcemanager.project_threat_detection")
@@ -49,7 +49,7 @@ def test_a_repeated_rest_page_token_marks_the_follow_up_unreadable(gcp):
 def test_a_listing_longer_than_the_page_limit_is_a_gap(gcp, monkeypatch):
     org_and_project(gcp.estate)
     for n in range(3):
-        sample.bucket(gcp.estate, PROJECT, f"data-{n}")
+        assets.bucket(gcp.estate, PROJECT, f"data-{n}")
     gcp.emulator.page_size_cap = 1
     monkeypatch.setenv("AUDITOR_MAX_PAGES", "2")
     collection, findings = gcp.audit(project=[PROJECT])

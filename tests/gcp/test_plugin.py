@@ -1,14 +1,17 @@
-"""The provider object: cheap to import, one check or a stated reason for every control, and every
-check declaring the read-only permissions it needs."""
+"""The provider object: cheap to import, one check or a stated reason for every control, every check
+declaring the read-only permissions it needs, and the parsing of its options."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
+
 from auditor.controls import load_controls
+from auditor.errors import AuditorError
 from auditor.plugins import DemoCapable, Provider
-from providers.gcp.plugin import provider
+from providers.gcp.plugin import GcpOptions, provider
 
 
 def test_importing_the_provider_loads_no_google_library():
@@ -65,3 +68,13 @@ def test_the_demo_estate_is_audited_through_the_emulator(monkeypatch):
     assert not collection.gaps
     failed = {f.check_id for f in findings if f.status.value == "FAIL"}
     assert failed == {"gcp.storage.bucket_in_japan", "gcp.compute.firewall_admin_ports_closed"}
+
+
+def test_options():
+    options = GcpOptions.from_mapping({"organization": ("organizations/1",), "folder": ["22"],
+                                       "project": ("my-project", "projects/my-project"),
+                                       "impersonate_service_account": "a@b.iam.gserviceaccount.com"})
+    assert options.scopes == ("organizations/1", "folders/22", "projects/my-project")
+    assert GcpOptions.from_mapping({"project": None, "folder": ()}).scopes == ()
+    with pytest.raises(AuditorError):
+        GcpOptions.from_mapping({"impersonate_service_account": "not-an-email"})

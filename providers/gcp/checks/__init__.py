@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from auditor.checks import Check
-from providers.gcp.checks import encryption, identity, logs, network, operations, residency, resilience
+from providers.gcp.checks import (
+    encryption,
+    identity,
+    logging,
+    network,
+    operations,
+    residency,
+    resilience,
+    transport,
+)
 
 CHECKS: tuple[Check, ...] = (
     *residency.CHECKS,
     *encryption.CHECKS,
+    *transport.CHECKS,
     *network.CHECKS,
     *identity.CHECKS,
-    *logs.CHECKS,
+    *logging.CHECKS,
     *resilience.CHECKS,
     *operations.CHECKS,
 )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from auditor.checks import Check, Verdict
 from auditor.model import Evidence, Said, said
-from providers.gcp.apis import (
+from providers.gcp.calls import (
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
     LIST_IDS_ENDPOINTS,
@@ -25,6 +25,9 @@ ORG_POLICIES = (LIST_RESOURCES.permission, LIST_ORG_POLICIES.permission)
 THREATS = (LIST_RESOURCES.permission, LIST_IDS_ENDPOINTS.permission, LIST_SCC_SERVICES.permission)
 VULNERABILITIES = (LIST_RESOURCES.permission, LIST_VULNERABILITY_REPORTS.permission)
 ACCESS = (LIST_RESOURCES.permission, LIST_ACCESS_POLICIES.permission, LIST_USER_ACCESS_BINDINGS.permission)
+
+#: Load-balancing schemes that face the internet (TLS and WAF checks skip internal ones).
+EXTERNAL_SCHEMES = ("EXTERNAL", "EXTERNAL_MANAGED")
 
 
 def check(

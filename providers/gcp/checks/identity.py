@@ -18,7 +18,7 @@ from datetime import datetime
 
 from auditor.checks import Verdict, need
 from auditor.model import Evidence
-from providers.gcp.apis import WORKSPACE_GRANT_EN, WORKSPACE_GRANT_JA
+from providers.gcp.calls import WORKSPACE_GRANT_EN, WORKSPACE_GRANT_JA
 from providers.gcp.checks.common import ACCESS, IAM, check, readable
 
 BASIC_ROLES = ("roles/owner", "roles/editor")

@@ -6,7 +6,7 @@
   custom image is UNKNOWN.
 - vulnerabilities: each running VM has an OS Config vulnerability report (VM Manager) and no
   critical vulnerability with an available fix — critical by CVSS or the distribution's ranking
-  (:mod:`providers.gcp.vulnerabilities`), or by the report's ``highestUpgradableCveSeverity``.
+  (:mod:`providers.gcp.collect.vulnerabilities`), or by the report's ``highestUpgradableCveSeverity``.
 - malware: Security Command Center's VM Threat Detection is enabled where VMs run.
 - monitoring: each project has an enabled alert policy that notifies an enabled channel.
 """

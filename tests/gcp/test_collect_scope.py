@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from providers.gcp import sample
-from providers.gcp.emulator import GoogleApisEmulator
+from providers.gcp.emulator import estate_assets as assets
+from providers.gcp.emulator.server import GoogleApisEmulator
 from tests.gcp.conftest import ORG_NUMBER, by_check
 
 
@@ -14,8 +14,8 @@ def _two_projects_in_a_folder_and_one_outside(estate) -> str:
     estate.add_project("tax-stg", "100000000012", folder)
     estate.add_project("hr-prod", "100000000013", org)
     for project in ("tax-prod", "tax-stg", "hr-prod"):
-        sample.bucket(estate, project, f"{project}-data", "ASIA-NORTHEAST1")
-        sample.firewall(estate, project, "ssh", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
+        assets.bucket(estate, project, f"{project}-data", "ASIA-NORTHEAST1")
+        assets.firewall(estate, project, "ssh", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
     return folder
 
 
@@ -57,7 +57,7 @@ def test_listings_are_paged_and_requests_grow_with_pages(gcp, rsa_key):
     org = estate.add_organization(ORG_NUMBER)
     estate.add_project("big", "100000000021", org)
     for index in range(23):
-        sample.bucket(estate, "big", f"bucket-{index:02d}", "ASIA-NORTHEAST1")
+        assets.bucket(estate, "big", f"bucket-{index:02d}", "ASIA-NORTHEAST1")
 
     with GoogleApisEmulator(estate, page_size_cap=5) as small_pages:
         for name, value in small_pages.environment().items():
@@ -87,8 +87,8 @@ def test_only_the_asset_types_the_requested_checks_need_are_listed(gcp):
     estate = gcp.estate
     org = estate.add_organization(ORG_NUMBER)
     estate.add_project("data-prj", "100000000041", org)
-    sample.bucket(estate, "data-prj", "data")
-    sample.firewall(estate, "data-prj", "ssh", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
+    assets.bucket(estate, "data-prj", "data")
+    assets.firewall(estate, "data-prj", "ssh", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
 
     collection = provider.collect(CollectRequest(frozenset({"gcp.storage.bucket"}), {"project": ("data-prj",)}))
 

@@ -8,7 +8,8 @@ from a guess.
 from __future__ import annotations
 
 from auditor.status import Status
-from providers.gcp import sample
+from providers.gcp.checks.network import exposed_admin_ports
+from providers.gcp.emulator import estate_assets as assets
 from tests.gcp.conftest import ORG_NUMBER, PROJECT, PROJECT_NUMBER, one, org_and_project, statuses
 
 PASS, FAIL, UNKNOWN, NA = Status.PASS, Status.FAIL, Status.UNKNOWN, Status.NOT_APPLICABLE
@@ -18,30 +19,30 @@ KMS_KEY = f"projects/{PROJECT}/locations/asia-northeast1/keyRings/kr/cryptoKeys/
 def test_residency_of_data_holding_resources(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.bucket(est, PROJECT, "tokyo", "ASIA-NORTHEAST1")
-    sample.bucket(est, PROJECT, "dual", "ASIA1", "dual-region")
-    sample.bucket(est, PROJECT, "custom-dual", "ASIA", "dual-region", data_locations=["ASIA-NORTHEAST1",
+    assets.bucket(est, PROJECT, "tokyo", "ASIA-NORTHEAST1")
+    assets.bucket(est, PROJECT, "dual", "ASIA1", "dual-region")
+    assets.bucket(est, PROJECT, "custom-dual", "ASIA", "dual-region", data_locations=["ASIA-NORTHEAST1",
                                                                                        "ASIA-NORTHEAST2"])
-    sample.bucket(est, PROJECT, "asia-multi", "ASIA", "multi-region")
-    sample.bucket(est, PROJECT, "us-multi", "US", "multi-region")
-    sample.bucket(est, PROJECT, "seoul", "ASIA-NORTHEAST3")
-    sample.disk(est, PROJECT, "asia-northeast2-a", "osaka-disk")
-    sample.disk(est, PROJECT, "us-central1-a", "iowa-disk")
-    sample.snapshot(est, PROJECT, "snap-jp", ["asia-northeast1"])
-    sample.snapshot(est, PROJECT, "snap-asia", ["asia"])
-    sample.log_bucket(est, PROJECT, "_Default", "global", 30)
-    sample.secret(est, PROJECT, "auto")
-    sample.secret(est, PROJECT, "pinned", ["asia-northeast1", "asia-northeast2"])
-    sample.dataset(est, PROJECT, "eu_data", "EU")
-    sample.located(est, PROJECT, "run.googleapis.com/Service",
+    assets.bucket(est, PROJECT, "asia-multi", "ASIA", "multi-region")
+    assets.bucket(est, PROJECT, "us-multi", "US", "multi-region")
+    assets.bucket(est, PROJECT, "seoul", "ASIA-NORTHEAST3")
+    assets.disk(est, PROJECT, "asia-northeast2-a", "osaka-disk")
+    assets.disk(est, PROJECT, "us-central1-a", "iowa-disk")
+    assets.snapshot(est, PROJECT, "snap-jp", ["asia-northeast1"])
+    assets.snapshot(est, PROJECT, "snap-asia", ["asia"])
+    assets.log_bucket(est, PROJECT, "_Default", "global", 30)
+    assets.secret(est, PROJECT, "auto")
+    assets.secret(est, PROJECT, "pinned", ["asia-northeast1", "asia-northeast2"])
+    assets.dataset(est, PROJECT, "eu_data", "EU")
+    assets.located(est, PROJECT, "run.googleapis.com/Service",
                    f"projects/{PROJECT}/locations/asia-northeast1/services/web", "asia-northeast1")
-    sample.located(est, PROJECT, "cloudkms.googleapis.com/KeyRing",
+    assets.located(est, PROJECT, "cloudkms.googleapis.com/KeyRing",
                    f"projects/{PROJECT}/locations/global/keyRings/kr", "global")
-    sample.located(est, PROJECT, "artifactregistry.googleapis.com/Repository",
+    assets.located(est, PROJECT, "artifactregistry.googleapis.com/Repository",
                    "projects/no-location/repositories/r", "")
-    sample.forwarding_rule(est, PROJECT, "global-fe", sample.link(PROJECT, "global/targetHttpsProxies/x"))
-    regional_proxy = sample.link(PROJECT, "regions/asia-northeast1/targetHttpsProxies/x")
-    sample.forwarding_rule(est, PROJECT, "tokyo-fe", regional_proxy, region="asia-northeast1")
+    assets.forwarding_rule(est, PROJECT, "global-fe", assets.link(PROJECT, "global/targetHttpsProxies/x"))
+    regional_proxy = assets.link(PROJECT, "regions/asia-northeast1/targetHttpsProxies/x")
+    assets.forwarding_rule(est, PROJECT, "tokyo-fe", regional_proxy, region="asia-northeast1")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -65,9 +66,9 @@ def test_sql_backup_location_and_preventive_org_policy(gcp):
     est = gcp.estate
     org = org_and_project(est)
     est.add_project("other", "100000000009", org)
-    sample.sql_instance(est, PROJECT, "pinned", backup_location="asia-northeast2")
-    sample.sql_instance(est, PROJECT, "default-location", backup_location="")
-    sample.sql_instance(est, PROJECT, "no-backups", backups=False)
+    assets.sql_instance(est, PROJECT, "pinned", backup_location="asia-northeast2")
+    assets.sql_instance(est, PROJECT, "default-location", backup_location="")
+    assets.sql_instance(est, PROJECT, "no-backups", backups=False)
     est.set_org_policy(org, [{"constraint": "constraints/gcp.resourceLocations",
                               "listPolicy": {"allowedValues": ["in:asia-northeast1-locations"]}}])
     est.set_org_policy("projects/other", [{"constraint": "constraints/gcp.resourceLocations",
@@ -93,12 +94,12 @@ def test_resource_location_policy_outside_scope_is_only_informative(gcp):
 def test_encryption_at_rest_is_platform_default_or_cmek(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.disk(est, PROJECT, "asia-northeast1-a", "plain")
-    sample.disk(est, PROJECT, "asia-northeast1-a", "cmek", kms_key=KMS_KEY)
-    sample.disk(est, PROJECT, "asia-northeast1-a", "csek", csek=True)
-    sample.bucket(est, PROJECT, "docs", kms_key=KMS_KEY)
-    sample.sql_instance(est, PROJECT, "db")
-    sample.dataset(est, PROJECT, "ds")
+    assets.disk(est, PROJECT, "asia-northeast1-a", "plain")
+    assets.disk(est, PROJECT, "asia-northeast1-a", "cmek", kms_key=KMS_KEY)
+    assets.disk(est, PROJECT, "asia-northeast1-a", "csek", csek=True)
+    assets.bucket(est, PROJECT, "docs", kms_key=KMS_KEY)
+    assets.sql_instance(est, PROJECT, "db")
+    assets.dataset(est, PROJECT, "ds")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -123,22 +124,22 @@ def test_encryption_unknown_when_the_inventory_is_unreadable(gcp):
 def test_tls_on_proxies_http_frontends_and_cloud_sql(gcp):
     est = gcp.estate
     org_and_project(est)
-    web_map = sample.url_map(est, PROJECT, "web")
-    redirect_map = sample.url_map(est, PROJECT, "to-https", https_redirect=True)
-    modern = sample.ssl_policy(est, PROJECT, "modern", "TLS_1_2")
-    legacy = sample.ssl_policy(est, PROJECT, "legacy", "TLS_1_0", "COMPATIBLE")
-    sample.target_https_proxy(est, PROJECT, "good", web_map, modern)
-    sample.target_https_proxy(est, PROJECT, "old-tls", web_map, legacy)
-    sample.target_https_proxy(est, PROJECT, "no-policy", web_map)
-    sample.target_https_proxy(est, PROJECT, "elsewhere", web_map,
-                              sample.link("shared-net", "global/sslPolicies/central"))
-    sample.forwarding_rule(est, PROJECT, "plain-http", sample.target_http_proxy(est, PROJECT, "plain", web_map))
-    sample.forwarding_rule(est, PROJECT, "redirect", sample.target_http_proxy(est, PROJECT, "redir", redirect_map))
-    sample.forwarding_rule(est, PROJECT, "internal", sample.link(PROJECT, "global/targetHttpProxies/plain"),
+    web_map = assets.url_map(est, PROJECT, "web")
+    redirect_map = assets.url_map(est, PROJECT, "to-https", https_redirect=True)
+    modern = assets.ssl_policy(est, PROJECT, "modern", "TLS_1_2")
+    legacy = assets.ssl_policy(est, PROJECT, "legacy", "TLS_1_0", "COMPATIBLE")
+    assets.target_https_proxy(est, PROJECT, "good", web_map, modern)
+    assets.target_https_proxy(est, PROJECT, "old-tls", web_map, legacy)
+    assets.target_https_proxy(est, PROJECT, "no-policy", web_map)
+    assets.target_https_proxy(est, PROJECT, "elsewhere", web_map,
+                              assets.link("shared-net", "global/sslPolicies/central"))
+    assets.forwarding_rule(est, PROJECT, "plain-http", assets.target_http_proxy(est, PROJECT, "plain", web_map))
+    assets.forwarding_rule(est, PROJECT, "redirect", assets.target_http_proxy(est, PROJECT, "redir", redirect_map))
+    assets.forwarding_rule(est, PROJECT, "internal", assets.link(PROJECT, "global/targetHttpProxies/plain"),
                            scheme="INTERNAL_MANAGED")
-    sample.sql_instance(est, PROJECT, "encrypted", ssl_mode="ENCRYPTED_ONLY")
-    sample.sql_instance(est, PROJECT, "mtls", ssl_mode="TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
-    sample.sql_instance(est, PROJECT, "plaintext", ssl_mode="ALLOW_UNENCRYPTED_AND_ENCRYPTED")
+    assets.sql_instance(est, PROJECT, "encrypted", ssl_mode="ENCRYPTED_ONLY")
+    assets.sql_instance(est, PROJECT, "mtls", ssl_mode="TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+    assets.sql_instance(est, PROJECT, "plaintext", ssl_mode="ALLOW_UNENCRYPTED_AND_ENCRYPTED")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -273,11 +274,11 @@ def test_account_lifecycle_service_account_key_age(gcp):
     est = gcp.estate
     org_and_project(est)
     account = f"app@{PROJECT}.iam.gserviceaccount.com"
-    sample.service_account_key(est, PROJECT, account, "old", "2020-01-01T00:00:00Z")
-    sample.service_account_key(est, PROJECT, account, "fresh", _days_ago(10))
-    sample.service_account_key(est, PROJECT, account, "old-disabled", "2020-01-01T00:00:00Z", disabled=True)
-    sample.service_account_key(est, PROJECT, account, "google", "2020-01-01T00:00:00Z", key_type="SYSTEM_MANAGED")
-    sample.service_account_key(est, PROJECT, account, "garbled", "yesterday")
+    assets.service_account_key(est, PROJECT, account, "old", "2020-01-01T00:00:00Z")
+    assets.service_account_key(est, PROJECT, account, "fresh", _days_ago(10))
+    assets.service_account_key(est, PROJECT, account, "old-disabled", "2020-01-01T00:00:00Z", disabled=True)
+    assets.service_account_key(est, PROJECT, account, "google", "2020-01-01T00:00:00Z", key_type="SYSTEM_MANAGED")
+    assets.service_account_key(est, PROJECT, account, "garbled", "yesterday")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -358,9 +359,9 @@ def test_data_access_inherited_from_the_organisation_and_unknown_outside_scope(g
 def test_log_retention_and_bucket_lock(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.default_log_buckets(est, PROJECT, "asia-northeast1")
-    sample.log_bucket(est, PROJECT, "archive", "asia-northeast1", 3650, locked=True)
-    sample.log_bucket(est, PROJECT, "year-unlocked", "asia-northeast1", 365)
+    assets.default_log_buckets(est, PROJECT, "asia-northeast1")
+    assets.log_bucket(est, PROJECT, "archive", "asia-northeast1", 3650, locked=True)
+    assets.log_bucket(est, PROJECT, "year-unlocked", "asia-northeast1", 365)
     est.add_resource(PROJECT, "logging.googleapis.com/LogBucket",
                      f"projects/{PROJECT}/locations/asia-northeast1/buckets/odd",
                      {"name": f"projects/{PROJECT}/locations/asia-northeast1/buckets/odd", "lifecycleState": "ACTIVE"},
@@ -388,14 +389,14 @@ def test_log_integrity_unknown_when_inventory_api_is_disabled(gcp):
 def test_waf_cloud_armor_on_external_backends(gcp):
     est = gcp.estate
     org_and_project(est)
-    waf = sample.security_policy(est, PROJECT, "waf", waf=True)
-    ip_only = sample.security_policy(est, PROJECT, "ip-only", waf=False)
-    sample.backend_service(est, PROJECT, "protected", security_policy_link=waf)
-    sample.backend_service(est, PROJECT, "ip-filtered", security_policy_link=ip_only)
-    sample.backend_service(est, PROJECT, "bare")
-    sample.backend_service(est, PROJECT, "internal", scheme="INTERNAL_MANAGED")
-    sample.backend_service(est, PROJECT, "tcp", protocol="TCP")
-    sample.backend_service(est, PROJECT, "shared", security_policy_link=sample.link("sec", "global/securityPolicies/x"))
+    waf = assets.security_policy(est, PROJECT, "waf", waf=True)
+    ip_only = assets.security_policy(est, PROJECT, "ip-only", waf=False)
+    assets.backend_service(est, PROJECT, "protected", security_policy_link=waf)
+    assets.backend_service(est, PROJECT, "ip-filtered", security_policy_link=ip_only)
+    assets.backend_service(est, PROJECT, "bare")
+    assets.backend_service(est, PROJECT, "internal", scheme="INTERNAL_MANAGED")
+    assets.backend_service(est, PROJECT, "tcp", protocol="TCP")
+    assets.backend_service(est, PROJECT, "shared", security_policy_link=assets.link("sec", "global/securityPolicies/x"))
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -433,15 +434,15 @@ def test_ids_unknown_when_both_apis_refuse(gcp):
 def test_firewall_rules_open_to_the_internet(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.firewall(est, PROJECT, "ssh-world", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
-    sample.firewall(est, PROJECT, "db-range", ["::/0"], [{"IPProtocol": "tcp", "ports": ["5000-6000"]}])
-    sample.firewall(est, PROJECT, "everything", ["0.0.0.0/0"], [{"IPProtocol": "all"}])
-    sample.firewall(est, PROJECT, "https", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["443", "80"]}])
-    sample.firewall(est, PROJECT, "office-ssh", ["203.0.113.0/24"], [{"IPProtocol": "tcp", "ports": ["22"]}])
-    sample.firewall(est, PROJECT, "disabled-rdp", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["3389"]}],
+    assets.firewall(est, PROJECT, "ssh-world", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["22"]}])
+    assets.firewall(est, PROJECT, "db-range", ["::/0"], [{"IPProtocol": "tcp", "ports": ["5000-6000"]}])
+    assets.firewall(est, PROJECT, "everything", ["0.0.0.0/0"], [{"IPProtocol": "all"}])
+    assets.firewall(est, PROJECT, "https", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["443", "80"]}])
+    assets.firewall(est, PROJECT, "office-ssh", ["203.0.113.0/24"], [{"IPProtocol": "tcp", "ports": ["22"]}])
+    assets.firewall(est, PROJECT, "disabled-rdp", ["0.0.0.0/0"], [{"IPProtocol": "tcp", "ports": ["3389"]}],
                     disabled=True)
-    sample.firewall(est, PROJECT, "deny-all", ["0.0.0.0/0"], [], denied=[{"IPProtocol": "all"}])
-    sample.firewall(est, PROJECT, "egress", ["0.0.0.0/0"], [{"IPProtocol": "all"}], direction="EGRESS")
+    assets.firewall(est, PROJECT, "deny-all", ["0.0.0.0/0"], [], denied=[{"IPProtocol": "all"}])
+    assets.firewall(est, PROJECT, "egress", ["0.0.0.0/0"], [{"IPProtocol": "all"}], direction="EGRESS")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -455,15 +456,15 @@ def test_firewall_rules_open_to_the_internet(gcp):
 def test_redundancy_of_groups_databases_and_clusters(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.instance_group_manager(est, PROJECT, "regional", region="asia-northeast1",
+    assets.instance_group_manager(est, PROJECT, "regional", region="asia-northeast1",
                                   zones=["asia-northeast1-a", "asia-northeast1-b", "asia-northeast1-c"])
-    sample.instance_group_manager(est, PROJECT, "zonal", zone="asia-northeast1-a")
-    sample.instance_group_manager(est, PROJECT, "gke-main-pool-1a2b3c4d-grp", zone="asia-northeast1-a")
-    sample.sql_instance(est, PROJECT, "ha", availability="REGIONAL")
-    sample.sql_instance(est, PROJECT, "single", availability="ZONAL")
-    sample.sql_instance(est, PROJECT, "replica", availability="ZONAL", replica=True)
-    sample.gke_cluster(est, PROJECT, "regional-gke", "asia-northeast1", ["asia-northeast1-a", "asia-northeast1-b"])
-    sample.gke_cluster(est, PROJECT, "zonal-gke", "asia-northeast1-a", ["asia-northeast1-a"])
+    assets.instance_group_manager(est, PROJECT, "zonal", zone="asia-northeast1-a")
+    assets.instance_group_manager(est, PROJECT, "gke-main-pool-1a2b3c4d-grp", zone="asia-northeast1-a")
+    assets.sql_instance(est, PROJECT, "ha", availability="REGIONAL")
+    assets.sql_instance(est, PROJECT, "single", availability="ZONAL")
+    assets.sql_instance(est, PROJECT, "replica", availability="ZONAL", replica=True)
+    assets.gke_cluster(est, PROJECT, "regional-gke", "asia-northeast1", ["asia-northeast1-a", "asia-northeast1-b"])
+    assets.gke_cluster(est, PROJECT, "zonal-gke", "asia-northeast1-a", ["asia-northeast1-a"])
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -477,16 +478,16 @@ def test_backups_of_databases_and_disks(gcp):
     est = gcp.estate
     org_and_project(est)
     zone = "asia-northeast1-a"
-    schedule = sample.snapshot_schedule(est, PROJECT, "asia-northeast1", "daily")
-    sample.disk(est, PROJECT, zone, "scheduled", resource_policies=[schedule])
-    sample.disk(est, PROJECT, zone, "unprotected")
-    sample.disk(est, PROJECT, zone, "foreign-policy",
-                resource_policies=[sample.link("shared", "regions/asia-northeast1/resourcePolicies/central")])
-    group_vm, _ = sample.instance(est, PROJECT, zone, "web-x1z2",
+    schedule = assets.snapshot_schedule(est, PROJECT, "asia-northeast1", "daily")
+    assets.disk(est, PROJECT, zone, "scheduled", resource_policies=[schedule])
+    assets.disk(est, PROJECT, zone, "unprotected")
+    assets.disk(est, PROJECT, zone, "foreign-policy",
+                resource_policies=[assets.link("shared", "regions/asia-northeast1/resourcePolicies/central")])
+    group_vm, _ = assets.instance(est, PROJECT, zone, "web-x1z2",
                                   created_by=f"projects/{PROJECT_NUMBER}/zones/{zone}/instanceGroupManagers/web")
-    sample.disk(est, PROJECT, zone, "web-x1z2", users=[group_vm])
-    sample.sql_instance(est, PROJECT, "backed-up")
-    sample.sql_instance(est, PROJECT, "no-backups", backups=False)
+    assets.disk(est, PROJECT, zone, "web-x1z2", users=[group_vm])
+    assets.sql_instance(est, PROJECT, "backed-up")
+    assets.sql_instance(est, PROJECT, "no-backups", backups=False)
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -498,10 +499,10 @@ def test_backups_of_databases_and_disks(gcp):
 def test_time_sync_from_google_images_or_unknown(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.instance(est, PROJECT, "asia-northeast1-a", "debian")
-    sample.instance(est, PROJECT, "asia-northeast1-a", "windows", image_project="windows-cloud",
+    assets.instance(est, PROJECT, "asia-northeast1-a", "debian")
+    assets.instance(est, PROJECT, "asia-northeast1-a", "windows", image_project="windows-cloud",
                     license_name="windows-server-2022-dc")
-    sample.instance(est, PROJECT, "asia-northeast1-a", "custom", image_project=PROJECT, license_name="golden")
+    assets.instance(est, PROJECT, "asia-northeast1-a", "custom", image_project=PROJECT, license_name="golden")
 
     _, findings = gcp.audit(project=[PROJECT])
 
@@ -516,11 +517,11 @@ def test_vulnerability_reports_from_os_config(gcp):
     est = gcp.estate
     org_and_project(est)
     zone = "asia-northeast1-a"
-    _, clean_id = sample.instance(est, PROJECT, zone, "clean")
-    _, risky_id = sample.instance(est, PROJECT, zone, "risky")
-    sample.instance(est, PROJECT, zone, "no-agent")
-    sample.instance(est, PROJECT, zone, "stopped", status="TERMINATED")
-    sample.instance(est, PROJECT, zone, "gke-node", image_project="cos-cloud", license_name="cos-113",
+    _, clean_id = assets.instance(est, PROJECT, zone, "clean")
+    _, risky_id = assets.instance(est, PROJECT, zone, "risky")
+    assets.instance(est, PROJECT, zone, "no-agent")
+    assets.instance(est, PROJECT, zone, "stopped", status="TERMINATED")
+    assets.instance(est, PROJECT, zone, "gke-node", image_project="cos-cloud", license_name="cos-113",
                     labels={"goog-gke-node": ""})
     est.add_vulnerability_report(PROJECT, zone, clean_id, [
         {"details": {"cve": "CVE-2024-0001", "severity": "LOW"}, "availableInventoryItemIds": ["x"]}])
@@ -528,22 +529,22 @@ def test_vulnerability_reports_from_os_config(gcp):
         {"details": {"cve": "CVE-2024-6387", "severity": "CRITICAL", "cvssV3": {"baseScore": 9.8}},
          "installedInventoryItemIds": ["openssh"], "availableInventoryItemIds": ["openssh-fixed"]}])
     # Newer reports name the fix only in items[]; RHEL-family distributions rank "Important", not "CRITICAL".
-    _, items_id = sample.instance(est, PROJECT, zone, "fix-in-items")
+    _, items_id = assets.instance(est, PROJECT, zone, "fix-in-items")
     est.add_vulnerability_report(PROJECT, zone, items_id, [
         {"details": {"cve": "CVE-2024-3094", "severity": "Important", "cvssV3": {"baseScore": 10.0}},
          "installedInventoryItemIds": [], "availableInventoryItemIds": [],
          "items": [{"installedInventoryItemId": "installedPackage-xz-libs:x86_64:5.6.0-1",
                     "availableInventoryItemId": "availablePackage-xz-libs:x86_64:5.6.1-2",
                     "fixedCpeUri": "cpe:/o:redhat:enterprise_linux:9", "upstreamFix": "5.6.1-2"}]}])
-    _, cvss_id = sample.instance(est, PROJECT, zone, "cvss-critical")
+    _, cvss_id = assets.instance(est, PROJECT, zone, "cvss-critical")
     est.add_vulnerability_report(PROJECT, zone, cvss_id, [
         {"details": {"cve": "CVE-2023-38545", "severity": "low", "cvssV3": {"baseScore": 9.1}},
          "availableInventoryItemIds": ["availablePackage-curl:amd64:7.88.1-10+deb12u4"]}])
-    _, unfixed_id = sample.instance(est, PROJECT, zone, "critical-no-fix")
+    _, unfixed_id = assets.instance(est, PROJECT, zone, "critical-no-fix")
     est.add_vulnerability_report(PROJECT, zone, unfixed_id, [
         {"details": {"cve": "CVE-2024-9999", "severity": "CRITICAL"},
          "items": [{"installedInventoryItemId": "installedPackage-foo:amd64:1.0", "availableInventoryItemId": ""}]}])
-    _, summary_id = sample.instance(est, PROJECT, zone, "report-says-critical")
+    _, summary_id = assets.instance(est, PROJECT, zone, "report-says-critical")
     est.add_vulnerability_report(PROJECT, zone, summary_id, [], highest_upgradable="CRITICAL")
 
     _, findings = gcp.audit(project=[PROJECT])
@@ -562,7 +563,7 @@ def test_vulnerability_reports_from_os_config(gcp):
 def test_vulnerability_reports_unknown_when_os_config_is_disabled(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.instance(est, PROJECT, "asia-northeast1-a", "vm")
+    assets.instance(est, PROJECT, "asia-northeast1-a", "vm")
     est.fail("osconfig", 403, "SERVICE_DISABLED")
     _, findings = gcp.audit(project=[PROJECT])
     finding = one(findings, "gcp.compute.instance_vulnerability_report")
@@ -576,7 +577,7 @@ def test_malware_detection_with_vm_threat_detection(gcp):
     est.add_project("no-vms", "100000000003", org)
     est.add_project("hidden", "100000000004", org)
     for project in (PROJECT, "off", "hidden"):
-        sample.instance(est, project, "asia-northeast1-a", "vm")
+        assets.instance(est, project, "asia-northeast1-a", "vm")
     est.set_scc_services(PROJECT, vm_threat_detection="ENABLED")
     est.fail("securitycentermanagement", 403, "IAM_PERMISSION_DENIED", path_contains="/projects/hidden/")
 
@@ -592,11 +593,11 @@ def test_monitoring_alert_policies_with_channels(gcp):
     est.add_project("silent", "100000000002", org)
     est.add_project("none", "100000000003", org)
     est.add_project("muted", "100000000004", org)
-    channel = sample.notification_channel(est, PROJECT, "1")
-    sample.alert_policy(est, PROJECT, "10", "CPU", [channel])
-    sample.alert_policy(est, "silent", "20", "No channel")
-    muted = sample.notification_channel(est, "muted", "2", enabled=False)
-    sample.alert_policy(est, "muted", "30", "Muted", [muted])
+    channel = assets.notification_channel(est, PROJECT, "1")
+    assets.alert_policy(est, PROJECT, "10", "CPU", [channel])
+    assets.alert_policy(est, "silent", "20", "No channel")
+    muted = assets.notification_channel(est, "muted", "2", enabled=False)
+    assets.alert_policy(est, "muted", "30", "Muted", [muted])
 
     _, findings = gcp.audit(organization=[ORG_NUMBER])
 
@@ -606,7 +607,7 @@ def test_monitoring_alert_policies_with_channels(gcp):
 
 def test_monitoring_unknown_when_channels_are_not_in_the_inventory(gcp):
     org_and_project(gcp.estate)
-    sample.alert_policy(gcp.estate, PROJECT, "10", "CPU", ["projects/central/notificationChannels/9"])
+    assets.alert_policy(gcp.estate, PROJECT, "10", "CPU", ["projects/central/notificationChannels/9"])
     _, findings = gcp.audit(project=[PROJECT])
     assert one(findings, "gcp.monitoring.alerting_configured").status is UNKNOWN
 
@@ -615,3 +616,12 @@ def _days_ago(days: int) -> str:
     from datetime import UTC, datetime, timedelta
 
     return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_exposed_admin_ports():
+    assert exposed_admin_ports([{"IPProtocol": "tcp", "ports": ["443"]}]) == []
+    assert exposed_admin_ports([{"IPProtocol": "tcp", "ports": ["20-23"]}]) == [
+        "20/FTP-data", "21/FTP", "22/SSH", "23/Telnet"]
+    assert exposed_admin_ports([{"IPProtocol": "udp"}]) == ["全ポート（udp）"]
+    assert exposed_admin_ports([{"IPProtocol": "icmp"}]) == []
+    assert exposed_admin_ports([{"IPProtocol": "6", "ports": ["3306"]}]) == ["3306/MySQL"]

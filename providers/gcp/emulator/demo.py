@@ -12,17 +12,24 @@ the Tokyo + Osaka dual-region asia1.
 The estate is built the way a careful team would build it and everything in it is meant to pass, except
 exactly two real-world mistakes planted on purpose and listed in :data:`MISTAKES` (resource, control, and
 a Japanese and English explanation). It is served by the local Google APIs emulator
-(:mod:`providers.gcp.emulator`) and built with the same payload builders as the test estates
-(:mod:`providers.gcp.sample`); it is never a real organisation.
+(:mod:`providers.gcp.emulator.server`) and built with the same payload builders as the test estates
+(:mod:`providers.gcp.emulator.estate_assets`); it is never a real organisation. :func:`demo_estate` runs
+it for ``auditor demo``.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from providers.gcp.emulator import DEMO_AUDITOR, Estate
-from providers.gcp.sample import (
+from auditor.plugins import DemoEstate
+from providers.gcp.emulator.estate import Estate
+from providers.gcp.emulator.estate_assets import (
     backend_service,
     bucket,
     dataset,
@@ -42,7 +49,9 @@ from providers.gcp.sample import (
     target_https_proxy,
     url_map,
 )
+from providers.gcp.emulator.server import GoogleApisEmulator
 
+DEMO_AUDITOR = "city-auditor@vendor-audit.iam.gserviceaccount.com"
 PREFIX = "sakura-madoguchi"
 PROJECT = f"{PREFIX}-analytics"
 PROJECT_NUMBER = "418230576914"
@@ -305,3 +314,44 @@ def seed_demo_estate(estate: Estate) -> str:
     _threat_detection(estate)
     return org
 
+
+@dataclass(frozen=True)
+class RunningDemo:
+    """The emulator serving the sample estate, and the environment that points the adapter at it."""
+
+    emulator: GoogleApisEmulator
+    organization: str
+    environment: Mapping[str, str]
+
+
+@contextmanager
+def demo_emulator(seed: Callable[[Estate], str]) -> Iterator[RunningDemo]:
+    """Run the emulator on an estate seeded by ``seed`` (which returns ``organizations/N``).
+
+    The environment names a throwaway service-account key file (registered with the emulator) and
+    every endpoint override; nothing is set in this process — the caller applies it while auditing.
+    """
+    estate = Estate()
+    organization = seed(estate)
+    with GoogleApisEmulator(estate) as emulator, tempfile.TemporaryDirectory(prefix="gcp-demo-") as folder:
+        key_file = os.path.join(folder, "auditor-sa.json")
+        with open(key_file, "w", encoding="utf-8") as handle:
+            json.dump(emulator.service_account_info(DEMO_AUDITOR), handle)
+        yield RunningDemo(emulator, organization,
+                          {**emulator.environment(), "GOOGLE_APPLICATION_CREDENTIALS": key_file})
+
+
+
+
+@contextmanager
+def demo_estate() -> Iterator[DemoEstate]:
+    """The demo estate on the local Google APIs emulator (``auditor demo``); stopped on exit."""
+    with demo_emulator(seed_demo_estate) as demo:
+        yield DemoEstate(
+            options={"organization": (demo.organization.removeprefix("organizations/"),)},
+            environment=dict(demo.environment),
+            description_ja=DESCRIPTION_JA,
+            description_en=DESCRIPTION_EN,
+            planted_ja=tuple(ja for ja, _ in PLANTED),
+            planted_en=tuple(en for _, en in PLANTED),
+        )

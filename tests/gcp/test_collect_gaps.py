@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from auditor.status import Status
-from providers.gcp import sample
+from providers.gcp.emulator import estate_assets as assets
 from providers.gcp.plugin import provider
 from tests.gcp.conftest import ORG_NUMBER, PROJECT, one, org_and_project
 
 
 def test_disabled_cloud_asset_api_turns_every_inventory_kind_into_gaps(gcp):
     org_and_project(gcp.estate)
-    sample.bucket(gcp.estate, PROJECT, "data", "US", "multi-region")
+    assets.bucket(gcp.estate, PROJECT, "data", "US", "multi-region")
     gcp.estate.fail("asset", 403, "SERVICE_DISABLED")
 
     collection, findings = gcp.audit(project=[PROJECT])
@@ -32,7 +32,7 @@ def test_disabled_cloud_asset_api_turns_every_inventory_kind_into_gaps(gcp):
 
 def test_permission_denied_on_org_policies_only_blocks_what_needs_them(gcp):
     org_and_project(gcp.estate)
-    sample.bucket(gcp.estate, PROJECT, "data")
+    assets.bucket(gcp.estate, PROJECT, "data")
     gcp.estate.fail("asset", 403, "IAM_PERMISSION_DENIED", content_type="ORG_POLICY",
                     message="Permission 'cloudasset.assets.listOrgPolicy' denied on resource.")
 
@@ -50,7 +50,7 @@ def test_permission_denied_on_org_policies_only_blocks_what_needs_them(gcp):
 def test_follow_up_failures_mark_attributes_unreadable_not_absent(gcp):
     est = gcp.estate
     org_and_project(est)
-    sample.instance(est, PROJECT, "asia-northeast1-a", "vm")
+    assets.instance(est, PROJECT, "asia-northeast1-a", "vm")
     est.fail("ids", 403, "SERVICE_DISABLED")
     est.fail("securitycentermanagement", 403, "SERVICE_DISABLED")
     est.fail("osconfig", 403, "IAM_PERMISSION_DENIED",
@@ -73,8 +73,8 @@ def test_one_failed_scope_does_not_hide_another(gcp):
     org = est.add_organization(ORG_NUMBER)
     est.add_project("open", "100000000031", org)
     est.add_project("closed", "100000000032", org)
-    sample.bucket(est, "open", "open-data")
-    sample.bucket(est, "closed", "closed-data")
+    assets.bucket(est, "open", "open-data")
+    assets.bucket(est, "closed", "closed-data")
     est.fail("asset", 403, "IAM_PERMISSION_DENIED", path_contains="/projects/closed/")
 
     collection, findings = gcp.audit(project=["open", "closed"])

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from auditor.errors import AuditorError
 from auditor.model import Evidence, Gap, ProviderScope, utc_now
 from auditor.plugins import Collection, CollectRequest
-from providers.gcp.context import Followups, ScopeData
+from providers.gcp.collect.context import Followups, ScopeData
+from providers.gcp.collect.followups import FollowupReader
+from providers.gcp.collect.inventory import CALLS, IAM_POLICY, ORG_POLICY, RESOURCE, AssetInventory, Listing
 from providers.gcp.credentials import ensure_token, load_credentials
-from providers.gcp.followups import FollowupReader
-from providers.gcp.inventory import CALLS, IAM_POLICY, ORG_POLICY, RESOURCE, AssetInventory, Listing
 from providers.gcp.kinds import Plan
-from providers.gcp.options import GcpOptions
-from providers.gcp.readonly import ReadOnlySession
-from providers.gcp.rest import RestReader
+from providers.gcp.plugin import GcpOptions
+from providers.gcp.transport import ReadOnlySession, RestReader
 
 PROVIDER = "gcp"
 

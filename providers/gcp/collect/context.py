@@ -9,9 +9,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from providers.gcp.collect.inventory import Asset
+from providers.gcp.collect.refs import compute_ref
 from providers.gcp.failures import Failure
-from providers.gcp.inventory import Asset
-from providers.gcp.refs import compute_ref
 
 PROJECT_TYPE = "cloudresourcemanager.googleapis.com/Project"
 FOLDER_TYPE = "cloudresourcemanager.googleapis.com/Folder"

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from auditor.model import Evidence
-from providers.gcp.apis import (
+from providers.gcp.calls import (
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
     LIST_IDS_ENDPOINTS,
@@ -22,10 +22,10 @@ from providers.gcp.apis import (
     LIST_SCC_SERVICES,
     LIST_USER_ACCESS_BINDINGS,
 )
-from providers.gcp.builders.common import asset_source, record, take
-from providers.gcp.context import PROJECT_TYPE, AccessContext, Project, ScopeData
-from providers.gcp.inventory import Asset
-from providers.gcp.refs import as_bool, dig, last_segment
+from providers.gcp.collect.builders.common import asset_source, record, take
+from providers.gcp.collect.context import PROJECT_TYPE, AccessContext, Project, ScopeData
+from providers.gcp.collect.inventory import Asset
+from providers.gcp.collect.refs import as_bool, dig, last_segment
 
 RESOURCE_LOCATIONS = "constraints/gcp.resourceLocations"
 ALERT_POLICY = "monitoring.googleapis.com/AlertPolicy"

@@ -1,55 +1,16 @@
-"""The Google APIs the adapter reads, each with its endpoint override, and the calls it makes on them.
+"""The read-only calls the adapter makes on the Google APIs, each with what a city must grant for it.
 
 Every call is declared once here with the IAM permission it needs and the predefined role that grants
 it, so gaps name the exact grant that would close them and ``auditor permissions gcp`` prints them.
-Endpoints follow DESIGN §6: ``AUDITOR_GCP_ASSET_ENDPOINT`` for Cloud Asset, and the same pattern
-(``AUDITOR_GCP_<API>_ENDPOINT``) for the other APIs; each may be ``http://`` (local emulator) or a
-private endpoint. Nothing here imports a Google library.
+The API hosts and their endpoint overrides are in :mod:`providers.gcp.settings`. Nothing here
+imports a Google library.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Api:
-    """One Google API host."""
-
-    key: str
-    title: str
-    host: str
-    env_var: str
-
-    def base_url(self, environ: Mapping[str, str] | None = None) -> str:
-        """``https://host`` or the override from the environment, without a trailing slash."""
-        env = os.environ if environ is None else environ
-        override = (env.get(self.env_var) or "").strip().rstrip("/")
-        if not override:
-            return f"https://{self.host}"
-        return override if "://" in override else f"https://{override}"
-
-
-ASSET = Api("asset", "Cloud Asset API", "cloudasset.googleapis.com", "AUDITOR_GCP_ASSET_ENDPOINT")
-IDS = Api("ids", "Cloud IDS API", "ids.googleapis.com", "AUDITOR_GCP_IDS_ENDPOINT")
-SCC = Api(
-    "securitycentermanagement", "Security Command Center Management API", "securitycentermanagement.googleapis.com",
-    "AUDITOR_GCP_SECURITYCENTERMANAGEMENT_ENDPOINT",
-)
-OSCONFIG = Api("osconfig", "OS Config API", "osconfig.googleapis.com", "AUDITOR_GCP_OSCONFIG_ENDPOINT")
-ACCESS_CONTEXT = Api(
-    "accesscontextmanager", "Access Context Manager API", "accesscontextmanager.googleapis.com",
-    "AUDITOR_GCP_ACCESSCONTEXTMANAGER_ENDPOINT",
-)
-DIRECTORY = Api("admin", "Admin SDK Directory API", "admin.googleapis.com", "AUDITOR_GCP_ADMIN_ENDPOINT")
-IAM_CREDENTIALS = Api(
-    "iamcredentials", "IAM Service Account Credentials API", "iamcredentials.googleapis.com",
-    "AUDITOR_GCP_IAMCREDENTIALS_ENDPOINT",
-)
-
-ALL_APIS = (ASSET, IDS, SCC, OSCONFIG, ACCESS_CONTEXT, DIRECTORY, IAM_CREDENTIALS)
+from providers.gcp.settings import ACCESS_CONTEXT, ASSET, DIRECTORY, IDS, OSCONFIG, SCC, Api
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from auditor.model import Evidence
-from providers.gcp.context import ScopeData
+from providers.gcp.collect.context import ScopeData
+from providers.gcp.collect.inventory import Asset
+from providers.gcp.collect.refs import region_for
 from providers.gcp.failures import Failure
-from providers.gcp.inventory import Asset
-from providers.gcp.refs import region_for
 
 PROVIDER = "gcp"
 

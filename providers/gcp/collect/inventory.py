@@ -21,8 +21,7 @@ from google.auth import exceptions as auth
 from google.protobuf import json_format
 
 from auditor.network import NetworkLimits
-from providers.gcp.apis import (
-    ASSET,
+from providers.gcp.calls import (
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
     LIST_ORG_POLICIES,
@@ -30,7 +29,8 @@ from providers.gcp.apis import (
     Call,
 )
 from providers.gcp.failures import Failure, failure_from_exception
-from providers.gcp.readonly import read_only_asset_transport
+from providers.gcp.settings import ASSET
+from providers.gcp.transport import read_only_asset_transport
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 from providers.paging import PageTrail, PagingRefused
 from providers.ratelimit import CLOUD_ASSET_LIST_ASSETS, TokenBucket

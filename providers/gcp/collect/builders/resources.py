@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from providers.gcp.context import ScopeData
-from providers.gcp.inventory import Asset
-from providers.gcp.refs import as_bool, as_int, compute_ref, dig, last_segment, location_from_link
+from providers.gcp.collect.context import ScopeData
+from providers.gcp.collect.inventory import Asset
+from providers.gcp.collect.refs import as_bool, as_int, compute_ref, dig, last_segment, location_from_link
 
 Attrs = tuple[dict[str, Any], dict[str, str]]
 

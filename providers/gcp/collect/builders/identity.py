@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from auditor.model import Evidence
-from providers.gcp.apis import GET_DIRECTORY_USER, LIST_IAM_POLICIES
-from providers.gcp.builders.common import from_asset, record, take
-from providers.gcp.builders.projects import container_ref
-from providers.gcp.context import ScopeData
+from providers.gcp.calls import GET_DIRECTORY_USER, LIST_IAM_POLICIES
+from providers.gcp.collect.builders.common import from_asset, record, take
+from providers.gcp.collect.builders.projects import container_ref
+from providers.gcp.collect.context import ScopeData
 
 ADMIN_ROLES = frozenset({
     "roles/owner",

@@ -16,23 +16,23 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from providers.gcp.apis import (
+from providers.gcp.calls import (
     GET_DIRECTORY_USER,
     LIST_IDS_ENDPOINTS,
     LIST_SCC_SERVICES,
     LIST_USER_ACCESS_BINDINGS,
     LIST_VULNERABILITY_REPORTS,
 )
-from providers.gcp.builders.identity import admin_grants
-from providers.gcp.context import AccessContext, Followups, ScopeData
+from providers.gcp.collect.builders.identity import admin_grants
+from providers.gcp.collect.context import AccessContext, Followups, ScopeData
+from providers.gcp.collect.inventory import ACCESS_POLICY, AssetInventory
+from providers.gcp.collect.refs import last_segment
+from providers.gcp.collect.vulnerabilities import summarize_report
 from providers.gcp.failures import Failure
-from providers.gcp.inventory import ACCESS_POLICY, AssetInventory
 from providers.gcp.kinds import ACCESS, DIRECTORY, IDS, SCC, VULNERABILITY
-from providers.gcp.refs import last_segment
-from providers.gcp.rest import Page, RestReader
-from providers.gcp.vulnerabilities import summarize_report
+from providers.gcp.settings import WORKERS
+from providers.gcp.transport import Page, RestReader
 
-WORKERS = 8
 ACCESS_ASSET_TYPES = (
     "accesscontextmanager.googleapis.com/AccessPolicy",
     "accesscontextmanager.googleapis.com/AccessLevel",
