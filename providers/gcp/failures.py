@@ -46,9 +46,27 @@ class Failure:
             return f"enable {self.call.api.host} in the project, or audit it as it is (the feature is then unused)"
         return f"grant {self.call.grant}"
 
-    def describe(self) -> str:
-        """One line for a finding's reason or an unreadable attribute's cause."""
-        return f"{self.call.source} → {self.code}: {self.message} [{self.fix}]"
+    @property
+    def fix_ja(self) -> str:
+        """:attr:`fix` in Japanese."""
+        if self.reason == PAGING_REFUSED:
+            return ("API のページ送りが正しく終わらなかった。時間をおいて再実行するか、これほど長い一覧であれば "
+                    "AUDITOR_MAX_PAGES を引き上げる")
+        if self.status == 0 and self.reason == "UNAVAILABLE":
+            return ("ネットワーク、プロキシ、API のエンドポイントを確認する（待ち時間は AUDITOR_CONNECT_TIMEOUT / "
+                    "AUDITOR_READ_TIMEOUT で設定する）")
+        if self.status == 404:
+            return ("見つからない（ディレクトリのユーザーの場合: この ID が読む Cloud Identity / Workspace の"
+                    "アカウントにいない）")
+        if self.api_disabled:
+            return (f"プロジェクトで {self.call.api.host} を有効にするか、そのまま監査する（その機能は使われていない"
+                    "ことになる）")
+        return f"{self.call.grant} を付与する"
+
+    def describe(self) -> tuple[str, str]:
+        """One line, Japanese and English, for a finding's reason or an unreadable attribute's cause."""
+        said = f"{self.call.source} → {self.code}: {self.message}"
+        return f"{said} [{self.fix_ja}]", f"{said} [{self.fix}]"
 
 
 def failure_from_exception(call: Call, error: Exception) -> Failure:

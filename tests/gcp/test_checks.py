@@ -216,7 +216,9 @@ def test_one_refused_directory_lookup_leaves_the_other_administrators_decided(gc
         "user:c-missing@example.jp": UNKNOWN, "user:d-unenrolled@example.jp": FAIL}
     refused, missing = admin["user:b-refused@example.jp"].reason, admin["user:c-missing@example.jp"].reason
     assert "HTTP 403" in refused and "Users › Read" in refused
-    assert "not found" in missing and "HTTP 403" not in missing
+    assert "見つからない" in missing and "HTTP 403" not in missing
+    missing_en = admin["user:c-missing@example.jp"].reason_en
+    assert "not found (for a directory user" in missing_en and "見つからない" not in missing_en
 
 
 def test_federated_administrators_are_unknown_with_the_external_idp_named(gcp):

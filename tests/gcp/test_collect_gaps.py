@@ -22,7 +22,8 @@ def test_disabled_cloud_asset_api_turns_every_inventory_kind_into_gaps(gcp):
     assert resource_gap.error_code == "SERVICE_DISABLED"
     assert resource_gap.scope == PROJECT
     assert "Cloud Asset API has not been used in project" in resource_gap.message
-    assert "enable cloudasset.googleapis.com" in resource_gap.message
+    assert "enable cloudasset.googleapis.com" in resource_gap.message_in("en")
+    assert "cloudasset.googleapis.com を有効にする" in resource_gap.message_in("ja")
     assert "gcp.storage.bucket" in resource_gap.resource_types
     assert findings and {f.status for f in findings} == {Status.UNKNOWN}
     assert {f.check_id for f in findings} == {c.id for c in provider.checks()}  # every check, every control

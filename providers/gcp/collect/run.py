@@ -115,9 +115,10 @@ def _gap(listing: Listing, plan: Plan, collected_at) -> Gap:
         source=CALLS[listing.content_type].source,
         resource_types=plan.blocked_by(listing.content_type),
         error_code=failure.code,
-        message=f"{failure.message} [{failure.fix}]",
+        message=f"{failure.message} [{failure.fix_ja}]",
         permission=failure.call.grant,
         collected_at=collected_at,
+        message_en=f"{failure.message} [{failure.fix}]",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.model import Evidence
+from auditor.model import Evidence, Said
 from providers.gcp.collect.context import ScopeData
 from providers.gcp.collect.inventory import Asset
 from providers.gcp.collect.refs import region_for
@@ -64,7 +64,7 @@ def record(
     )
 
 
-def take(answer: Any, attribute: str, unreadable: dict[str, str]) -> Any:
+def take(answer: Any, attribute: str, unreadable: dict[str, Said]) -> Any:
     """The follow-up answer, or ``None`` with the attribute marked unreadable by its failure."""
     if isinstance(answer, Failure):
         unreadable[attribute] = answer.describe()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from auditor.model import Evidence
+from auditor.model import Evidence, Said
 from providers.gcp.calls import GET_DIRECTORY_USER, LIST_IAM_POLICIES
 from providers.gcp.collect.builders.common import from_asset, record, take
 from providers.gcp.collect.builders.projects import container_ref
@@ -88,7 +88,7 @@ def admin_principals(data: ScopeData) -> Iterator[Evidence]:
         if member.startswith(PRINCIPAL_PREFIXES):
             attributes["federation"] = next((pool for segment, pool in FEDERATION_POOLS.items()
                                              if segment in member), "")
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         raw = None
         if kind == "user":
             user = take(data.followups.directory.get(principal), "two_step_verification", unreadable)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from auditor.model import Evidence
+from auditor.model import Evidence, Said
 from providers.gcp.calls import (
     LIST_ACCESS_POLICIES,
     LIST_IAM_POLICIES,
@@ -124,7 +124,7 @@ def threat_detection(data: ScopeData) -> Iterator[Evidence]:
     for asset in data.of_type(INSTANCE):
         vms[asset.project_ref] += 1
     for project in data.projects.values():
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         endpoints = take(data.followups.ids.get(project.project_id, ()), "ids_endpoints", unreadable)
         services = take(data.followups.scc.get(project.project_id, {}), "scc_services", unreadable)
         attributes = {
@@ -191,7 +191,7 @@ def _perimeters_for(project: Project, access: AccessContext) -> tuple[list[dict]
 
 def access_context(data: ScopeData) -> Iterator[Evidence]:
     for project in data.projects.values():
-        unreadable: dict[str, str] = {}
+        unreadable: dict[str, Said] = {}
         attributes: dict[str, Any] = {"organization": project.organization}
         if not project.organization:
             attributes.update(perimeters=[], dry_run_perimeters=[], access_levels=[], user_access_bindings=[])

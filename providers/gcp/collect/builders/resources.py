@@ -11,19 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from auditor.model import Said
 from providers.gcp.collect.context import ScopeData
 from providers.gcp.collect.inventory import Asset
 from providers.gcp.collect.refs import as_bool, as_int, compute_ref, dig, last_segment, location_from_link
 
-Attrs = tuple[dict[str, Any], dict[str, str]]
+Attrs = tuple[dict[str, Any], dict[str, Said]]
 
 WAF_EXPRESSIONS = ("evaluatePreconfiguredWaf(", "evaluatePreconfiguredExpr(")
 
 
-def _not_in_inventory(what: str, link: str) -> str:
+def _not_in_inventory(what: tuple[str, str], link: str) -> tuple[str, str]:
+    ref = compute_ref(link)
     return (
-        f"{what} {compute_ref(link)} is not in the audited scope's Cloud Asset inventory "
-        "(it may live in another project; audit the folder or organisation to resolve it)"
+        f"{what[0]} {ref} は監査対象の Cloud Asset インベントリにない"
+        "（別のプロジェクトにある可能性がある。フォルダーまたは組織を監査すると解決できる）",
+        f"{what[1]} {ref} is not in the audited scope's Cloud Asset inventory "
+        "(it may live in another project; audit the folder or organisation to resolve it)",
     )
 
 
@@ -84,7 +88,7 @@ def disk(asset: Asset, data: ScopeData) -> Attrs:
     }
     unreadable = {}
     if unresolved and not schedules:
-        unreadable["snapshot_schedules"] = _not_in_inventory("resource policy", unresolved[0])
+        unreadable["snapshot_schedules"] = _not_in_inventory(("リソース ポリシー", "resource policy"), unresolved[0])
     return attributes, unreadable
 
 
@@ -121,7 +125,7 @@ def instance(asset: Asset, data: ScopeData) -> Attrs:
         "image_projects": sorted({p for p in map(_image_project, licenses) if p}),
         "managed_by": _instance_management(asset),
     }
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     reports = data.followups.vulnerability.get((data.scope_of(asset), zone))
     if reports is None:
         attributes["vulnerability_report"] = None
@@ -161,14 +165,14 @@ def forwarding_rule(asset: Asset, data: ScopeData) -> Attrs:
         "target": target,
         "target_kind": target.split("/")[-2] if target.count("/") >= 2 else "",
     }
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     if attributes["target_kind"] == "targetHttpProxies":
         proxy = data.compute(target)
         url_map = data.compute(proxy.data.get("urlMap", "")) if proxy is not None else None
         if proxy is None:
-            unreadable["https_redirect"] = _not_in_inventory("target HTTP proxy", target)
+            unreadable["https_redirect"] = _not_in_inventory(("ターゲット HTTP プロキシ", "target HTTP proxy"), target)
         elif url_map is None:
-            unreadable["https_redirect"] = _not_in_inventory("URL map", proxy.data.get("urlMap", ""))
+            unreadable["https_redirect"] = _not_in_inventory(("URL マップ", "URL map"), proxy.data.get("urlMap", ""))
         else:
             attributes["url_map"] = url_map.short_name
             attributes["https_redirect"] = as_bool(dig(url_map.data, "defaultUrlRedirect", "httpsRedirect"))
@@ -183,13 +187,13 @@ def target_proxy(asset: Asset, data: ScopeData) -> Attrs:
         "proxy_type": asset.asset_type.rsplit("/", 1)[-1],
         "ssl_policy": compute_ref(link),
     }
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     if not link:
         attributes.update(min_tls_version="TLS_1_0", profile="COMPATIBLE", google_default_policy=True)
     else:
         policy = data.compute(link)
         if policy is None:
-            unreadable["min_tls_version"] = _not_in_inventory("SSL policy", link)
+            unreadable["min_tls_version"] = _not_in_inventory(("SSL ポリシー", "SSL policy"), link)
         else:
             attributes.update(
                 min_tls_version=policy.data.get("minTlsVersion", "TLS_1_0"),
@@ -218,11 +222,12 @@ def backend_service(asset: Asset, data: ScopeData) -> Attrs:
         "security_policy": compute_ref(link),
         "edge_security_policy": compute_ref(d.get("edgeSecurityPolicy", "")),
     }
-    unreadable: dict[str, str] = {}
+    unreadable: dict[str, Said] = {}
     if link:
         policy = data.compute(link)
         if policy is None:
-            unreadable["waf_rules"] = _not_in_inventory("Cloud Armor security policy", link)
+            unreadable["waf_rules"] = _not_in_inventory(
+                ("Cloud Armor セキュリティ ポリシー", "Cloud Armor security policy"), link)
         else:
             attributes["waf_rules"] = _waf_rules(policy.data)
     return attributes, unreadable
