@@ -134,13 +134,13 @@ def _verify(path: Path, bundle: BundleFiles, catalogue: Catalogue, public_key: E
         reevaluated, differences, notes = outcome.done, outcome.differences, outcome.notes
         problems += outcome.problems
     reports = sorted(n for n in present if n not in DATA_FILES)
-    rederived = _rederive(catalogue, bundle, manifest, reports, results, problems)
+    rederived = _rederive(catalogue, bundle, manifest, reports, results, snapshot, problems)
     return VerifyReport(path, len(recorded), changed, added, missing, reevaluated, tuple(differences),
                         tuple(problems), tuple(notes), signature, rederived)
 
 
 def _rederive(catalogue: Catalogue, bundle: BundleFiles, manifest: Mapping[str, Any], reports: list[str],
-              results: Any, problems: list[Message]) -> Rederived:
+              results: Any, snapshot: Any, problems: list[Message]) -> Rederived:
     """Re-derive the reports; when that cannot start, every report is reported as not re-derived."""
     render = manifest.get("render") if isinstance(manifest.get("render"), Mapping) else {}
     lang = render.get("lang") if render.get("lang") in ("ja", "en") else "ja"
@@ -154,7 +154,7 @@ def _rederive(catalogue: Catalogue, bundle: BundleFiles, manifest: Mapping[str, 
             why = problem.en
     if not why:
         try:
-            return rederive(catalogue, bundle.root, reports, results, previous, lang)
+            return rederive(catalogue, bundle.root, reports, results, previous, lang, snapshot)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             why = f"{RESULTS_FILE} is damaged: {exc!r}"
             problems.append(Message(f"{RESULTS_FILE} からレポートを再生成できません: {exc!r}",

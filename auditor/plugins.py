@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from auditor.checks import Check
 from auditor.model import Evidence, Gap, ProviderScope
+from auditor.unreadable import UnreadableDetail
 
 if TYPE_CHECKING:
     from auditor.checklists import Checklist
@@ -166,6 +167,8 @@ class ReportContext:
     lang: str = "ja"
     previous: RunResult | None = None
     snapshot_path: Path | None = None
+    #: the details of listed resources that could not be read (from the snapshot, secrets redacted)
+    unreadable: tuple[UnreadableDetail, ...] = ()
 
 
 @runtime_checkable

@@ -20,6 +20,7 @@ from typing import Any
 from auditor.plugins import ContentPiece, ContentReader, ReportContext
 from auditor.run import Catalogue
 from auditor.serialize import results_from_dict
+from auditor.unreadable import details_of_snapshot
 
 #: How many characters of a differing value are shown on each side of the first changed character.
 CONTEXT_CHARS = 40
@@ -108,13 +109,16 @@ def rederive(
     results: Mapping[str, Any],
     previous: Mapping[str, Any] | None,
     lang: str,
+    snapshot: Mapping[str, Any] | None = None,
 ) -> Rederived:
-    """Re-render every installed format from ``results`` and compare each bundled report in ``reports``."""
+    """Re-render every installed format from ``results`` (and the unreadable details of ``snapshot``) and
+    compare each bundled report in ``reports``."""
     result = results_from_dict(results)
     before = results_from_dict(previous) if previous is not None else None
     used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in result.checklists
             if c.checklist_id in catalogue.checklists}
-    context = ReportContext(result, catalogue.controls, used, lang, before, root / "snapshot.json")
+    details = details_of_snapshot(snapshot) if isinstance(snapshot, Mapping) else ()
+    context = ReportContext(result, catalogue.controls, used, lang, before, root / "snapshot.json", details)
     matched: list[str] = []
     differences: list[ContentDifference] = []
     unreadable: list[tuple[str, str]] = []

@@ -46,6 +46,7 @@ from auditor.redaction import REDACTION_KEY, redact_counted, redaction_record
 from auditor.risk import apply_risk_acceptances
 from auditor.rollup import rollup_checklist, rollup_controls
 from auditor.serialize import dumps, results_from_dict, results_to_dict, snapshot_to_dict
+from auditor.unreadable import details_of_snapshot
 
 RESULTS_FILE = "results.json"
 SNAPSHOT_FILE = "snapshot.json"
@@ -285,7 +286,8 @@ def write_outputs(
         write_text_atomic(staging / RESULTS_FILE, dumps(results))
         write_text_atomic(staging / SNAPSHOT_FILE, dumps(snapshot))
         used = {c.checklist_id: catalogue.checklists[c.checklist_id] for c in published.checklists}
-        context = ReportContext(published, catalogue.controls, used, lang, previous, staging / SNAPSHOT_FILE)
+        context = ReportContext(published, catalogue.controls, used, lang, previous, staging / SNAPSHOT_FILE,
+                                details_of_snapshot(snapshot))
         for name in formats:
             if name != "json":
                 catalogue.renderers[name].render(context, staging)

@@ -3,7 +3,9 @@
 Sections: run information, summary (status counts per checklist, control × cloud grid), what changed
 since the previous run (when one is given), the matrix of each checklist with filters and search and a
 drill-down from each item to its findings and from each finding to its observed values, all findings,
-and everything that could not be read with the permission that would fix it.
+and everything that could not be read: the calls with the permission that would fix each, and the details of
+listed resources that a follow-up call could not read (counted as the terminal summary counts them,
+:mod:`auditor.unreadable`).
 
 Jinja2 autoescapes every value; the findings travel as JSON inside a non-executable script element and
 the page's own script builds their rows with ``textContent`` only, so no resource name or observed
@@ -29,6 +31,7 @@ from auditor.plugins import ContentPiece, ReportContext
 from auditor.redaction import redact
 from auditor.serialize import iso
 from auditor.status import Status
+from auditor.unreadable import summary_text, unreadable_of
 from reports import layout as lay
 from reports.by_scope import NOTE as SCOPE_NOTE
 from reports.by_scope import SHEET_TITLE as SCOPE_TITLE
@@ -62,6 +65,15 @@ UI: dict[str, tuple[str, str]] = {
     "status_counts": ("チェックリスト別の判定", "Status per checklist"),
     "item_count": ("項目数", "Items"),
     "gap_calls": ("読めなかった API 呼び出し", "Calls that could not be made"),
+    "gap_details": ("読めなかったリソースの詳細", "Resource details that could not be read"),
+    "details_intro": (
+        "以下は一覧できたリソースの詳細で、追加の呼び出しに失敗して読めなかった項目です。"
+        "その項目を使う判定は確認不能になります。",
+        "Details of listed resources that a follow-up call could not read; the checks that need them are "
+        "unknown.",
+    ),
+    "attribute": ("項目", "Detail"),
+    "cause": ("理由", "Why"),
     "finding_totals": ("検出結果（リソース単位）", "Findings (per resource)"),
     "filter_status": ("判定", "Status"),
     "filter_section": ("区分", "Section"),
@@ -348,6 +360,7 @@ def build_view(context: ReportContext) -> dict[str, Any]:
     changes = (diff_runs(context.previous, result, context.checklists, context.controls)
                if context.previous is not None else None)
     titles = {cid: c.title(lang) for cid, c in context.controls.items()}
+    unreadable = unreadable_of(result.gaps, context.unreadable)
     return {
         "lang": lang,
         "t": ui_texts(lang),
@@ -369,6 +382,16 @@ def build_view(context: ReportContext) -> dict[str, Any]:
             for s in (Status.PASS, Status.FAIL, Status.UNKNOWN, Status.NOT_APPLICABLE)
         ],
         "gap_count": len(result.gaps),
+        "unreadable": {
+            "text": summary_text(unreadable, lang), "attributes": unreadable.attributes,
+            "resources": unreadable.resources,
+            "rows": [
+                {"provider": provider_name(d.provider), "scope": d.scope, "region": d.region, "type": d.resource_type,
+                 "resource": d.resource_name or d.resource_id, "resource_id": d.resource_id, "source": d.source,
+                 "attribute": d.attribute, "cause": d.cause_in(lang)}
+                for d in unreadable.details
+            ],
+        },
         "providers": [{"key": p, "name": provider_name(p)} for p in index.providers],
         "grid": _grid_view(context, index),
         "gaps": [

@@ -36,6 +36,7 @@ from auditor.serialize import read_snapshot
 from auditor.signing import SigningKey, load_signing_key
 from auditor.status import Status
 from auditor.terminal import printable
+from auditor.unreadable import summary_text, unreadable_details, unreadable_of
 
 DEFAULT_OUTPUT = Path("audit-report")
 
@@ -200,13 +201,6 @@ def top_level_entries(written: Sequence[Path]) -> list[str]:
 MAIN_FAILURES_SHOWN = 10
 
 
-def unreadable_details(evidence: Sequence[Evidence]) -> tuple[int, int]:
-    """(resources, attributes): details of listed resources that a follow-up call could not read
-    (``Evidence.unreadable``), as opposed to gaps, calls whose whole answer is missing."""
-    affected = [e for e in evidence if e.unreadable]
-    return len(affected), sum(len(e.unreadable) for e in affected)
-
-
 def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int = 0,
                   evidence: Sequence[Evidence] = ()) -> None:
     ja = lang_of(ctx) == "ja"
@@ -216,12 +210,8 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int
         f" / 確認不能 {counts[Status.UNKNOWN]} / 対象外 {counts[Status.NOT_APPLICABLE]}",
         f"Findings (per resource): pass {counts[Status.PASS]} / fail {counts[Status.FAIL]}"
         f" / unknown {counts[Status.UNKNOWN]} / not applicable {counts[Status.NOT_APPLICABLE]}")
-    resources, attributes = unreadable_details(evidence)
-    say(ctx,
-        f"読み取れなかったもの: 一覧・設定の呼び出し {len(result.gaps)} 件、"
-        f"リソースの詳細 {attributes} 項目（{resources} リソース、追加の呼び出しに失敗）",
-        f"Not readable: {len(result.gaps)} calls (listings or settings), {attributes} details of {resources}"
-        " resources (follow-up calls failed)")
+    unreadable = unreadable_of(result.gaps, unreadable_details(evidence))
+    say(ctx, summary_text(unreadable, "ja"), summary_text(unreadable, "en"))
     for checklist in result.checklists:
         item_counts = Counter(i.status for i in checklist.items)
         parts = ", ".join(

@@ -71,3 +71,53 @@ def test_changes_section_when_a_previous_run_is_given(catalogue):
     section = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
     assert "解消した不適合" in section and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
     assert 'id="changes-fixed"' in section and 'id="changes-new_failures"' not in section
+
+
+def _section(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_the_summary_counts_unreadable_calls_and_details_as_the_terminal_does_and_lists_the_details(written):
+    _, directory, results = written
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    calls = len(results["gaps"])
+    summary = _section(html, 'id="summary"', "</section>")
+    # the terminal's sentence (tests/core/test_summary.py), word for word
+    assert (f"読み取れなかったもの: 一覧・設定の呼び出し {calls} 件、"
+            "リソースの詳細 1 項目（1 リソース、追加の呼び出しに失敗）") in summary
+    assert re.search(r'href="#unreadable-details"><span class="total-n">1</span><span class="total-label">'
+                     r"読めなかったリソースの詳細</span>", summary)
+    details = _section(html, 'id="unreadable-details"', "</table>")
+    rows = re.findall(r"<tr><td>(.*?)</tr>", details, flags=re.DOTALL)
+    assert len(rows) == 1
+    assert "<code>root_mfa</code>" in rows[0] and "iam:GetAccountSummary was denied (AccessDenied)" in rows[0]
+    assert "111122223333" in rows[0] and "<code>iam:GetAccountSummary</code>" in rows[0]
+    # the section's count is every row it lists: calls, controls not automated, details
+    gaps = _section(html, '<section id="gaps">', "</section>")
+    listed = int(re.search(r"\((\d+)\)</span></h2>", gaps)[1])
+    assert listed == gaps.count("<tr><td>") > calls + 1
+
+
+def test_unreadable_details_in_english_with_the_cause_the_adapter_worded(catalogue):
+    from dataclasses import replace
+
+    from auditor.unreadable import unreadable_details
+    from tests.reports.sample import ev, sample_evidence
+
+    evidence = (*sample_evidence(),
+                ev("aws", "111122223333", "ap-northeast-1", "aws.s3.bucket", "logs-2", "logs-2",
+                   unreadable={"encryption": ("暗号化の設定を読めなかった", "the encryption setting could not be read"),
+                               "versioning": ("バージョニングを読めなかった", "versioning could not be read")}))
+    _, result = sample_result(catalogue, evidence=evidence)
+    context = replace(context_of(catalogue, result, lang="en"), unreadable=unreadable_details(evidence))
+    html = render_html(context)
+    calls = len(result.gaps)
+    assert (f"Not readable: {calls} calls (listings or settings), 3 details of 2 resources (follow-up calls failed)"
+            in _section(html, 'id="summary"', "</section>"))
+    details = _section(html, 'id="unreadable-details"', "</table>")
+    assert "the encryption setting could not be read" in details and "versioning could not be read" in details
+    assert "暗号化" not in details and details.count("<tr><td>") == 3
+    assert "Resource details that could not be read" in html
+    nothing = render_html(context_of(catalogue, result, lang="en"))
+    assert 'id="unreadable-details"' not in nothing
+    assert f"Not readable: {calls} calls (listings or settings), 0 details of 0 resources" in nothing
