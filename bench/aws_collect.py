@@ -8,6 +8,7 @@ The emulator and the seeding run in a child process, so the memory measured is t
     python bench/aws_collect.py --size 100
     python bench/aws_collect.py --size 1000 --latency-ms 100
     python bench/aws_collect.py --size 100 --regions ap-northeast-1,ap-northeast-3,us-east-1,eu-west-1
+    python bench/aws_collect.py --size 100 --profile collect.prof --dump collection.json
 
 Targets (2 cores): 100 resources across all regions ≤ 20 s at 0 ms; cost linear in resources; peak memory
 ≤ 300 MB at 10,000; with 100 ms latency no more than 3× the zero-latency time.
@@ -96,7 +97,8 @@ def seed(endpoint: str, size: int) -> dict[str, int]:
     return {kind: made.count(kind) for kind in KINDS}
 
 
-def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...]) -> dict[str, object]:
+def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...], *, profile: str = "",
+            dump: str = "") -> dict[str, object]:
     from auditor.checks import resource_types_for
     from auditor.plugins import CollectRequest
     from providers.aws.emulator import DUMMY_CREDENTIALS
@@ -120,16 +122,62 @@ def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...]) -> dict[
 
     provider = AwsProvider(AwsSettings(session_hook=hook))
     options = {"regions": regions} if regions else {}
-    started = time.perf_counter()
-    collection = provider.collect(CollectRequest(resource_types_for(provider.checks()), options))
-    elapsed = time.perf_counter() - started
+    request = CollectRequest(resource_types_for(provider.checks()), options)
+    profilers = _profile_threads() if profile else []
+    started, cpu = time.perf_counter(), time.process_time()
+    collection = provider.collect(request)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profilers:
+        import pstats
+
+        threading.setprofile(None)
+        pstats.Stats(*profilers).dump_stats(profile)
+    if dump:
+        Path(dump).write_text(json.dumps(comparable(collection), ensure_ascii=False, indent=1, sort_keys=True),
+                              encoding="utf-8")
     return {
         "seconds": round(elapsed, 2),
+        "client_cpu_seconds": round(cpu, 2),
         "api_requests": requests,
         "evidence": len(collection.evidence),
         "gaps": len(collection.gaps),
         "regions": len(collection.scope.regions),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _profile_threads() -> list[object]:
+    """cProfile the calling thread and every thread started from now on (the collection's workers)."""
+    import cProfile
+
+    profilers: list[object] = []
+
+    def start(*_: object) -> None:
+        profiler = cProfile.Profile(time.thread_time)  # CPU of the thread, not the time it waits
+        profilers.append(profiler)
+        profiler.enable()  # replaces this hook for the thread
+
+    threading.setprofile(start)
+    start()
+    return profilers
+
+
+def comparable(collection) -> dict[str, object]:
+    """The collection without its times: what two runs over the same estate must agree on."""
+    from dataclasses import asdict
+
+    def stripped(item) -> dict[str, object]:
+        record = asdict(item)
+        record.pop("collected_at", None)
+        return record
+
+    def key(record: dict[str, object]) -> str:
+        return json.dumps(record, sort_keys=True, default=str)
+
+    return {
+        "evidence": sorted((stripped(e) for e in collection.evidence), key=key),
+        "gaps": sorted((stripped(g) for g in collection.gaps), key=key),
+        "regions": sorted(collection.scope.regions),
     }
 
 
@@ -140,6 +188,9 @@ def main() -> None:
     parser.add_argument("--also-latency-ms", type=float, default=None,
                         help="measure a second time on the same estate with this latency")
     parser.add_argument("--regions", default="", help="comma-separated regions (default: every enabled region)")
+    parser.add_argument("--profile", default="", help="write a cProfile of the (first) collection to this file")
+    parser.add_argument("--dump", default="", help="write the (first) collection's evidence and gaps, without "
+                        "collection times, as JSON to this file (to compare two versions)")
     args = parser.parse_args()
     regions = tuple(r for r in args.regions.split(",") if r)
     context = multiprocessing.get_context("spawn")
@@ -148,7 +199,7 @@ def main() -> None:
     server.start()
     try:
         endpoint, seeded, seeding = queue.get(timeout=3600)
-        runs = [measure(endpoint, args.latency_ms, regions)]
+        runs = [measure(endpoint, args.latency_ms, regions, profile=args.profile, dump=args.dump)]
         if args.also_latency_ms is not None:
             runs.append(measure(endpoint, args.also_latency_ms, regions))
     finally:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 from typing import Any
 
 from auditor.errors import AuditorError
@@ -214,6 +215,14 @@ def open_accounts(workers: int) -> int:
     return max(2, workers // 4)
 
 
+def _ready(finished: SimpleQueue[Future]) -> list[Future]:
+    """The futures done since the last look: wait for one, then take whatever else is already in."""
+    ready = [finished.get()]
+    while not finished.empty():
+        ready.append(finished.get())
+    return ready
+
+
 def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Run) -> None:
     """Run tasks and the tasks they spawn on one bounded pool; report progress as they finish.
 
@@ -226,12 +235,15 @@ def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Ru
     waiting = deque(tasks)
     active: set[str] = set()
     limit = open_accounts(workers)
+    finished: SimpleQueue[Future] = SimpleQueue()  # each future once, as it is done (no scan of every pending one)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="aws-collect") as pool:
         pending: dict[Future, tuple[str, Task]] = {}
 
         def submit(account: str, task: Task) -> None:
             run.by_account[account].pending += 1
-            pending[pool.submit(task.run)] = (account, task)
+            future = pool.submit(task.run)
+            pending[future] = (account, task)
+            future.add_done_callback(finished.put)
 
         def admit() -> None:
             while waiting and (len(active) < limit or waiting[0][0] in active):
@@ -242,8 +254,7 @@ def _execute(tasks: Sequence[tuple[str, Task]], workers: int, progress, run: _Ru
         admit()
         try:
             while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
+                for future in _ready(finished):
                     account, task = pending.pop(future)
                     outcome = future.result()
                     part = run.by_account[account]
