@@ -16,8 +16,8 @@ from auditor.checks import resource_types_for
 from auditor.plugins import CollectRequest
 from providers.azure.checks import CHECKS
 from providers.azure.collect import collect
-from providers.azure.emulator import running
-from providers.azure.sample import scaled_estate
+from providers.azure.emulator.samples import scaled_estate
+from providers.azure.emulator.server import running
 from providers.azure.settings import Settings
 
 SUBSCRIPTIONS = 5

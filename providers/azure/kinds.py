@@ -2,8 +2,8 @@
 
 A :class:`GraphQuery` declares one query: its table, the resource types it selects and the columns
 it projects (``alias = properties.path``). Each query runs once across every audited subscription
-and is paged on ``$skipToken``; the rows are turned into evidence by :mod:`providers.azure.normalize`.
-Code is written only for what Resource Graph does not hold (see :mod:`providers.azure.arm`).
+and is paged on ``$skipToken``; the rows are turned into evidence by :mod:`providers.azure.collect.normalize`.
+Code is written only for what Resource Graph does not hold (see :mod:`providers.azure.collect.arm`).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ class AzureProvider:
         return render(checks, options, fmt, lang)
 
     def demo_estate(self) -> AbstractContextManager[DemoEstate]:
-        from providers.azure.demo import demo_estate
+        from providers.azure.emulator.demo import demo_estate
 
         return demo_estate()
 

@@ -8,14 +8,23 @@ call raises :class:`CallFailed` with the HTTP status and the service's error cod
 collector turns into a gap. Connect and read timeouts and retries come from the settings. Resource
 Graph queries (each page is one) are paced by one token bucket per audit, the caller's quota of 15
 queries in every 5 seconds (:data:`providers.ratelimit.RESOURCE_GRAPH_PER_USER`).
+
+The read-only guard, :class:`ReadOnlyPolicy`, refuses anything but a read before it is sent. It is
+added to every azure-core pipeline the adapter builds (ARM, Resource Graph, Microsoft Graph) as the
+last policy before the transport, so retries, redirects and the ARM auto-registration policy (which
+would POST a resource-provider registration) pass through it too. Allowed: ``GET`` (and ``HEAD``),
+and a ``POST`` only to the exact URLs a pipeline is built with: the Resource Graph channel's one
+query URL (``{ARM endpoint}/providers/Microsoft.ResourceGraph/resources``), nothing on the ARM and
+Microsoft Graph channels (their ``POST`` actions, such as ``listKeys``, can hand out secrets). Token
+requests are made by azure-identity outside these pipelines.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from azure.core import PipelineClient
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
@@ -24,12 +33,13 @@ from azure.core.pipeline.policies import (
     HeadersPolicy,
     RequestIdPolicy,
     RetryPolicy,
+    SansIOHTTPPolicy,
     UserAgentPolicy,
 )
 from azure.core.rest import HttpRequest
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
-from providers.azure.readonly import ReadOnlyPolicy, resource_graph_query_url
+from providers.azure.failures import CallFailed, error_of
 from providers.azure.settings import Settings
 from providers.paging import ERROR_CODE as PAGING_REFUSED
 from providers.paging import PageTrail, PagingRefused
@@ -40,28 +50,48 @@ USER_AGENT = "municipal-cloud-auditor"
 GRAPH_PAGE_SIZE = 1000
 #: Resource Graph accepts at most this many subscriptions per query.
 SUBSCRIPTIONS_PER_QUERY = 1000
+READ_METHODS = frozenset({"GET", "HEAD"})
+RESOURCE_GRAPH_QUERY = "/providers/Microsoft.ResourceGraph/resources"
 
 
-class CallFailed(Exception):
-    """An API call that did not succeed: refused (401/403), missing (404) or failed otherwise."""
+class WriteRefused(AzureError):
+    """A request that could change something was stopped before it left the machine."""
 
-    def __init__(self, status: int, code: str, message: str, source: str) -> None:
-        super().__init__(f"{source}: HTTP {status} {code}: {message}")
-        self.status = status
-        self.code = code or f"HTTP{status}"
-        self.message = message
-        self.source = source
-
-    @property
-    def denied(self) -> bool:
-        return self.status in (401, 403)
+    def __init__(self, method: str, url: str) -> None:
+        super().__init__(f"read-only audit: refused {method} {url}")
+        self.method = method
+        self.url = url
 
 
-def _error_of(body: Any) -> tuple[str, str]:
-    if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
-        return str(error.get("code") or ""), str(error.get("message") or "")
-    return "", ""
+def resource_graph_query_url(arm_endpoint: str) -> str:
+    """The one URL the Resource Graph channel may ``POST`` to (its queries only read)."""
+    return arm_endpoint.rstrip("/") + RESOURCE_GRAPH_QUERY
+
+
+def _place(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/").lower()
+
+
+def is_read(method: str, url: str, posts: Iterable[str] = ()) -> bool:
+    """``GET``/``HEAD`` anywhere; ``POST`` only to one of ``posts`` (same scheme, host and path)."""
+    method = method.upper()
+    if method in READ_METHODS:
+        return True
+    return method == "POST" and _place(url) in {_place(allowed) for allowed in posts}
+
+
+class ReadOnlyPolicy(SansIOHTTPPolicy):
+    """Raise :class:`WriteRefused` for any request that is not a read (``posts``: the read-only POST URLs)."""
+
+    def __init__(self, posts: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._posts = tuple(posts)
+
+    def on_request(self, request) -> None:
+        http = request.http_request
+        if not is_read(http.method, http.url, self._posts):
+            raise WriteRefused(http.method, http.url)
 
 
 def _policies(credential_policy, settings: Settings) -> list:
@@ -111,7 +141,7 @@ class JsonChannel:
         except (ValueError, json.JSONDecodeError):
             body = {}
         if response.status_code >= 400:
-            code, message = _error_of(body)
+            code, message = error_of(body)
             raise CallFailed(response.status_code, code, message or response.reason or "", source)
         return body
 

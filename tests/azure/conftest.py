@@ -13,8 +13,8 @@ from auditor.model import Finding
 from auditor.plugins import Collection, CollectRequest
 from providers.azure.checks import CHECKS
 from providers.azure.collect import collect
-from providers.azure.emulator import RunningEmulator, running
-from providers.azure.estate import Estate
+from providers.azure.emulator.estate import Estate
+from providers.azure.emulator.server import RunningEmulator, running
 from providers.azure.settings import Settings
 
 

@@ -18,7 +18,7 @@ from auditor.model import RunResult
 from auditor.plugins import DemoEstate
 from auditor.run import Collected, collect, evaluate, load_catalogue
 from auditor.status import Status
-from providers.azure import demo
+from providers.azure.emulator import demo
 from providers.azure.plugin import provider
 
 #: Controls that are not PASS on the demo estate, and why.

@@ -17,7 +17,7 @@ from providers.azure import facts
 from providers.azure import kinds as k
 from providers.azure.checks import CHECKS
 from providers.azure.collect import collect
-from providers.azure.emulator import running
+from providers.azure.emulator.server import running
 from providers.azure.settings import Settings
 from tests.endpoints import silent_endpoint
 

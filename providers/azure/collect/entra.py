@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from providers.azure import facts
-from providers.azure.normalize import lower
+from providers.azure.collect.normalize import lower
 from providers.azure.transport import JsonChannel
 
 NEXT = "@odata.nextLink"

@@ -7,8 +7,8 @@ import json
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from providers.azure.emulator import running
-from providers.azure.sample import sample_estate
+from providers.azure.emulator.samples import sample_estate
+from providers.azure.emulator.server import running
 
 
 def test_audit_writes_results_from_the_sample_estate(tmp_path):

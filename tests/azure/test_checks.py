@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from providers.azure import facts
 from providers.azure import kinds as k
-from providers.azure.estate import Estate
+from providers.azure.emulator.estate import Estate
 
 from .conftest import audit
 

@@ -9,7 +9,8 @@ import pytest
 
 from providers.azure import facts
 from providers.azure import kinds as k
-from providers.azure.emulator import KqlError, parse_kql, running
+from providers.azure.emulator.routes import KqlError, parse_kql
+from providers.azure.emulator.server import running
 from providers.azure.kinds import QUERIES
 
 from .conftest import audit, audit_running

@@ -1,120 +1,21 @@
-"""An in-memory Azure estate for the local emulator: subscriptions, resources, settings and a tenant.
+"""Builders of the Azure emulator's ARM resources: storage, compute, data, network and operations.
 
-Builders create resources in the shapes the Azure REST API returns (taken from the published API
-reference and the azure-rest-api-specs examples) and register the child documents ARM serves
-(TDE state, protected items, diagnostic settings …), so :mod:`providers.azure.emulator` only has to
-route requests. Ids are derived from names (uuid5), so an estate built twice is identical.
-
-Seeding a realistic estate takes a few lines::
-
-    estate = Estate()
-    prod = estate.subscription("本番")
-    sa = estate.storage_account(prod, "rg-app", "stappdata", sku="Standard_GRS", secondary="japanwest")
+Each creates a resource in the shape the Azure REST API returns (taken from the published API
+reference and the azure-rest-api-specs examples) and registers the child documents ARM serves
+(TDE state, protected items, workspace tables …), so the emulator only has to route requests.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from providers.azure import facts
-
-NAMESPACE = uuid.UUID("6f1d3c1e-8a7b-4f0e-9b2a-1c5d7e9f0a11")
-CREATED = "2024-04-01T00:00:00Z"
-ALL_GRAPH_PERMISSIONS = frozenset({
-    "AuditLog.Read.All", "Policy.Read.All", "RoleManagement.Read.Directory", "Domain.Read.All", "User.Read.All",
-})
-DEFENDER_PLANS = ("VirtualMachines", "SqlServers", "AppServices", "StorageAccounts", "KeyVaults", "Arm", "Containers",
-                  "CosmosDbs", "OpenSourceRelationalDatabases", "Dns", "CloudPosture", "Api")
+from providers.azure.emulator.estate_store import CREATED, EstateStore, iso, uid
 
 
-def uid(*parts: object) -> str:
-    return str(uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)))
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass
-class Subscription:
-    id: str
-    name: str
-    state: str = "Enabled"
-    readable: bool = True  # False: listed by ARM, but Resource Graph and ARM reads are refused
-
-
-@dataclass
-class App:
-    """The service principal the audit signs in as."""
-
-    client_id: str
-    secret: str
-    object_id: str
-    graph_permissions: set[str] = field(default_factory=lambda: set(ALL_GRAPH_PERMISSIONS))
-
-
-class Estate:
-    """Everything the emulator serves. Mutable while seeding; the server only reads it."""
-
-    def __init__(self, tenant_id: str = "", domain: str = "example-city.onmicrosoft.com") -> None:
-        self.tenant_id = tenant_id or uid("tenant", domain)
-        self.domain = domain
-        self.app = App(uid("app", domain), "emulator-client-secret", uid("sp", domain))
-        self.subscriptions: dict[str, Subscription] = {}
-        self.resources: dict[str, dict[str, Any]] = {}  # lower id → ARM resource
-        self.extra_rows: list[dict[str, Any]] = []  # Resource Graph rows that are not plain resources
-        self.documents: dict[str, dict[str, Any]] = {}  # lower path → document
-        self.collections: dict[str, list[dict[str, Any]]] = {}  # lower path → items
-        self.graph: dict[str, Any] = {
-            "users": [], "userRegistrationDetails": [], "roleAssignments": [], "conditionalAccessPolicies": [],
-            "namedLocations": [], "domains": [], "securityDefaults": False,
-        }
-        self.premium = True  # Entra ID P1/P2: needed for registration reports and Conditional Access
-        self.denied: list[str] = []  # lower-case path prefixes ARM refuses with 403
-        self.arm_page_size = 100
-        self.graph_page_size = 100
-        self.now = datetime.now(UTC)
-        self.domain_entry(domain, initial=True)
-
-    # ------------------------------------------------------------ basics
-
-    def subscription(self, name: str, state: str = "Enabled", readable: bool = True) -> str:
-        sid = uid("subscription", self.tenant_id, name)
-        self.subscriptions[sid] = Subscription(sid, name, state, readable)
-        base = f"/subscriptions/{sid}/providers"
-        self.collections[f"{base}/microsoft.security/pricings".lower()] = [
-            self._pricing(sid, plan, "Free") for plan in DEFENDER_PLANS]
-        self.collections[f"{base}/microsoft.security/settings".lower()] = [
-            {"id": f"{base}/Microsoft.Security/settings/{n}", "name": n, "type": "Microsoft.Security/settings",
-             "kind": "DataExportSettings", "properties": {"enabled": False}} for n in ("MCAS", "WDATP")]
-        for kind in ("microsoft.insights/diagnosticsettings", "microsoft.authorization/policyassignments"):
-            self.collections[f"{base}/{kind}".lower()] = []
-        return sid
-
-    def deny(self, path_prefix: str) -> None:
-        """Make ARM refuse every GET under this path (as a missing role assignment would)."""
-        self.denied.append(path_prefix.lower())
-
-    def resource(self, sid: str, group: str, arm_type: str, name: str, location: str = "japaneast",
-                 properties: dict | None = None, **top: Any) -> dict[str, Any]:
-        rid = f"/subscriptions/{sid}/resourceGroups/{group}/providers/{arm_type}/{name}"
-        body = {"id": rid, "name": name, "type": arm_type, "location": location, "tags": {},
-                "properties": {"provisioningState": "Succeeded", **(properties or {})}}
-        body.update({key: value for key, value in top.items() if value is not None})
-        self.resources[rid.lower()] = body
-        return body
-
-    def document(self, path: str, body: dict[str, Any]) -> None:
-        self.documents[path.lower()] = body
-
-    def items(self, path: str) -> list[dict[str, Any]]:
-        return self.collections.setdefault(path.lower(), [])
-
-    def _sub_list(self, sid: str, kind: str) -> list[dict[str, Any]]:
-        return self.items(f"/subscriptions/{sid}/providers/{kind}")
+class ResourceBuilders(EstateStore):
+    """Seed ARM resources: each builder returns the new resource's id."""
 
     # ------------------------------------------------------------ storage, compute, data
 
@@ -473,123 +374,3 @@ class Estate:
             "condition": {"allOf": [{"field": "category", "equals": "ServiceHealth"}]},
             "actions": {"actionGroups": [{"actionGroupId": action_group, "webhookProperties": {}}]
                         if action_group else []}})["id"]
-
-    # ------------------------------------------------------------ subscription settings
-
-    def _pricing(self, sid: str, plan: str, tier: str, sub_plan: str | None = None,
-                 extensions: dict[str, bool] | None = None) -> dict[str, Any]:
-        properties: dict[str, Any] = {"pricingTier": tier, "freeTrialRemainingTime": "PT0S"}
-        if sub_plan:
-            properties["subPlan"] = sub_plan
-        if extensions:
-            properties["extensions"] = [{"name": n, "isEnabled": "True" if on else "False"}
-                                        for n, on in extensions.items()]
-        if tier == "Standard":
-            properties["enablementTime"] = CREATED
-        return {"id": f"/subscriptions/{sid}/providers/Microsoft.Security/pricings/{plan}", "name": plan,
-                "type": "Microsoft.Security/pricings", "properties": properties}
-
-    def defender(self, sid: str, plans: tuple[str, ...] = DEFENDER_PLANS, endpoint_integration: bool = True,
-                 storage_malware: bool = True) -> None:
-        pricings = self._sub_list(sid, "microsoft.security/pricings")
-        pricings[:] = []
-        for plan in DEFENDER_PLANS:
-            if plan not in plans:
-                pricings.append(self._pricing(sid, plan, "Free"))
-            elif plan == "VirtualMachines":
-                pricings.append(self._pricing(sid, plan, "Standard", "P2", {"MdeDesignatedSubscription": False,
-                                                                             "AgentlessVmScanning": True}))
-            elif plan == "StorageAccounts":
-                pricings.append(self._pricing(sid, plan, "Standard", "DefenderForStorageV2",
-                                              {"OnUploadMalwareScanning": storage_malware,
-                                               "SensitiveDataDiscovery": True}))
-            else:
-                pricings.append(self._pricing(sid, plan, "Standard"))
-        for setting in self._sub_list(sid, "microsoft.security/settings"):
-            if setting["name"] == "WDATP":
-                setting["properties"]["enabled"] = endpoint_integration
-
-    def allowed_locations(self, sid: str, locations: tuple[str, ...] = ("japaneast", "japanwest"),
-                          enforcement: str = "Default") -> None:
-        definition = "e56962a6-4747-49cd-b67b-bf8b01975c4c"
-        self._sub_list(sid, "microsoft.authorization/policyAssignments").append({
-            "id": f"/subscriptions/{sid}/providers/Microsoft.Authorization/policyAssignments/allowed-locations",
-            "name": "allowed-locations", "type": "Microsoft.Authorization/policyAssignments", "properties": {
-                "displayName": "許可されている場所（国内のみ）",
-                "policyDefinitionId": f"/providers/Microsoft.Authorization/policyDefinitions/{definition}",
-                "scope": f"/subscriptions/{sid}", "notScopes": [], "enforcementMode": enforcement,
-                "parameters": {"listOfAllowedLocations": {"value": list(locations)}}}})
-
-    def role_assignment(self, sid: str, role_id: str, principal: str, principal_type: str = "User",
-                        scope: str | None = None) -> None:
-        scope = scope or f"/subscriptions/{sid}"
-        name = uid("roleassignment", scope, role_id, principal)
-        self.extra_rows.append({
-            "id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}", "name": name,
-            "type": "microsoft.authorization/roleassignments", "location": "", "subscriptionId": sid,
-            "resourceGroup": "", "kind": "", "properties": {
-                "roleDefinitionId": f"/subscriptions/{sid}/providers/Microsoft.Authorization/roleDefinitions/{role_id}",
-                "principalId": principal, "principalType": principal_type, "scope": scope, "createdOn": CREATED}})
-
-    # ------------------------------------------------------------ Entra ID
-
-    def domain_entry(self, name: str, authentication: str = "Managed", initial: bool = False) -> None:
-        self.graph["domains"].append({
-            "id": name, "authenticationType": authentication, "availabilityStatus": None, "isAdminManaged": True,
-            "isDefault": initial, "isInitial": initial, "isRoot": True, "isVerified": True,
-            "passwordNotificationWindowInDays": 14, "passwordValidityPeriodInDays": 2147483647,
-            "supportedServices": ["Email", "OfficeCommunicationsOnline"]})
-
-    def user(self, name: str, roles: tuple[str, ...] = (), mfa: bool = True, last_sign_in_days: int | None = 3,
-             enabled: bool = True, guest: bool = False, created_days: int = 400) -> str:
-        upn = f"{name}@{self.domain}" if not guest else f"{name}_partner.example#EXT#@{self.domain}"
-        user_id = uid("user", self.tenant_id, name)
-        activity = None
-        if last_sign_in_days is not None:
-            last = iso(self.now - timedelta(days=last_sign_in_days))
-            activity = {"lastSignInDateTime": last, "lastSignInRequestId": uid("signin", name),
-                        "lastNonInteractiveSignInDateTime": last, "lastSuccessfulSignInDateTime": last}
-        self.graph["users"].append({
-            "id": user_id, "displayName": name, "userPrincipalName": upn, "userType": "Guest" if guest else "Member",
-            "accountEnabled": enabled, "createdDateTime": iso(self.now - timedelta(days=created_days)),
-            "signInActivity": activity})
-        self.graph["userRegistrationDetails"].append({
-            "id": user_id, "userPrincipalName": upn, "userDisplayName": name,
-            "userType": "guest" if guest else "member", "isAdmin": bool(roles), "isSsprRegistered": mfa,
-            "isSsprEnabled": True, "isSsprCapable": mfa, "isMfaRegistered": mfa, "isMfaCapable": mfa,
-            "isPasswordlessCapable": False, "isSystemPreferredAuthenticationMethodEnabled": True,
-            "methodsRegistered": ["microsoftAuthenticatorPush", "softwareOneTimePasscode"] if mfa else [],
-            "lastUpdatedDateTime": iso(self.now - timedelta(days=30))})
-        for role in roles:
-            self.graph["roleAssignments"].append({
-                "id": uid("dirrole", user_id, role), "principalId": user_id, "directoryScopeId": "/",
-                "roleDefinitionId": role, "principal": {"@odata.type": "#microsoft.graph.user", "id": user_id,
-                                                        "displayName": name, "userPrincipalName": upn}})
-        return user_id
-
-    def conditional_access(self, name: str, grant: tuple[str, ...] = ("mfa",), roles: tuple[str, ...] = (),
-                           all_users: bool = False, state: str = "enabled", include_locations: tuple[str, ...] = (),
-                           exclude_locations: tuple[str, ...] = (), applications: tuple[str, ...] = ("All",)) -> str:
-        policy_id = uid("ca", name)
-        self.graph["conditionalAccessPolicies"].append({
-            "id": policy_id, "displayName": name, "createdDateTime": CREATED, "modifiedDateTime": None, "state": state,
-            "conditions": {
-                "clientAppTypes": ["all"], "userRiskLevels": [], "signInRiskLevels": [], "platforms": None,
-                "applications": {"includeApplications": list(applications), "excludeApplications": [],
-                                 "includeUserActions": []},
-                "users": {"includeUsers": ["All"] if all_users else [], "excludeUsers": [], "includeGroups": [],
-                          "excludeGroups": [], "includeRoles": list(roles), "excludeRoles": []},
-                "locations": ({"includeLocations": list(include_locations), "excludeLocations": list(exclude_locations)}
-                              if include_locations else None)},
-            "grantControls": {"operator": "OR", "builtInControls": list(grant), "customAuthenticationFactors": [],
-                              "termsOfUse": []},
-            "sessionControls": None})
-        return policy_id
-
-    def named_location(self, name: str, cidrs: tuple[str, ...]) -> str:
-        location_id = uid("namedlocation", name)
-        self.graph["namedLocations"].append({
-            "@odata.type": "#microsoft.graph.ipNamedLocation", "id": location_id, "displayName": name,
-            "createdDateTime": CREATED, "modifiedDateTime": CREATED, "isTrusted": True,
-            "ipRanges": [{"@odata.type": "#microsoft.graph.iPv4CidrRange", "cidrAddress": c} for c in cidrs]})
-        return location_id

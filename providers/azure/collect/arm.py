@@ -8,7 +8,7 @@
   it only as a child of each database); per Front Door Standard/Premium profile: endpoints,
   custom domains and security policies.
 
-Every function raises :class:`~providers.azure.transport.CallFailed` when Azure refuses; the
+Every function raises :class:`~providers.azure.failures.CallFailed` when Azure refuses; the
 collector decides what becomes a gap and what an unreadable attribute.
 """
 
@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from providers.azure import facts
-from providers.azure.normalize import lower, prop
-from providers.azure.transport import CallFailed, JsonChannel
+from providers.azure.collect.normalize import lower, prop
+from providers.azure.failures import CallFailed
+from providers.azure.transport import JsonChannel
 
 API = {
     "subscriptions": "2022-12-01",

@@ -24,8 +24,8 @@ control and the check that reports them. Entra ID's password policy is fixed by 
 of four character classes), so ``identity.password-policy`` fails on every Entra tenant: that is the
 adapter's judgement by design, not a planted mistake.
 
-:func:`demo_estate` builds the estate with the builders of :mod:`providers.azure.estate` and serves
-it on the local emulator (:mod:`providers.azure.emulator`); it never talks to a real tenant.
+:func:`demo_estate` builds the estate with the builders of :mod:`providers.azure.emulator.estate` and serves
+it on the local emulator (:mod:`providers.azure.emulator.server`); it never talks to a real tenant.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import Any
 
 from auditor.plugins import DemoEstate
 from providers.azure import facts
-from providers.azure.estate import Estate
+from providers.azure.emulator.estate import Estate
 
 VENDOR_JA = "株式会社さくらシステムズ"
 VENDOR_EN = "Sakura Systems Co., Ltd."
@@ -194,7 +194,7 @@ def build_estate() -> Estate:
 @contextmanager
 def demo_estate() -> Iterator[DemoEstate]:
     """:func:`build_estate` served on the local emulator, ready for ``auditor demo``; stopped on exit."""
-    from providers.azure.emulator import running
+    from providers.azure.emulator.server import running
 
     with running(build_estate()) as emulator:
         # the CA goes in through the options: REQUESTS_CA_BUNDLE would also apply to the other clouds' clients

@@ -4,13 +4,19 @@
 almost everything in Japan East / Japan West, and a handful of realistic mistakes (a storage account
 left in East US, an LRS account, an app still accepting TLS 1.0, RDP open to the internet, a WAF in
 Detection mode, an administrator without MFA, a workspace keeping logs 90 days …).
-:func:`scaled_estate` spreads a given number of resources over a number of subscriptions.
+:func:`scaled_estate` spreads a given number of resources over a number of subscriptions, and
+:func:`demo_estate` serves the sample estate on the local emulator, ready to audit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from auditor.plugins import DemoEstate
 from providers.azure import facts
-from providers.azure.estate import Estate
+from providers.azure.emulator.estate import Estate
+from providers.azure.emulator.server import running
 
 APP = "rg-juminhyo"  # 住民票 application
 OPS = "rg-ops"
@@ -159,3 +165,16 @@ def scaled_estate(resources: int, subscriptions: int = 5) -> Estate:
         estate.recovery_vault(sid, group, vault, protect=tuple(vms))
         estate.nsg(sid, group, f"nsg-{index}-base")
     return estate
+
+
+@contextmanager
+def demo_estate() -> Iterator[DemoEstate]:
+    """The sample estate (see :func:`sample_estate`) served locally, ready to audit."""
+    with running(sample_estate()) as emulator:
+        environment = {k: v for k, v in emulator.environment().items() if k != "REQUESTS_CA_BUNDLE"}
+        yield DemoEstate(
+            options=emulator.options(), environment=environment,
+            description_ja="サンプル Azure 環境: 2 サブスクリプション、東日本・西日本が中心、いくつかの設定不備あり",
+            description_en="Sample Azure estate: two subscriptions, mostly Japan East/West, with a few mistakes",
+            planted_ja=PLANTED_JA, planted_en=PLANTED_EN,
+        )
