@@ -109,3 +109,30 @@ def test_the_guard_and_the_printed_policy_are_one_list():
     printed = set(actions(checks, {"org": True}))
     assert printed == guarded
     assert kind_calls <= allowed_calls()
+
+
+def test_clients_sharing_a_service_class_across_regions_keep_their_own_region_and_the_guard(account):
+    """Each service's model and class are built once per session; every region's client still has its
+    own region, endpoint and handlers, and every one of them refuses writes before sending."""
+    osaka, virginia = "ap-northeast-3", "us-east-1"
+    account.client("ec2", osaka).create_security_group(GroupName="osaka-web", Description="web")
+    settings = AwsSettings(max_attempts=1)
+    session = sessions.open_session(None, settings)
+    sent = _sent(session)
+    tokyo_ec2, osaka_ec2, virginia_ec2 = (session.client("ec2", region_name=region, config=settings.client_config())
+                                          for region in (TOKYO, osaka, virginia))
+    assert type(tokyo_ec2) is type(osaka_ec2) is type(virginia_ec2)
+    assert tokyo_ec2.meta.service_model is osaka_ec2.meta.service_model
+    assert [c.meta.region_name for c in (tokyo_ec2, osaka_ec2, virginia_ec2)] == [TOKYO, osaka, virginia]
+    assert tokyo_ec2.meta.events is not osaka_ec2.meta.events
+    names = {region: {g["GroupName"] for g in client.describe_security_groups()["SecurityGroups"]}
+             for region, client in ((TOKYO, tokyo_ec2), (osaka, osaka_ec2))}
+    assert "osaka-web" in names[osaka] and "osaka-web" not in names[TOKYO]
+    for client in (tokyo_ec2, osaka_ec2, virginia_ec2):
+        with pytest.raises(WriteRefused, match="ec2:CreateSecurityGroup"):
+            client.create_security_group(GroupName="intruder", Description="x")
+    assert len(sent) == 2  # the two reads; no write left the machine
+    other = sessions.open_session(None, settings).client("ec2", region_name=TOKYO, config=settings.client_config())
+    assert type(other) is not type(tokyo_ec2)  # another session builds its own (its handlers may differ)
+    s3 = session.client("s3", region_name=osaka, config=settings.client_config())
+    assert hasattr(s3, "upload_file")  # boto3's additions to the class are still there
