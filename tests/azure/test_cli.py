@@ -1,4 +1,4 @@
-"""``auditor audit --provider azure`` and ``auditor permissions azure`` end to end, configured only by environment."""
+"""``auditor audit --provider azure`` end to end, configured only by environment, and the demo estate."""
 
 from __future__ import annotations
 
@@ -31,23 +31,6 @@ def test_audit_writes_results_from_the_sample_estate(tmp_path):
     assert controls[("csp.certification", "azure")] == "INHERITED"
     assert controls[("time.sync", "azure")] == "UNKNOWN"  # one VM from a custom image
     assert data["gaps"] == []
-
-
-def test_permissions_command_prints_reader_and_graph_permissions():
-    result = CliRunner().invoke(cli, ["permissions", "azure", "--format", "json", "--subscription", "sub-1"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0
-    grant = json.loads(result.output)
-    assert grant["azure_rbac_role_assignments"][0]["role"] == "Reader"
-    assert grant["azure_rbac_role_assignments"][0]["scope"] == "/subscriptions/sub-1"
-    assert len(grant["microsoft_graph_application_permissions"]) == 5
-
-
-def test_policy_only_says_azure_has_no_single_document():
-    result = CliRunner().invoke(cli, ["--lang", "en", "permissions", "azure", "--policy-only"])
-    assert result.exit_code == 2 and "Traceback" not in result.output
-    [line] = result.output.splitlines()
-    assert "Reader" in line and "--format text" in line
 
 
 def test_demo_estate_is_audited_through_its_options():

@@ -1,5 +1,4 @@
-"""Refused or failed reads become gaps and unreadable attributes, worded in both languages.
-"""
+"""Refused or failed reads become gaps and unreadable attributes, worded in both languages."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The provider object: cheap to import (no Azure SDK), its options, its check table.
-"""
+"""The provider object: cheap to import (no Azure SDK), its options, its check table."""
 
 from __future__ import annotations
 
