@@ -35,7 +35,7 @@ KINDS = ("volume", "security_group", "log_group", "table", "bucket", "user")
 
 def _serve(queue, stop, size: int) -> None:
     """The emulator and the seeding live in a child process: the parent measures the adapter alone."""
-    from providers.aws.emulator import moto_server
+    from providers.aws.emulator.server import moto_server
 
     with moto_server() as emulator:
         started = time.perf_counter()
@@ -49,7 +49,7 @@ def _client(endpoint: str, service: str, region: str):
     from botocore.config import Config
     from botocore.handlers import add_expect_header
 
-    from providers.aws.emulator import DUMMY_CREDENTIALS
+    from providers.aws.emulator.server import DUMMY_CREDENTIALS
 
     client = boto3.client(service, region_name=region, endpoint_url=endpoint,
                           config=Config(retries={"total_max_attempts": 3}, max_pool_connections=16),
@@ -101,7 +101,7 @@ def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...], *, profi
             dump: str = "") -> dict[str, object]:
     from auditor.checks import resource_types_for
     from auditor.plugins import CollectRequest
-    from providers.aws.emulator import DUMMY_CREDENTIALS
+    from providers.aws.emulator.server import DUMMY_CREDENTIALS
     from providers.aws.plugin import AwsProvider
     from providers.aws.settings import AwsSettings
 

@@ -55,7 +55,7 @@ def _serve(queue, stop, accounts: int) -> None:
     # Without AWS-managed policies each new account's IAM back end is made in milliseconds instead of
     # seconds; the bench accounts attach none, so the audit reads the same.
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
-    from providers.aws.emulator import moto_server
+    from providers.aws.emulator.server import moto_server
 
     with moto_server() as emulator:
         started = time.perf_counter()
@@ -69,7 +69,7 @@ def _client(endpoint: str, service: str, region: str = SEED_REGION):
     from botocore.config import Config
     from botocore.handlers import add_expect_header
 
-    from providers.aws.emulator import DUMMY_CREDENTIALS
+    from providers.aws.emulator.server import DUMMY_CREDENTIALS
 
     client = boto3.client(service, region_name=region, endpoint_url=endpoint,
                           aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
@@ -138,7 +138,7 @@ def measure(endpoint: str, regions: tuple[str, ...], shard: tuple[int, int] | No
     """One organisation collection in this process (or, with ``shard``, the accounts of shard K of N)."""
     from auditor.checks import resource_types_for, run_checks
     from auditor.plugins import CollectRequest
-    from providers.aws.emulator import DUMMY_CREDENTIALS
+    from providers.aws.emulator.server import DUMMY_CREDENTIALS
     from providers.aws.plugin import AwsProvider
     from providers.aws.settings import AwsSettings
 
@@ -288,7 +288,7 @@ def results_rows(folder: Path) -> dict[str, list[list[str]]]:
 def run_merge(endpoint: str, regions: tuple[str, ...], count: int) -> bool:
     """The product's path: K ``auditor audit --shard`` commands into one SQLite store, ``auditor report``
     merging them, and an unsharded ``auditor audit``; their ``results.json`` compared."""
-    from providers.aws.emulator import DUMMY_CREDENTIALS
+    from providers.aws.emulator.server import DUMMY_CREDENTIALS
 
     with tempfile.TemporaryDirectory(prefix="bench-org-") as folder:
         work = Path(folder)

@@ -187,7 +187,7 @@ def main() -> None:
         endpoint, seeded, seeding = queue.get(timeout=3600)
         front = proxy(endpoint, counter)
         url = f"http://127.0.0.1:{front.server_address[1]}"
-        from providers.aws.emulator import DUMMY_CREDENTIALS
+        from providers.aws.emulator.server import DUMMY_CREDENTIALS
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(DUMMY_CREDENTIALS, AWS_ENDPOINT_URL=url, AWS_REGION=DUMMY_CREDENTIALS["AWS_DEFAULT_REGION"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from providers.aws.actions import iam_action
+from providers.aws.calls import iam_action
 
 DENIED = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",

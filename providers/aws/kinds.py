@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from auditor.model import Evidence, Gap
-from providers.aws.actions import iam_action
+from providers.aws.calls import iam_action
 
 if TYPE_CHECKING:
-    from providers.aws.context import AccountContext
+    from providers.aws.collect.account import AccountContext
 
 REGIONAL, GLOBAL = "regional", "global"
 

@@ -5,7 +5,7 @@ The policy is generated from the permissions every check declares (which come fr
 kind is collected), plus the calls the run itself makes (``ec2:DescribeRegions``, and
 ``organizations:ListAccounts`` with ``--org``). ``sts:GetCallerIdentity`` needs no grant, and
 ``sts:AssumeRole`` is the auditor's own permission, not the audited role's. The read-only guard
-(:mod:`providers.aws.guard`) allows exactly these calls, from the same declarations.
+(:mod:`providers.aws.transport`) allows exactly these calls, from the same declarations.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from auditor.checks import Check, permissions_for
 from auditor.errors import AuditorError
-from providers.aws.actions import AUDITOR_SIDE, ORG_CALLS, RUN_CALLS, UNGATED, iam_action
+from providers.aws.calls import AUDITOR_SIDE, ORG_CALLS, RUN_CALLS, UNGATED, iam_action
 
 RUN_ACTIONS = tuple(sorted(iam_action(*call) for call in RUN_CALLS))
 ORG_ACTIONS = tuple(sorted(iam_action(*call) for call in ORG_CALLS))

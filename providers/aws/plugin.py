@@ -6,8 +6,8 @@ machinery only when an audit, a permission listing or the demo actually needs th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from auditor.checks import Check
@@ -65,24 +65,11 @@ class AwsProvider:
 
         return render(checks, options, fmt, lang)
 
-    @contextmanager
-    def demo_estate(self) -> Iterator[DemoEstate]:
+    def demo_estate(self) -> AbstractContextManager[DemoEstate]:
         """The sample estate on a local moto server (``auditor demo``); stopped on exit."""
-        from providers.aws.demo_estate import seed_demo_estate
-        from providers.aws.emulator import DUMMY_CREDENTIALS, moto_server
+        from providers.aws.emulator.demo import demo_estate
 
-        with moto_server() as emulator:
-            described = seed_demo_estate(emulator.endpoint_url)
-            yield DemoEstate(
-                options={"regions": tuple(described.regions)},
-                environment={**DUMMY_CREDENTIALS, "AWS_ENDPOINT_URL": emulator.endpoint_url},
-                description_ja="\n".join([described.summary_ja, *(f"エミュレーターの制約: {limit.ja}"
-                                                                   for limit in described.not_emulated)]),
-                description_en="\n".join([described.summary_en, *(f"Emulator limit: {limit.en}"
-                                                                   for limit in described.not_emulated)]),
-                planted_ja=tuple(f"{m.resource_name}（{m.region}）: {m.ja}" for m in described.mistakes),
-                planted_en=tuple(f"{m.resource_name} ({m.region}): {m.en}" for m in described.mistakes),
-            )
+        return demo_estate()
 
 
 provider = AwsProvider()

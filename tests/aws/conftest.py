@@ -31,7 +31,7 @@ from auditor.checks import resource_types_for, run_checks
 from auditor.model import Finding
 from auditor.plugins import Collection, CollectRequest
 from auditor.status import Status
-from providers.aws.emulator import DUMMY_CREDENTIALS, moto_server
+from providers.aws.emulator.server import DUMMY_CREDENTIALS, moto_server
 from providers.aws.plugin import AwsProvider
 from providers.aws.settings import AwsSettings
 
@@ -177,3 +177,22 @@ def account(emulator: str) -> Iterator[Account]:
 
 def policy_document(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+@pytest.fixture(scope="module")
+def shared_account(emulator) -> Account:
+    return new_account(emulator)
+
+
+@pytest.fixture
+def shared(shared_account) -> Iterator[Account]:
+    """One account for the tests that only add uniquely named resources and read only their own (a fresh
+    account costs the emulator about a second): refusals, hooks and recorded calls are per test."""
+    for account in (shared_account,):
+        account.refusals.clear()
+        account.hooks.clear()
+        account.calls.clear()
+    with shared_account.environment():
+        yield shared_account
+    shared_account.refusals.clear()
+    shared_account.hooks.clear()

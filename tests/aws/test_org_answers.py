@@ -17,7 +17,7 @@ import pytest
 from auditor.status import Status
 from providers.localhttp import EmulatorRequestHandler
 from tests.aws.conftest import TOKYO, VIRGINIA, Account, credentials_for
-from tests.aws.test_collection import volume
+from tests.aws.estates import volume
 from tests.endpoints import HTML, serving
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})

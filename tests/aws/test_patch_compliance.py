@@ -5,8 +5,8 @@ time of its last scan; refused reads are UNKNOWN with the cause, never a pass.""
 from __future__ import annotations
 
 from auditor.status import Status
-from providers.aws import emulator_ssm
-from providers.aws.emulator_ssm import compliant
+from providers.aws.emulator import ssm
+from providers.aws.emulator.ssm import compliant
 from tests.aws.conftest import OSAKA, TOKYO
 from tests.aws.test_permissions import _policy_actions, ungranted
 
@@ -15,7 +15,7 @@ KINDS = frozenset({"aws.ssm.managed_instance"})
 
 
 def test_each_managed_instance_is_judged_by_its_patch_state(account):
-    register = emulator_ssm.register
+    register = ssm.register
     register(account.account_id, TOKYO, "i-0aaaaaaaaaaaaaaa1", computer_name="web-1",
              patch_state=compliant(InstalledCount=120))
     register(account.account_id, TOKYO, "i-0aaaaaaaaaaaaaaa2", computer_name="web-2",
@@ -46,7 +46,7 @@ def test_each_managed_instance_is_judged_by_its_patch_state(account):
 
 def test_many_instances_are_paged_and_read_fifty_at_a_time(account):
     for n in range(61):
-        emulator_ssm.register(account.account_id, TOKYO, f"i-{n:017x}", computer_name=f"node-{n}",
+        ssm.register(account.account_id, TOKYO, f"i-{n:017x}", computer_name=f"node-{n}",
                               patch_state=compliant(InstalledCount=10, FailedCount=int(n == 60)))
     audit = account.audit(kinds=KINDS)
     findings = audit.of(PATCHED)
@@ -59,7 +59,7 @@ def test_many_instances_are_paged_and_read_fifty_at_a_time(account):
 
 
 def test_refused_patch_states_are_unknown_with_the_cause(account):
-    emulator_ssm.register(account.account_id, TOKYO, "i-0ddddddddddddddd1", computer_name="app-1",
+    ssm.register(account.account_id, TOKYO, "i-0ddddddddddddddd1", computer_name="app-1",
                           patch_state=compliant(InstalledCount=5))
     account.refuse("ssm:DescribeInstancePatchStates")
     finding = account.audit(kinds=KINDS).one(PATCHED, "app-1")
@@ -68,7 +68,7 @@ def test_refused_patch_states_are_unknown_with_the_cause(account):
 
 
 def test_a_refused_listing_is_a_gap_and_unknown(account):
-    emulator_ssm.register(account.account_id, TOKYO, "i-0eeeeeeeeeeeeeee1", computer_name="app-2",
+    ssm.register(account.account_id, TOKYO, "i-0eeeeeeeeeeeeeee1", computer_name="app-2",
                           patch_state=compliant(InstalledCount=5))
     account.refuse("ssm:DescribeInstanceInformation")
     audit = account.audit(kinds=KINDS)
@@ -78,7 +78,7 @@ def test_a_refused_listing_is_a_gap_and_unknown(account):
 
 
 def test_the_printed_policy_grants_the_patch_reads(account):
-    emulator_ssm.register(account.account_id, TOKYO, "i-0fffffffffffffff1", patch_state=compliant())
+    ssm.register(account.account_id, TOKYO, "i-0fffffffffffffff1", patch_state=compliant())
     account.audit(kinds=KINDS)
     assert {"ssm:DescribeInstanceInformation", "ssm:DescribeInstancePatchStates"} <= _policy_actions({})
     assert ungranted(account.calls, {}) == []

@@ -8,9 +8,9 @@ import json
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from providers.aws.actions import AUDITOR_SIDE, UNGATED, iam_action
-from providers.aws.guard import READ_PREFIXES
+from providers.aws.calls import AUDITOR_SIDE, UNGATED, iam_action
 from providers.aws.plugin import provider
+from providers.aws.transport import READ_PREFIXES
 
 
 def _policy_actions(options: dict) -> set[str]:

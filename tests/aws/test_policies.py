@@ -11,8 +11,8 @@ from auditor.status import Status
 from providers.aws.checks.logging import shortest_expiry, trail_retention
 from providers.aws.checks.network import exposures
 from providers.aws.checks.operations import unusable_time_server
-from providers.aws.collectors.compute import open_ingress
-from providers.aws.collectors.trail import management_events
+from providers.aws.collect.compute import open_ingress
+from providers.aws.collect.trail import management_events
 from providers.aws.policies import (
     allowed_regions,
     denies_insecure_transport,

@@ -25,7 +25,7 @@ def test_a_malformed_region_name_is_a_clear_error(tmp_path, monkeypatch, regions
 
 
 def test_real_region_names_are_accepted():
-    from providers.aws.collect import parse_regions
+    from providers.aws.collect.run import parse_regions
 
     names = "ap-northeast-1,ap-northeast-3,us-gov-west-1,cn-north-1,us-isob-east-1,il-central-1"
     assert parse_regions([names, "eu-central-2"]) == (*names.split(","), "eu-central-2")

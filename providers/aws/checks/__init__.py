@@ -1,7 +1,7 @@
 """Every AWS check, as table rows grouped by control family (pure: no SDK, no calls).
 
 Each check names its control, the evidence kind it reads and what passes; its permissions come from
-how that kind is collected (:mod:`providers.aws.collectors`), so ``auditor permissions aws`` grants
+how that kind is collected (:mod:`providers.aws.collect`), so ``auditor permissions aws`` grants
 exactly what the collection calls.
 """
 

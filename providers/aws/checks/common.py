@@ -8,7 +8,7 @@ from datetime import datetime
 
 from auditor.checks import Check, Verdict, need
 from auditor.model import Evidence, Said, said
-from providers.aws.collectors import KINDS
+from providers.aws.collect import KINDS
 
 JAPAN = {"ap-northeast-1": "東京", "ap-northeast-3": "大阪"}
 STALE_DAYS = 90

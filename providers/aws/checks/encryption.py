@@ -5,7 +5,7 @@ from __future__ import annotations
 from auditor.checks import Verdict, need
 from auditor.model import Evidence
 from providers.aws.checks.common import check, regional_service
-from providers.aws.collectors.security import aws_managed_alias
+from providers.aws.collect.security import aws_managed_alias
 
 CONTROL = "encryption.at-rest"
 ENCRYPTED = ("暗号化されている", "encrypted")

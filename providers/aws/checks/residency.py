@@ -6,7 +6,7 @@ from __future__ import annotations
 from auditor.checks import Verdict, need
 from auditor.model import Evidence
 from providers.aws.checks.common import JAPAN, check, in_japan, region_label
-from providers.aws.collectors import KINDS
+from providers.aws.collect import KINDS
 
 CONTROL = "residency.japan"
 EXPECTED = ("東京 (ap-northeast-1) または大阪 (ap-northeast-3) リージョン",

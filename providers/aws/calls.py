@@ -1,4 +1,4 @@
-"""API operations and the IAM actions that authorise them.
+"""The calls the adapter makes and the IAM action that authorises each.
 
 boto3 names a call by service and operation (``elbv2``, ``DescribeLoadBalancers``); IAM names the
 permission by its own prefix and sometimes another word (``elasticloadbalancing:DescribeLoadBalancers``,

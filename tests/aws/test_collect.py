@@ -1,17 +1,15 @@
-"""Collection behaviour a user notices: the region sweep, organisations, delegated roles, the moto
-differences coded for real AWS, and every kind of failed call turning into a visible gap."""
+"""Collection behaviour a user notices: the region sweep, organisations, the moto differences coded for
+real AWS, and every kind of failed call turning into a visible gap."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from auditor.checks import run_checks
-from auditor.errors import AuditorError
 from auditor.serialize import read_snapshot, snapshot_to_dict
 from auditor.status import Status
 from providers.aws.plugin import provider
@@ -19,10 +17,8 @@ from tests.aws.conftest import (
     OSAKA,
     TOKYO,
     VIRGINIA,
-    Account,
     credentials_for,
     denied,
-    new_account,
     policy_document,
 )
 from tests.aws.estates import bucket, instance, volume
@@ -30,25 +26,6 @@ from tests.aws.estates import bucket, instance, volume
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 RESIDENCY_KINDS = frozenset({"aws.ec2.instance", "aws.ec2.volume", "aws.s3.bucket"})
-
-
-@pytest.fixture(scope="module")
-def shared_account(emulator) -> Account:
-    return new_account(emulator)
-
-
-@pytest.fixture
-def shared(shared_account) -> Iterator[Account]:
-    """One account for the tests that only add uniquely named resources and read only their own (a fresh
-    account costs the emulator about a second): refusals, hooks and recorded calls are per test."""
-    for account in (shared_account,):
-        account.refusals.clear()
-        account.hooks.clear()
-        account.calls.clear()
-    with shared_account.environment():
-        yield shared_account
-    shared_account.refusals.clear()
-    shared_account.hooks.clear()
 
 
 def test_default_sweep_covers_every_enabled_region_and_finds_what_lives_abroad(account):
@@ -233,35 +210,6 @@ def test_raw_payloads_keep_no_secrets(shared):
     assert "SecretAccessKey" not in text
 
 
-def test_delegated_role_with_external_id(shared):
-    volume(shared, TOKYO, "delegated-data", encrypted=True)
-    role = f"arn:aws:iam::{shared.account_id}:role/MunicipalAuditReadOnly"
-    audit = shared.audit(kinds=frozenset({"aws.ec2.volume"}), role_arn=role, external_id="wakaba-2026",
-                          role_session_name="wakaba-city-audit")
-    identity = audit.collection.scope.identity
-    assert identity["arn"].endswith("assumed-role/MunicipalAuditReadOnly/wakaba-city-audit")
-    assert identity["role_arn"] == role and identity["external_id"] == "yes"
-    assume = [params for service, op, params in shared.calls if (service, op) == ("sts", "AssumeRole")]
-    assert assume and assume[0]["ExternalId"] == "wakaba-2026" and assume[0]["RoleArn"] == role
-    assert audit.one("aws.ec2.volume_in_japan", "delegated-data").status is Status.PASS
-
-
-def test_a_role_that_cannot_be_assumed_stops_with_a_clear_message(shared):
-    shared.refuse("sts:AssumeRole", denied(message="not authorized to perform: sts:AssumeRole"))
-    role = f"arn:aws:iam::{shared.account_id}:role/Missing"
-    with pytest.raises(AuditorError) as raised:
-        shared.collect(role_arn=role, external_id="city-ext-id")
-    assert role in raised.value.message("en") and "外部 ID" in raised.value.message("ja")
-
-
-def test_credentials_that_do_not_work_stop_the_audit(shared):
-    shared.refuse("sts:GetCallerIdentity", denied("ExpiredToken",
-                                                   "The security token included in the request is expired"))
-    with pytest.raises(AuditorError) as raised:
-        shared.collect()
-    assert "ExpiredToken" in raised.value.message("en") and "認証情報" in raised.value.message("ja")
-
-
 def test_organisation_mode_audits_every_account_through_the_named_role(account):
     organizations = account.client("organizations", VIRGINIA)
     organizations.create_organization(FeatureSet="ALL")
@@ -316,7 +264,7 @@ def test_an_organisation_is_collected_a_few_accounts_at_a_time_and_each_finished
     organisation; every account is completed once and its clients and session released."""
     import threading
 
-    from providers.aws import collect as engine
+    from providers.aws.collect import run as engine
     from providers.aws.kinds import Outcome, Task
     from providers.aws.settings import AwsSettings
 

@@ -1,6 +1,9 @@
-"""Start-up failures a user meets before any evidence is read: no base credentials for the role, an
-endpoint that answers with an HTML page, one that refuses connections, one that never answers. Each
-ends in one clear line and exit code 2, and a network problem is never called a credential problem."""
+"""As whom the audit runs, and the start-up failures a user meets before any evidence is read.
+
+A delegated role is assumed with its external ID and named in the run; a role that cannot be assumed,
+credentials that do not work, no base credentials for the role, an endpoint that answers with an HTML
+page, one that refuses connections, one that never answers: each ends in one clear message (exit
+code 2 from the command line), and a network problem is never called a credential problem."""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from providers.aws.emulator import DUMMY_CREDENTIALS
+from auditor.errors import AuditorError
+from auditor.status import Status
+from providers.aws.emulator.server import DUMMY_CREDENTIALS
 from providers.aws.settings import AwsSettings
-from tests.aws.conftest import ENVIRONMENT, TOKYO
+from tests.aws.conftest import ENVIRONMENT, TOKYO, denied
+from tests.aws.estates import volume
 from tests.endpoints import html_endpoint, silent_endpoint
 
 ROLE = "arn:aws:iam::123456789012:role/MunicipalAuditReadOnly"
@@ -109,3 +115,32 @@ def test_an_unusable_limit_is_refused_with_its_name(aws_env, tmp_path, name, val
     result = _audit(tmp_path)
     assert result.exit_code == 2, result.output
     assert f"{name}={value!r} is not usable" in result.output
+
+
+def test_delegated_role_with_external_id(shared):
+    volume(shared, TOKYO, "delegated-data", encrypted=True)
+    role = f"arn:aws:iam::{shared.account_id}:role/MunicipalAuditReadOnly"
+    audit = shared.audit(kinds=frozenset({"aws.ec2.volume"}), role_arn=role, external_id="wakaba-2026",
+                          role_session_name="wakaba-city-audit")
+    identity = audit.collection.scope.identity
+    assert identity["arn"].endswith("assumed-role/MunicipalAuditReadOnly/wakaba-city-audit")
+    assert identity["role_arn"] == role and identity["external_id"] == "yes"
+    assume = [params for service, op, params in shared.calls if (service, op) == ("sts", "AssumeRole")]
+    assert assume and assume[0]["ExternalId"] == "wakaba-2026" and assume[0]["RoleArn"] == role
+    assert audit.one("aws.ec2.volume_in_japan", "delegated-data").status is Status.PASS
+
+
+def test_a_role_that_cannot_be_assumed_stops_with_a_clear_message(shared):
+    shared.refuse("sts:AssumeRole", denied(message="not authorized to perform: sts:AssumeRole"))
+    role = f"arn:aws:iam::{shared.account_id}:role/Missing"
+    with pytest.raises(AuditorError) as raised:
+        shared.collect(role_arn=role, external_id="city-ext-id")
+    assert role in raised.value.message("en") and "外部 ID" in raised.value.message("ja")
+
+
+def test_credentials_that_do_not_work_stop_the_audit(shared):
+    shared.refuse("sts:GetCallerIdentity", denied("ExpiredToken",
+                                                   "The security token included in the request is expired"))
+    with pytest.raises(AuditorError) as raised:
+        shared.collect()
+    assert "ExpiredToken" in raised.value.message("en") and "認証情報" in raised.value.message("ja")

@@ -1,26 +1,33 @@
-"""The read-only guard: a botocore hook that refuses every operation that is not a read, before it is sent.
+"""The channel to AWS: the read-only guard wired into every session, and how clients are made.
 
+The guard is a botocore hook that refuses every operation that is not a read, before it is sent.
 It is registered on every session the adapter opens (and so on every client made from it) at
 ``provide-client-params``, the first event of a call, before parameters are validated, signed or
 sent. A refused call raises :class:`WriteRefused`; no request leaves the machine.
 
 Allowed are exactly the calls the audit declares: every call of every evidence kind (its listing and
-follow-ups, :data:`providers.aws.collectors.KINDS`, the same table the printed least-privilege policy
-is made from) and the calls of the run itself (:data:`~providers.aws.actions.RUN_CALLS`,
+follow-ups, :data:`providers.aws.collect.KINDS`, the same table the printed least-privilege policy
+is made from) and the calls of the run itself (:data:`~providers.aws.calls.RUN_CALLS`,
 ``ORG_CALLS``, ``SESSION_CALLS``). A name that looks like a read is not enough: some ``Get*`` calls
 change state or hand out secrets (``sts:GetSessionToken``, ``secretsmanager:GetSecretValue``,
 ``redshift:GetClusterCredentials``, ``waf:GetChangeToken``). As a second lock, a declared call must
 also be named like a read (``List*``, ``Get*``, ``Describe*`` …) or be one of :data:`ALSO_ALLOWED`
 (IAM's credential report is generated before it can be read; assuming the delegated role changes
 nothing in the audited account).
+
+Clients of one service made from one session share their service model and class
+(:func:`share_client_classes`): a sweep of every region makes one client per service and region.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+import weakref
+from collections.abc import Callable
 from typing import Any
 
-from providers.aws.actions import ORG_CALLS, RUN_CALLS, SESSION_CALLS
+from providers.aws.calls import ORG_CALLS, RUN_CALLS, SESSION_CALLS
 
 READ_PREFIXES = ("List", "Get", "Describe", "Search", "Lookup", "BatchGet", "Head")
 ALSO_ALLOWED = frozenset({("iam", "GenerateCredentialReport"), ("sts", "AssumeRole")})
@@ -40,7 +47,7 @@ class WriteRefused(RuntimeError):
 @functools.cache
 def allowed_calls() -> frozenset[tuple[str, str]]:
     """Every (service, Operation) the audit may send: the kinds' declared calls and the run's own."""
-    from providers.aws.collectors import KINDS
+    from providers.aws.collect import KINDS
 
     declared = {call for kind in KINDS.values() for call in kind.calls()} | RUN_CALLS | ORG_CALLS | SESSION_CALLS
     return frozenset(call for call in declared if call[1].startswith(READ_PREFIXES) or call in ALSO_ALLOWED)
@@ -66,3 +73,43 @@ def guard_session(session: Any) -> Any:
     """Guard a boto3 session: every client created from it afterwards inherits the handler."""
     install(session.events)
     return session
+
+
+def share_client_classes() -> None:
+    """Build each service's model and client class once per session, not once per client.
+
+    botocore builds a new service model and a new class for every client (one method per operation
+    of the service: EC2's class alone has about 750), which was about half of the CPU of creating a
+    client; a sweep of every region creates one client per service and region (over 400). Both
+    depend only on the service's description and on the session's ``creating-client-class``
+    handlers, so the clients of one service made from one session can share them: they differ in
+    their instance (region, endpoint, credentials, event handlers), never in their model or class.
+    Installed once per process, on first use.
+    """
+    import botocore.client
+
+    creator = botocore.client.ClientCreator
+    if getattr(creator._create_client_class, "shared_per_session", False):
+        return
+    creator._load_service_model = _per_session(creator._load_service_model)
+    creator._create_client_class = _per_session(creator._create_client_class)
+
+
+def _per_session(build: Callable[..., Any]) -> Callable[..., Any]:
+    """``build(creator, service_name, second)`` remembered per session (the creator's event emitter),
+    service and ``second`` (an API version, or a service model whose API version is used)."""
+    made: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def shared(self: Any, service_name: str, second: Any = None) -> Any:
+        key = (service_name, str(getattr(second, "api_version", second)))
+        with lock:
+            known = made.setdefault(self._event_emitter, {})  # the session's emitter (each client copies it)
+            value = known.get(key)
+            if value is None:
+                value = known[key] = build(self, service_name, second)
+        return value
+
+    shared.shared_per_session = True  # type: ignore[attr-defined]
+    return shared

@@ -45,7 +45,7 @@ def moto_server() -> Iterator[RunningEmulator]:
     try:
         from moto.server import ThreadedMotoServer
 
-        from providers.aws import emulator_ssm
+        from providers.aws.emulator import ssm
     except ImportError:
         raise AuditorError(
             "raw",
@@ -55,7 +55,7 @@ def moto_server() -> Iterator[RunningEmulator]:
     # moto answers an API it does not implement with an HTTP 500 (the adapter records it as a gap);
     # werkzeug would also print the server-side traceback of each such request on the terminal.
     logging.getLogger("werkzeug").disabled = True
-    emulator_ssm.install()  # reads moto lacks, answered as SSM answers them
+    ssm.install()  # reads moto lacks, answered as SSM answers them
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from auditor.model import Evidence, Gap, utc_now
-from providers.aws.context import PROVIDER
+from providers.aws.collect.account import PROVIDER
 from providers.aws.kinds import Kind
 
 REGION_LEVEL = frozenset({

@@ -4,8 +4,8 @@ Auto Scaling groups and ECR repositories."""
 from __future__ import annotations
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap, read
-from providers.aws.context import AccountContext, tag_name
+from providers.aws.collect.account import AccountContext, tag_name
+from providers.aws.collect.common import list_or_gap, read
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome
 
 INSTANCE = Kind("aws.ec2.instance", REGIONAL, Listing("ec2", "DescribeInstances", "Reservations[].Instances[]"),

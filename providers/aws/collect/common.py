@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 from auditor.model import Gap, Said, utc_now
-from providers.aws.context import PROVIDER, AccountContext
+from providers.aws.collect.account import PROVIDER, AccountContext
 from providers.aws.failures import CallFailed, Failure
 from providers.aws.kinds import Kind, Outcome, blocked_by
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import list_or_gap
 from providers.aws.failures import CallFailed
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome
 

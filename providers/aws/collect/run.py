@@ -30,12 +30,12 @@ from typing import Any
 from auditor.errors import AuditorError
 from auditor.model import Evidence, Gap, ProviderScope, utc_now
 from auditor.plugins import Collection, CollectRequest, ScopeCollection
-from providers.aws import session as sessions
-from providers.aws.collectors import COLLECTORS, KINDS
-from providers.aws.collectors.common import gap
-from providers.aws.collectors.organizations import organization_accounts
-from providers.aws.context import PROVIDER, AccountContext
-from providers.aws.derive import derive
+from providers.aws import credentials
+from providers.aws.collect import COLLECTORS, KINDS
+from providers.aws.collect.account import PROVIDER, AccountContext
+from providers.aws.collect.common import gap
+from providers.aws.collect.derive import derive
+from providers.aws.collect.organizations import organization_accounts
 from providers.aws.failures import CallFailed
 from providers.aws.kinds import GLOBAL, Outcome, Task
 from providers.aws.settings import AwsSettings
@@ -109,13 +109,13 @@ def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
     options: Mapping[str, Any] = request.options
     wanted = frozenset(request.resource_types) & frozenset(KINDS)
     run = _Run(settings, wanted, parse_regions(options.get("regions")))
-    base = sessions.open_session(options.get("profile"), settings)
-    session_name = options.get("role_session_name") or sessions.DEFAULT_SESSION_NAME
+    base = credentials.open_session(options.get("profile"), settings)
+    session_name = options.get("role_session_name") or credentials.DEFAULT_SESSION_NAME
     session = base
     if options.get("role_arn"):
-        session = sessions.assume_role_or_stop(base, options["role_arn"], options.get("external_id"), session_name,
+        session = credentials.assume_role_or_stop(base, options["role_arn"], options.get("external_id"), session_name,
                                                settings)
-    identity = sessions.whoami(session, settings)
+    identity = credentials.whoami(session, settings)
     first = AccountContext(identity.account, session, settings, _partition(identity.arn))
     wants = request.wants_scope or (lambda _account: True)
     run.scope_done = request.scope_done
@@ -129,7 +129,7 @@ def collect(request: CollectRequest, settings: AwsSettings) -> Collection:
         described.update({"role_arn": options["role_arn"], "role_session_name": session_name,
                           "external_id": "yes" if options.get("external_id") else "no"})
     if options.get("org"):
-        role = options.get("org_role") or sessions.DEFAULT_ORG_ROLE
+        role = options.get("org_role") or credentials.DEFAULT_ORG_ROLE
         members = _organization(first)
         described.update({"organization_role": role, "organization_accounts": str(len(members) + 1)})
         planned.extend(members)
@@ -167,13 +167,13 @@ def _organization(ctx: AccountContext) -> list[str]:
 
 def _member_tasks(run: _Run, session: Any, account: str, role: str, external_id: str | None, session_name: str,
                   partition: str) -> Outcome:
-    arn = sessions.member_role_arn(account, role, partition)
+    arn = credentials.member_role_arn(account, role, partition)
     try:
-        member = sessions.assume_role(session, arn, external_id, session_name, run.settings)
+        member = credentials.assume_role(session, arn, external_id, session_name, run.settings)
     except CallFailed as failed:
         ctx = AccountContext(account, session, run.settings, partition)
         return Outcome(gaps=[gap(ctx, "*", failed.failure, sorted(run.wanted))])
-    except sessions.NotAnAwsAnswer as answer:  # a proxy's or portal's page: this account only, the others go on
+    except credentials.NotAnAwsAnswer as answer:  # a proxy's or portal's page: this account only, the others go on
         ja, en = answer.messages()
         return Outcome(gaps=[Gap(provider=PROVIDER, scope=account, region="*", source="sts:AssumeRole",
                                  resource_types=tuple(sorted(run.wanted)), error_code=answer.error_code,
@@ -198,7 +198,7 @@ def _account_tasks(run: _Run, ctx: AccountContext) -> Outcome:
 
 
 def _enabled_regions(run: _Run, ctx: AccountContext, out: Outcome) -> tuple[str, ...]:
-    home = sessions.home_region(ctx.session)
+    home = credentials.home_region(ctx.session)
     try:
         found = ctx.pages(home, "ec2", "DescribeRegions", "Regions", AllRegions=True)
     except CallFailed as failed:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap, read
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import list_or_gap, read
 from providers.aws.kinds import GLOBAL, REGIONAL, Collector, Kind, Listing, Outcome, Task
 
 LOAD_BALANCER = Kind("aws.elbv2.load_balancer", REGIONAL,

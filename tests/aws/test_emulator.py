@@ -20,16 +20,9 @@ import boto3
 from botocore.config import Config
 
 from auditor.controls import load_controls
-from providers.aws.demo_estate import (
-    OREGON,
-    OSAKA,
-    PREFIX,
-    TOKYO,
-    DemoEstateDescription,
-    PlantedMistake,
-    seed_demo_estate,
-)
-from providers.aws.emulator import DUMMY_CREDENTIALS, moto_server
+from providers.aws.emulator.demo import seed_demo_estate
+from providers.aws.emulator.estate import OREGON, OSAKA, PREFIX, TOKYO, DemoEstateDescription, PlantedMistake
+from providers.aws.emulator.server import DUMMY_CREDENTIALS, moto_server
 
 JAPAN = {TOKYO, OSAKA}
 REQUIRED_MISTAKES = {

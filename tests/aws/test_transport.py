@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 
 from auditor.checks import resource_types_for
-from providers.aws import session as sessions
-from providers.aws.actions import AUDITOR_SIDE, UNGATED, iam_action
-from providers.aws.collectors import KINDS
-from providers.aws.guard import WriteRefused, allowed_calls, is_read_only
+from providers.aws import credentials
+from providers.aws.calls import AUDITOR_SIDE, UNGATED, iam_action
+from providers.aws.collect import KINDS
 from providers.aws.permissions import actions
 from providers.aws.plugin import provider
 from providers.aws.settings import AwsSettings
+from providers.aws.transport import WriteRefused, allowed_calls, is_read_only
 from tests.aws.conftest import TOKYO
 from tests.aws.estates import AMI
 
@@ -47,7 +47,7 @@ def test_a_write_through_the_adapters_session_is_refused_before_it_is_sent(accou
     account.client("s3").create_bucket(Bucket=f"evidence-{account.account_id}",
                                        CreateBucketConfiguration={"LocationConstraint": TOKYO})
     settings = AwsSettings(max_attempts=1)
-    session = sessions.open_session(None, settings)
+    session = credentials.open_session(None, settings)
     sent = _sent(session)
     ec2 = session.client("ec2", region_name=TOKYO, config=settings.client_config())
     with pytest.raises(WriteRefused, match="ec2:TerminateInstances"):
@@ -65,8 +65,8 @@ def test_a_write_through_the_adapters_session_is_refused_before_it_is_sent(accou
 
 def test_an_assumed_role_session_is_guarded_too(account):
     settings = AwsSettings(max_attempts=1)
-    base = sessions.open_session(None, settings)
-    role = sessions.assume_role(base, f"arn:aws:iam::{account.account_id}:role/Audit", "city-ext-id", "auditor",
+    base = credentials.open_session(None, settings)
+    role = credentials.assume_role(base, f"arn:aws:iam::{account.account_id}:role/Audit", "city-ext-id", "auditor",
                                 settings)
     iam = role.client("iam", region_name=TOKYO, config=settings.client_config())
     with pytest.raises(WriteRefused):
@@ -86,7 +86,7 @@ SIDE_EFFECTING_READS = [
 @pytest.mark.parametrize("service, method, params", SIDE_EFFECTING_READS)
 def test_reads_with_side_effects_are_refused_before_they_are_sent(account, service, method, params):
     settings = AwsSettings(max_attempts=1)
-    session = sessions.open_session(None, settings)
+    session = credentials.open_session(None, settings)
     sent = _sent(session)
     client = session.client(service, region_name=TOKYO, config=settings.client_config())
     with pytest.raises(WriteRefused, match="not a read the audit declares"):
@@ -117,7 +117,7 @@ def test_clients_sharing_a_service_class_across_regions_keep_their_own_region_an
     osaka, virginia = "ap-northeast-3", "us-east-1"
     account.client("ec2", osaka).create_security_group(GroupName="osaka-web", Description="web")
     settings = AwsSettings(max_attempts=1)
-    session = sessions.open_session(None, settings)
+    session = credentials.open_session(None, settings)
     sent = _sent(session)
     tokyo_ec2, osaka_ec2, virginia_ec2 = (session.client("ec2", region_name=region, config=settings.client_config())
                                           for region in (TOKYO, osaka, virginia))
@@ -132,7 +132,7 @@ def test_clients_sharing_a_service_class_across_regions_keep_their_own_region_an
         with pytest.raises(WriteRefused, match="ec2:CreateSecurityGroup"):
             client.create_security_group(GroupName="intruder", Description="x")
     assert len(sent) == 2  # the two reads; no write left the machine
-    other = sessions.open_session(None, settings).client("ec2", region_name=TOKYO, config=settings.client_config())
+    other = credentials.open_session(None, settings).client("ec2", region_name=TOKYO, config=settings.client_config())
     assert type(other) is not type(tokyo_ec2)  # another session builds its own (its handlers may differ)
     s3 = session.client("s3", region_name=osaka, config=settings.client_config())
     assert hasattr(s3, "upload_file")  # boto3's additions to the class are still there

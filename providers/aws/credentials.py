@@ -1,7 +1,7 @@
-"""Credentials as users have them: boto3's standard chain, ``--profile``, a delegated role with an
-external ID, and one role per account of an organisation.
+"""As whom the audit runs: boto3's standard chain, ``--profile``, a delegated role with an external ID,
+and one role per account of an organisation, and the identity they resolve to (``sts:GetCallerIdentity``).
 
-Every session is guarded (:mod:`providers.aws.guard`) before any client is made from it. Credentials
+Every session is guarded (:mod:`providers.aws.transport`) before any client is made from it. Credentials
 that do not work at the start (expired, invalid, a role that cannot be assumed) stop the audit with a
 clear message; a member account whose role cannot be assumed in ``--org`` mode becomes a gap instead.
 """
@@ -9,16 +9,14 @@ clear message; a member account whose role cannot be assumed in ``--org`` mode b
 from __future__ import annotations
 
 import functools
-import threading
-import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
 from providers.aws.failures import TIMEOUTS, CallFailed, Failure, failure_of
-from providers.aws.guard import guard_session
 from providers.aws.settings import DEFAULT_REGION, AwsSettings
+from providers.aws.transport import guard_session, share_client_classes
 
 DEFAULT_SESSION_NAME = "municipal-cloud-auditor"
 DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
@@ -53,46 +51,6 @@ def _prepared(session: Any, settings: AwsSettings) -> Any:
     if settings.session_hook is not None:
         settings.session_hook(session)
     return session
-
-
-def share_client_classes() -> None:
-    """Build each service's model and client class once per session, not once per client.
-
-    botocore builds a new service model and a new class for every client (one method per operation
-    of the service: EC2's class alone has about 750), which was about half of the CPU of creating a
-    client; a sweep of every region creates one client per service and region (over 400). Both
-    depend only on the service's description and on the session's ``creating-client-class``
-    handlers, so the clients of one service made from one session can share them: they differ in
-    their instance (region, endpoint, credentials, event handlers), never in their model or class.
-    Installed once per process, on first use.
-    """
-    import botocore.client
-
-    creator = botocore.client.ClientCreator
-    if getattr(creator._create_client_class, "shared_per_session", False):
-        return
-    creator._load_service_model = _per_session(creator._load_service_model)
-    creator._create_client_class = _per_session(creator._create_client_class)
-
-
-def _per_session(build: Callable[..., Any]) -> Callable[..., Any]:
-    """``build(creator, service_name, second)`` remembered per session (the creator's event emitter),
-    service and ``second`` (an API version, or a service model whose API version is used)."""
-    made: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
-    lock = threading.Lock()
-
-    @functools.wraps(build)
-    def shared(self: Any, service_name: str, second: Any = None) -> Any:
-        key = (service_name, str(getattr(second, "api_version", second)))
-        with lock:
-            known = made.setdefault(self._event_emitter, {})  # the session's emitter (each client copies it)
-            value = known.get(key)
-            if value is None:
-                value = known[key] = build(self, service_name, second)
-        return value
-
-    shared.shared_per_session = True  # type: ignore[attr-defined]
-    return shared
 
 
 def home_region(session: Any) -> str:

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap, read
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import list_or_gap, read
 from providers.aws.kinds import GLOBAL, Collector, Kind, Listing, Outcome, Task
 
 GLOBAL_API_REGION = "us-east-1"

@@ -4,7 +4,7 @@ Object Lock) and CloudWatch Logs log groups (retention).
 Trails are listed in every region with shadow trails included, so a multi-region trail homed outside
 the swept regions is still found; each trail is read once, in its home region. The account-level
 record :data:`ACCOUNT` (is there a multi-region trail that is logging?) is derived from the trails
-after collection (see :mod:`providers.aws.derive`).
+after collection (see :mod:`providers.aws.collect.derive`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap, read
-from providers.aws.collectors.storage import lifecycle, object_lock
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import list_or_gap, read
+from providers.aws.collect.storage import lifecycle, object_lock
 from providers.aws.kinds import GLOBAL, REGIONAL, Collector, Kind, Listing, Outcome, Task
 
 TRAIL = Kind(

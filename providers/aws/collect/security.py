@@ -2,7 +2,7 @@
 Inspector2 scan types) and KMS customer-managed keys (rotation).
 
 GuardDuty and Inspector2 are recorded once per region, enabled or not; whether the region is *in use*
-(holds any resource) is added after collection (see :mod:`providers.aws.derive`).
+(holds any resource) is added after collection (see :mod:`providers.aws.collect.derive`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.model import Said
-from providers.aws.collectors.common import list_or_gap, read
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import list_or_gap, read
 from providers.aws.kinds import REGIONAL, Collector, Kind, Listing, Outcome, Task
 
 DETECTOR = Kind("aws.guardduty.region", REGIONAL, Listing("guardduty", "ListDetectors", "DetectorIds"),

@@ -22,8 +22,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from auditor.model import Said
-from providers.aws.collectors.common import gap, read, wants
-from providers.aws.context import AccountContext
+from providers.aws.collect.account import AccountContext
+from providers.aws.collect.common import gap, read, wants
 from providers.aws.failures import CallFailed, Failure
 from providers.aws.kinds import GLOBAL, Collector, Kind, Listing, Outcome
 from providers.aws.policies import (
