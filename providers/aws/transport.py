@@ -84,13 +84,21 @@ def share_client_classes() -> None:
     depend only on the service's description and on the session's ``creating-client-class``
     handlers, so the clients of one service made from one session can share them: they differ in
     their instance (region, endpoint, credentials, event handlers), never in their model or class.
-    Installed once per process, on first use.
+    Installed once per process, on first use, and only on a botocore whose two builders take the
+    arguments this wraps.
     """
+    import inspect
+
     import botocore.client
 
     creator = botocore.client.ClientCreator
     if getattr(creator._create_client_class, "shared_per_session", False):
         return
+    expected = {"_load_service_model": ["self", "service_name", "api_version"],
+                "_create_client_class": ["self", "service_name", "service_model"]}
+    if any(list(inspect.signature(getattr(creator, name)).parameters) != parameters
+           for name, parameters in expected.items()):
+        return  # a botocore whose internals differ: leave it as it is (slower, never wrong)
     creator._load_service_model = _per_session(creator._load_service_model)
     creator._create_client_class = _per_session(creator._create_client_class)
 

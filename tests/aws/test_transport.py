@@ -13,7 +13,7 @@ from providers.aws.collect import KINDS
 from providers.aws.permissions import actions
 from providers.aws.plugin import provider
 from providers.aws.settings import AwsSettings
-from providers.aws.transport import WriteRefused, allowed_calls, is_read_only
+from providers.aws.transport import WriteRefused, allowed_calls, is_read_only, share_client_classes
 from tests.aws.conftest import TOKYO
 from tests.aws.estates import AMI
 
@@ -136,3 +136,20 @@ def test_clients_sharing_a_service_class_across_regions_keep_their_own_region_an
     assert type(other) is not type(tokyo_ec2)  # another session builds its own (its handlers may differ)
     s3 = session.client("s3", region_name=osaka, config=settings.client_config())
     assert hasattr(s3, "upload_file")  # boto3's additions to the class are still there
+
+
+def test_a_botocore_with_other_builders_is_left_as_it_is(monkeypatch):
+    """The class sharing wraps two botocore internals; if their arguments ever differ, it stays off."""
+    import botocore.client
+
+    def load_service_model(self, service_name, api_version=None, *, partition=None):
+        raise AssertionError("not called")
+
+    def create_client_class(self, service_name, service_model):
+        raise AssertionError("not called")
+
+    monkeypatch.setattr(botocore.client.ClientCreator, "_load_service_model", load_service_model)
+    monkeypatch.setattr(botocore.client.ClientCreator, "_create_client_class", create_client_class)
+    share_client_classes()
+    assert botocore.client.ClientCreator._load_service_model is load_service_model
+    assert botocore.client.ClientCreator._create_client_class is create_client_class
