@@ -273,8 +273,9 @@ def test_checklist_not_installed_still_renders(tmp_path):
 
 def test_very_large_runs_list_only_what_is_not_a_pass(catalogue, tmp_path, monkeypatch):
     import reports.excel as excel
+    from reports.excel import findings_sheet
 
-    monkeypatch.setattr(excel, "FULL_LIST_LIMIT", 3)
+    monkeypatch.setattr(findings_sheet, "FULL_LIST_LIMIT", 3)
     result, _ = write_all(catalogue, tmp_path / "out", {"xlsx": excel.renderer})
     sheet = load_workbook(tmp_path / "out" / "ext-service-requirements.xlsx")["検出結果"]
     _, headers, rows = table(sheet)

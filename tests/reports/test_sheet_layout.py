@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 
 from auditor.checklists import Profile
 from auditor.run import evaluate
-from reports.excel import APPLIED_FILL, renderer
+from reports.excel import renderer
+from reports.excel.styles import APPLIED_FILL
 from tests.reports.sample import context_of, sample_attestations, sample_collected
 from tests.reports.sheets import CHECKLIST_IDS, header_paths, header_range, table
 

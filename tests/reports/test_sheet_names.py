@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from auditor.checklists import load_checklist
 from auditor.errors import AuditorError
-from reports.excel import MAX_SHEET_TITLE, safe_sheet_title, shorten_title
+from reports.excel.sheet_names import MAX_SHEET_TITLE, safe_sheet_title, shorten_title
 from tests.reports.sample import MAPPINGS
 from tests.reports.sheets import CHECKLIST_IDS
 
