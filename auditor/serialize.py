@@ -5,6 +5,7 @@
 - **results.json** is what an audit decided: run, findings, gaps, controls, checklists.
 
 Both carry ``schema_version``; readers refuse versions they do not know with a clear error.
+A snapshot file from anywhere is read, within bounds, by :mod:`auditor.snapshot_file`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from auditor.errors import AuditorError
-from auditor.limits import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, MAX_SNAPSHOT_STRING_CHARS, read_bounded
 from auditor.model import (
     AcceptedRisk,
     Attestation,
@@ -32,7 +30,7 @@ from auditor.model import (
     RunResult,
     StatusCounts,
 )
-from auditor.records import Record, RecordError, parse_time
+from auditor.records import Record, parse_time
 from auditor.status import Status
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -164,68 +162,6 @@ def snapshot_to_dict(run: RunInfo, evidence: tuple[Evidence, ...], gaps: tuple[G
         "evidence": [evidence_to_dict(e) for e in evidence],
         "gaps": [gap_to_dict(g) for g in gaps],
     }
-
-
-def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap, ...]]:
-    """Load a snapshot file; anything wrong with it is one clear :class:`AuditorError`.
-
-    Only a regular file of at most ``MAX_SNAPSHOT_BYTES`` is read; a string longer than
-    ``MAX_SNAPSHOT_STRING_CHARS`` or nesting deeper than ``MAX_SNAPSHOT_DEPTH`` is refused, and a
-    field of the wrong type is reported with its path (``evidence[3].collected_at``).
-    """
-    try:
-        data = json.loads(read_bounded(path, MAX_SNAPSHOT_BYTES).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AuditorError("snapshot_unreadable", path=path, detail=_reason(exc)) from None
-    except RecursionError:
-        raise AuditorError("snapshot_invalid", path=path, where="(document)",
-                           detail=f"nested deeper than {MAX_SNAPSHOT_DEPTH} levels") from None
-    if not isinstance(data, dict) or data.get("kind") != "auditor-snapshot":
-        raise AuditorError("snapshot_unreadable", path=path, detail="not an auditor snapshot (kind is missing)")
-    if data.get("schema_version") != SNAPSHOT_SCHEMA_VERSION:
-        raise AuditorError(
-            "snapshot_unreadable", path=path,
-            detail=f"schema_version {data.get('schema_version')!r} is not supported"
-            f" (expected {SNAPSHOT_SCHEMA_VERSION})",
-        )
-    try:
-        _check_bounds(data)
-        snapshot = Record.of(data, "")
-        run = run_from_dict(snapshot.value("run"))
-        evidence = tuple(evidence_from_dict(e.data, e.where) for e in snapshot.records("evidence"))
-        gaps = tuple(gap_from_dict(g.data, g.where) for g in snapshot.records("gaps"))
-    except RecordError as exc:
-        raise AuditorError("snapshot_invalid", path=path, where=exc.where, detail=exc.detail) from None
-    return run, evidence, gaps
-
-
-def _reason(exc: Exception) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-
-
-def _check_bounds(document: Any) -> None:
-    """Refuse a string longer than ``MAX_SNAPSHOT_STRING_CHARS`` or nesting deeper than ``MAX_SNAPSHOT_DEPTH``."""
-    pending: list[tuple[Any, Any, int]] = [(document, None, 0)]
-    while pending:
-        value, trail, depth = pending.pop()
-        if isinstance(value, str):
-            if len(value) > MAX_SNAPSHOT_STRING_CHARS:
-                raise RecordError(_path(trail), f"a text of {len(value):,} characters is longer than the"
-                                  f" limit of {MAX_SNAPSHOT_STRING_CHARS:,}")
-        elif isinstance(value, (dict, list)):
-            if depth >= MAX_SNAPSHOT_DEPTH:
-                raise RecordError(_path(trail), f"nested deeper than {MAX_SNAPSHOT_DEPTH} levels")
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            pending.extend((item, (trail, key), depth + 1) for key, item in items)
-
-
-def _path(trail: Any) -> str:
-    """``evidence[3].raw.Policy`` from the chain of (parent, key) pairs the walk above keeps."""
-    parts: list[str] = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
-    return "".join(reversed(parts)).lstrip(".") or "(document)"
 
 
 # ---------------------------------------------------------------- results

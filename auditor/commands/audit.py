@@ -32,8 +32,8 @@ from auditor.profile_checks import profile_conflicts
 from auditor.risk import load_risk_acceptances
 from auditor.run import Catalogue, Collected, collect, unread_kinds, write_outputs
 from auditor.run import evaluate as evaluate_run
-from auditor.serialize import read_snapshot
 from auditor.signing import SigningKey, load_signing_key
+from auditor.snapshot_file import read_snapshot
 from auditor.status import Status
 from auditor.terminal import printable
 from auditor.unreadable import summary_text, unreadable_details, unreadable_of

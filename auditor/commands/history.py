@@ -21,15 +21,9 @@ import click
 from auditor.commands.common import catalogue_of, lang_of, print_table, say
 from auditor.commands.engines import engine_entries, engine_options
 from auditor.errors import AuditorError
+from auditor.history.ci_workflow import github_workflow
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
-from auditor.history.schedule import (
-    ScheduleRequest,
-    cron_entry,
-    github_workflow,
-    systemd_service,
-    systemd_timer,
-    validate,
-)
+from auditor.history.schedule import ScheduleRequest, cron_entry, systemd_service, systemd_timer, validate
 from auditor.history.store import HistoryStore, RunSummary, TargetSummary, open_store
 from auditor.history.targets import target_of
 from auditor.model import JST, Finding, RunResult

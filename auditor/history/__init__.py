@@ -4,7 +4,8 @@
   any SQLAlchemy URL for a shared store);
 - :mod:`auditor.history.diff` — :func:`diff_runs`, the pure comparison of two runs;
 - :mod:`auditor.history.targets` — which target (vendor / service) a run belongs to;
-- :mod:`auditor.history.schedule` — ready-to-use monthly entries for cron, systemd and CI.
+- :mod:`auditor.history.schedule` — ready-to-use monthly entries for cron and systemd;
+  :mod:`auditor.history.ci_workflow` — the same job as a CI workflow.
 """
 
 from auditor.history.diff import ItemChange, RunDiff, diff_runs, diff_to_dict

@@ -29,7 +29,8 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
-from auditor.history.schedule import _CI_CREDENTIALS, ScheduleRequest, _comments, option_value, option_values
+from auditor.history.ci_workflow import _CI_CREDENTIALS
+from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values
 
 #: Options of ``auditor audit`` that belong to the merge step (``auditor report``), with whether they take a value.
 REPORT_OPTIONS = {

@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from auditor.checks import run_checks
-from auditor.serialize import read_snapshot, snapshot_to_dict
+from auditor.serialize import snapshot_to_dict
+from auditor.snapshot_file import read_snapshot
 from auditor.status import Status
 from providers.aws.plugin import provider
 from tests.aws.conftest import (

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.history.schedule import ScheduleRequest, cron_entry, github_workflow, systemd_service
+from auditor.history.ci_workflow import github_workflow
+from auditor.history.schedule import ScheduleRequest, cron_entry, systemd_service
 from tests.aws.conftest import ENVIRONMENT, TOKYO
 from tests.history.test_schedule import cron_command, systemd_exec_argv, unit_settings
 

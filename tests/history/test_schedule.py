@@ -16,7 +16,8 @@ import yaml
 from click.testing import CliRunner
 
 from auditor.cli import cli
-from auditor.history.schedule import ScheduleRequest, cron_entry, github_workflow, systemd_service, systemd_timer
+from auditor.history.ci_workflow import github_workflow
+from auditor.history.schedule import ScheduleRequest, cron_entry, systemd_service, systemd_timer
 
 TRICKY = ("-p", "aws", "--target", "vendor a's \"portal\" 50% $HOME `id`; \\x", "--attestations",
           "answers/2026 年度.yaml", "--profile-option", "usage=cloud", "--role-arn",
