@@ -25,6 +25,7 @@ from auditor.commands import COMMANDS
 from auditor.errors import AuditorError
 from auditor.help_text import OneLanguageContext, one_language_help
 from auditor.i18n import translate
+from auditor.usage_errors import lang_of_args, usage_message
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 _CLICK_OUTCOMES = (click.exceptions.Exit, click.exceptions.Abort, click.ClickException)
@@ -37,6 +38,26 @@ class AuditorGroup(click.Group):
     Help, its own and its commands', is written in one language (:mod:`auditor.help_text`)."""
 
     context_class = OneLanguageContext
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's own handling, except that a usage error is one line in the chosen language, exit 2
+        (no "Usage: …" and "Try … for help." block)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            outcome = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            lang = _usage_lang(error, argv)
+            click.echo(_prefix(lang) + usage_message(error, argv, lang), err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else EXIT_OK)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -96,7 +117,16 @@ def _quiet_shutdown() -> None:
 
 
 def _prefix(lang: str) -> str:
-    return "エラー: " if lang == "ja" else "error: "
+    return "エラー: " if lang == "ja" else "Error: "
+
+
+def _usage_lang(error: click.UsageError, argv: list[str]) -> str:
+    """The language of a usage error: ``--lang`` if click had parsed it, else as typed, else the environment."""
+    parsed = error.ctx.find_root().params.get("lang") if error.ctx is not None else None
+    if parsed in ("ja", "en"):
+        return parsed
+    env = os.environ.get("AUDITOR_LANG") or "ja"
+    return lang_of_args(argv, env if env in ("ja", "en") else "ja")
 
 
 def _lang_from(ctx: click.Context) -> str:

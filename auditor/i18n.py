@@ -110,6 +110,70 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "予期しないエラーで中止しました（{kind}: {detail}）。詳細は AUDITOR_LOG_LEVEL=DEBUG で表示されます。",
         "en": "Stopped by an unexpected error ({kind}: {detail}). AUDITOR_LOG_LEVEL=DEBUG shows the details.",
     },
+    "usage_missing_argument": {
+        "ja": "引数 {name} を指定してください。",
+        "en": "Missing argument {name}.",
+    },
+    "usage_missing_option": {
+        "ja": "オプション {name} を指定してください。",
+        "en": "Missing option {name}.",
+    },
+    "usage_bad_value": {
+        "ja": "{name} の値 {value} は使えません。{detail}",
+        "en": "Invalid value {value} for {name}. {detail}",
+    },
+    "usage_bad_value_unnamed": {
+        "ja": "{name} の値が不正です。{detail}",
+        "en": "Invalid value for {name}. {detail}",
+    },
+    "usage_choose": {
+        "ja": "使えるもの: {known}",
+        "en": "Choose one of: {known}",
+    },
+    "usage_range": {
+        "ja": "{low}〜{high} の範囲で指定してください。",
+        "en": "Give a number from {low} to {high}.",
+    },
+    "usage_integer": {
+        "ja": "整数で指定してください。",
+        "en": "Give a whole number.",
+    },
+    "usage_quoted": {
+        "ja": "（「{detail}」）",
+        "en": "({detail})",
+    },
+    "usage_no_such_option": {
+        "ja": "オプション {name} はありません。",
+        "en": "No such option {name}.",
+    },
+    "usage_did_you_mean": {
+        "ja": "似た名前: {known}",
+        "en": " Did you mean {known}?",
+    },
+    "usage_no_such_command": {
+        "ja": "コマンド {name} はありません。使えるもの: {known}",
+        "en": "No such command {name}. Commands: {known}",
+    },
+    "usage_option_needs_value": {
+        "ja": "オプション {name} には値が必要です。",
+        "en": "Option {name} needs a value.",
+    },
+    "usage_option_takes_no_value": {
+        "ja": "オプション {name} は値を取りません。",
+        "en": "Option {name} does not take a value.",
+    },
+    "usage_extra_arguments": {
+        "ja": "余分な引数があります: {args}",
+        "en": "Unexpected extra arguments: {args}",
+    },
+    "usage_other": {
+        "ja": "コマンドラインの指定が不正です（「{detail}」）。",
+        "en": "Invalid command line ({detail}).",
+    },
+    "usage_help_hint": {
+        "ja": "（使い方: {command} --help）",
+        "en": " (see {command} --help)",
+    },
 }
 
 

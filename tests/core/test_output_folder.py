@@ -84,7 +84,7 @@ def test_a_failed_audit_creates_no_folder(run, fake, tmp_path, monkeypatch):
 
     monkeypatch.setattr(fake, "collect", denied)
     out = tmp_path / "a" / "b" / "out"
-    assert one_line_error(audit(run, out)) == "error: no credentials"
+    assert one_line_error(audit(run, out)) == "Error: no credentials"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -154,7 +154,7 @@ def test_a_full_disk_is_one_clear_line_and_keeps_the_previous_reports(run, tmp_p
 
     monkeypatch.setattr(auditor.output.os, "fdopen", onto_a_full_disk)
     line = one_line_error(audit(run, out, "--format", "json", "--force"))
-    assert line.startswith(f"error: Cannot write to output directory {out}") and "No space left on device" in line
+    assert line.startswith(f"Error: Cannot write to output directory {out}") and "No space left on device" in line
     assert sorted(p.name for p in out.iterdir()) == ["results.json", "snapshot.json"]
     assert leftovers(tmp_path) == []
 

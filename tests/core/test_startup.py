@@ -53,5 +53,8 @@ def test_the_listed_summary_is_each_commands_own_first_help_line():
 
 
 def test_an_unknown_command_is_still_one_clear_usage_error():
-    result = CliRunner().invoke(cli, ["audti"])
-    assert result.exit_code == 2 and "No such command 'audti'" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["audti"], env={"AUDITOR_LANG": ""})
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("エラー: コマンド audti はありません。使えるもの: attest, audit,")
+    english = CliRunner().invoke(cli, ["--lang", "en", "audti"])
+    assert english.exit_code == 2 and english.output.startswith("Error: No such command audti. Commands: attest,")

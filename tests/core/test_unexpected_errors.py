@@ -32,7 +32,7 @@ def test_a_bug_in_a_provider_is_one_line_with_exit_2(run, fake, tmp_path, monkey
 
     monkeypatch.setattr(fake, "collect", broken)
     line = one_line_error(run("audit", "--provider", "fake", "--output", str(tmp_path / "out")))
-    assert line.startswith("error: Stopped by an unexpected error (AttributeError: 'NoneType' object has no attr")
+    assert line.startswith("Error: Stopped by an unexpected error (AttributeError: 'NoneType' object has no attr")
     assert "AUDITOR_LOG_LEVEL=DEBUG" in line
     assert not (tmp_path / "out").exists()
 
