@@ -47,6 +47,9 @@ class AuditorGroup(click.Group):
             return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             outcome = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(EXIT_ERROR)
         except click.UsageError as error:
             lang = _usage_lang(error, argv)
             click.echo(_prefix(lang) + usage_message(error, argv, lang), err=True)

@@ -150,6 +150,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "似た名前: {known}",
         "en": " Did you mean {known}?",
     },
+    "usage_missing_command": {
+        "ja": "サブコマンドを指定してください。使えるもの: {known}",
+        "en": "Missing command. Choose one of: {known}",
+    },
     "usage_no_such_command": {
         "ja": "コマンド {name} はありません。使えるもの: {known}",
         "en": "No such command {name}. Commands: {known}",

@@ -17,6 +17,14 @@ import click
 from auditor.i18n import translate
 
 
+class LocalizedUsageError(click.UsageError):
+    """A usage error whose wording the tool wrote itself, in Japanese and English."""
+
+    def __init__(self, ja: str, en: str, ctx: click.Context | None = None) -> None:
+        super().__init__(en, ctx)
+        self.ja, self.en = ja, en
+
+
 class LocalizedBadParameter(click.BadParameter):
     """A bad value whose explanation the tool wrote itself, in Japanese and English."""
 
@@ -50,6 +58,8 @@ def usage_message(error: click.UsageError, args: Sequence[str], lang: str) -> st
 
 
 def _what(error: click.UsageError, args: Sequence[str], lang: str) -> str:
+    if isinstance(error, LocalizedUsageError):
+        return error.ja if lang == "ja" else error.en
     if isinstance(error, click.MissingParameter):
         kind = "argument" if isinstance(error.param, click.Argument) else "option"
         return translate(f"usage_missing_{kind}", lang, name=_name(error.param, error.param_hint))
@@ -68,6 +78,9 @@ def _what(error: click.UsageError, args: Sequence[str], lang: str) -> str:
             return translate("usage_option_needs_value", lang, name=error.option_name)
         if "does not take a value" in error.message:
             return translate("usage_option_takes_no_value", lang, name=error.option_name)
+    if error.message == "Missing command." and error.ctx is not None:
+        known = ", ".join(error.ctx.command.list_commands(error.ctx))
+        return translate("usage_missing_command", lang, known=known)
     extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", error.message)
     if extra:
         return translate("usage_extra_arguments", lang, args=extra[1])

@@ -32,28 +32,39 @@ def say(ctx: click.Context, ja: str, en: str, err: bool = False) -> None:
     click.echo(ja if lang_of(ctx) == "ja" else en, err=err)
 
 
-def provider_options(grant_only: bool = False) -> list[ProviderOption]:
-    """The options every installed provider adds (shared names are declared once); with ``grant_only``
-    just those that shape the grant ``auditor permissions`` prints."""
+def provider_options() -> list[ProviderOption]:
+    """The options every installed provider adds (shared names are declared once)."""
     seen: dict[str, ProviderOption] = {}
     for provider in discover_providers().values():
         for option in provider.options:
-            if option.grant or not grant_only:
-                seen.setdefault(option.name, option)
+            seen.setdefault(option.name, option)
     return list(seen.values())
 
 
-def with_provider_options(command: Callable[..., Any], grant_only: bool = False) -> Callable[..., Any]:
+def with_provider_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the providers' options to a command (see :func:`provider_options`); they arrive as keyword
     arguments, split out by :func:`pop_provider_options`."""
-    for option in reversed(provider_options(grant_only)):
-        help_text = f"{option.help_en}" + (f" / {option.help_ja}" if option.help_ja else "")
-        command = click.option(
-            f"--{option.name}", option.key, multiple=option.multiple, is_flag=option.is_flag,
-            default=None if not (option.multiple or option.is_flag) else (() if option.multiple else False),
-            help=help_text, metavar=option.metavar or None,
-        )(command)
+    for option in reversed(provider_options()):
+        command = click.option(*_declarations(option), **_settings(option))(command)
     return command
+
+
+def provider_click_option(option: ProviderOption) -> click.Option:
+    """One provider option as a click parameter, for a command built at run time."""
+    return click.Option(_declarations(option), **_settings(option))
+
+
+def _declarations(option: ProviderOption) -> list[str]:
+    return [f"--{option.name}", option.key]
+
+
+def _settings(option: ProviderOption) -> dict[str, Any]:
+    return {
+        "multiple": option.multiple, "is_flag": option.is_flag,
+        "default": None if not (option.multiple or option.is_flag) else (() if option.multiple else False),
+        "help": option.help_en + (f" / {option.help_ja}" if option.help_ja else ""),
+        "metavar": option.metavar or None,
+    }
 
 
 def pop_provider_options(params: dict[str, Any]) -> dict[str, Any]:

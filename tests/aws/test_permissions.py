@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
@@ -73,12 +74,40 @@ def test_policy_only_is_the_iam_policy_document_alone():
         assert "organizations:ListAccounts" in document["Statement"][0]["Action"]
 
 
-def test_permissions_help_offers_only_the_options_that_shape_the_grant():
-    text = CliRunner().invoke(cli, ["permissions", "--help"]).output
-    for offered in ("--external-id", "--auditor-account", "--org ", "--policy-only", "--subscription", "--project"):
-        assert offered in text
-    for audit_only in ("--role-arn", "--profile", "--regions", "--role-session-name", "--tenant",
-                       "--connection-verify", "--org-role"):
-        assert audit_only not in text
+def test_permissions_help_offers_only_the_options_that_shape_each_clouds_grant():
+    listing = CliRunner().invoke(cli, ["permissions", "--help"]).output
+    assert all(name in listing for name in ("aws", "azure", "gcp"))
+    assert "--external-id" not in listing and "--subscription" not in listing
+    offered = {"aws": ("--external-id", "--auditor-account", "--org ", "--policy-only"),
+               "azure": ("--subscription", "--client-id", "--policy-only"),
+               "gcp": ("--project", "--folder", "--organization", "--impersonate-service-account")}
+    for cloud, own in offered.items():
+        text = CliRunner().invoke(cli, ["permissions", cloud, "--help"]).output
+        assert all(option in text for option in own), (cloud, text)
+        others = [option for other, theirs in offered.items() if other != cloud for option in theirs
+                  if option != "--policy-only" and option not in own]
+        assert not [option for option in others if option in text], (cloud, text)
+        for audit_only in ("--role-arn", "--profile", "--regions", "--role-session-name", "--tenant",
+                           "--connection-verify", "--org-role"):
+            assert audit_only not in text
     audit = CliRunner().invoke(cli, ["audit", "--help"]).output
     assert "--role-arn" in audit and "--auditor-account" in audit and "--policy-only" not in audit
+
+
+@pytest.mark.parametrize("args, japanese, english", [
+    (("--client-id", "x"), "--client-id は azure のオプションです。auditor permissions aws には指定できません。",
+     "--client-id is an option of azure; auditor permissions aws does not take it."),
+    (("--project", "p"), "--project は gcp のオプションです。", "--project is an option of gcp;"),
+    (("--role-arn", "arn:aws:iam::1:role/x"), "--role-arn は監査だけに使うオプションで、付与する権限を変えません。",
+     "--role-arn only matters for an audit and does not change the grant;"),
+])
+def test_an_option_that_does_not_shape_the_aws_grant_is_refused_in_one_line(args, japanese, english):
+    for lang, expected in (("ja", "エラー: " + japanese), ("en", "Error: " + english)):
+        result = CliRunner().invoke(cli, ["--lang", lang, "permissions", "aws", *args])
+        assert result.exit_code == 2 and result.output.startswith(expected), result.output
+        assert len(result.output.splitlines()) == 1
+
+
+def test_an_unknown_cloud_is_refused_with_the_known_ones():
+    result = CliRunner().invoke(cli, ["--lang", "en", "permissions", "nope"])
+    assert result.exit_code == 2 and result.output.startswith("Error: Unknown provider 'nope'. Known providers: ")
