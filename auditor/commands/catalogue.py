@@ -6,6 +6,7 @@ import click
 
 from auditor.checklists import Checklist, Profile
 from auditor.commands.common import catalogue_of, lang_of, print_table
+from auditor.model import in_language, said
 from auditor.serialize import dumps
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -111,7 +112,7 @@ def controls(ctx: click.Context, fmt: str) -> None:
                     }
                     for c in checks
                 ],
-                "not_automated": reasons_of[name].get(control.id, ""),
+                "not_automated": in_language(*said(reasons_of[name].get(control.id, "")), lang),
             }
         entries.append({
             "id": control.id,

@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from auditor.checks import Check
+from auditor.model import Said
 from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
 from providers.aws.settings import AwsSettings
 
@@ -52,7 +53,7 @@ class AwsProvider:
 
         return CHECKS
 
-    def not_automated(self) -> Mapping[str, str]:
+    def not_automated(self) -> Mapping[str, Said]:
         return {}
 
     def collect(self, request: CollectRequest) -> Collection:

@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from auditor.checks import Check
+from auditor.model import Said
 from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
 
 OPTIONS = (
@@ -37,7 +38,7 @@ class AzureProvider:
 
         return CHECKS
 
-    def not_automated(self) -> Mapping[str, str]:
+    def not_automated(self) -> Mapping[str, Said]:
         from providers.azure.checks import NOT_AUTOMATED
 
         return NOT_AUTOMATED

@@ -19,6 +19,7 @@ from typing import Any
 
 from auditor.checks import Check
 from auditor.errors import AuditorError
+from auditor.model import Said
 from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
 from providers.gcp.checks import CHECKS, NOT_AUTOMATED
 
@@ -78,7 +79,7 @@ class GcpProvider:
     def checks(self) -> Sequence[Check]:
         return CHECKS
 
-    def not_automated(self) -> Mapping[str, str]:
+    def not_automated(self) -> Mapping[str, Said]:
         return NOT_AUTOMATED
 
     def collect(self, request: CollectRequest) -> Collection:

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from auditor.cli import cli
+from auditor.rollup import rollup_controls
 from auditor.run import Catalogue
 from reports.labels import TEXTS
 from tests.core.english_cli import invoke_english
@@ -166,3 +167,20 @@ def test_japanese_output_has_no_english_headers(estate: Catalogue, tmp_path: Pat
     assert header[-2:] == ["判定", "取得日時（JST）"]
     item = rationale_item(estate)
     assert_rationale_shown(tmp_path / "ja", item.rationale, item.rationale_en)
+
+
+def test_a_cloud_s_not_automated_reason_is_shown_in_the_chosen_language(installed: Catalogue):
+    """The GCP password policy is decided by no check: the roll-up and ``auditor controls`` give it in English."""
+    allowed = corpus(installed)
+    reasons = {name: provider.not_automated() for name, provider in installed.providers.items()}
+    assert reasons["gcp"], "GCP declares controls it cannot decide"
+    results = rollup_controls([], installed.controls, list(reasons), reasons)
+    manual = [r for r in results if r.control_id in reasons[r.provider]]
+    assert manual and all(r.reason.startswith("自動判定なし: ") and r.reason_en.startswith("Not automated: ")
+                          for r in manual)
+    assert [leaks(r.reason_en, allowed) for r in manual] == [[] for _ in manual]
+    english = invoke_english(installed, "controls")
+    assert english.exit_code == 0, english.output
+    assert "GCP passwords are managed by Cloud Identity" in english.output and leaks(english.output, allowed) == []
+    japanese = CliRunner().invoke(cli, ["--lang", "ja", "controls"], obj={"catalogue": installed})
+    assert "GCP のパスワードは Cloud Identity" in japanese.output and "GCP passwords" not in japanese.output

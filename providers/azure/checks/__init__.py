@@ -14,6 +14,7 @@ Each control area has its module and its table (:mod:`.residency`, :mod:`.encryp
 from __future__ import annotations
 
 from auditor.checks import Check
+from auditor.model import Said
 from providers.azure.checks import (
     encryption,
     identity,
@@ -36,5 +37,5 @@ CHECKS: tuple[Check, ...] = (
     *operations.CHECKS,
 )
 
-#: Controls no Azure check decides, with the reason (shown as UNKNOWN, never PASS).
-NOT_AUTOMATED: dict[str, str] = {}
+#: Controls no Azure check decides, each with its (Japanese, English) reason (shown as UNKNOWN, never PASS).
+NOT_AUTOMATED: dict[str, Said] = {}
