@@ -79,7 +79,7 @@ def whoami(session: Any, settings: AwsSettings) -> Identity:
             "raw",
             ja=f"AWS の認証情報を確認できません（{failure.error_code}: {failure.message}）。"
                "認証情報の期限切れ・誤り、またはプロファイル指定を確認してください。",
-            en=f"The AWS credentials could not be verified ({failure.error_code}: {failure.message}). "
+            en=f"The AWS credentials could not be verified ({failure.error_code}: {failure.messages[1]}). "
                "Check that they are valid and not expired, or choose another profile.",
         ) from None
 
@@ -246,7 +246,7 @@ def assume_role_or_stop(base: Any, role_arn: str, external_id: str | None, sessi
             "raw",
             ja=f"ロール {role_arn} を引き受けられません（{failed.failure.error_code}: {failed.failure.message}）。"
                "ロールの信頼ポリシー（外部 ID を含む）と、監査者側の sts:AssumeRole 権限を確認してください。",
-            en=f"Could not assume role {role_arn} ({failed.failure.error_code}: {failed.failure.message}). "
+            en=f"Could not assume role {role_arn} ({failed.failure.error_code}: {failed.failure.messages[1]}). "
                "Check the role's trust policy (including the external ID) and the auditor's sts:AssumeRole permission.",
         ) from None
     except NotAnAwsAnswer as answer:

@@ -175,6 +175,25 @@ def test_an_operation_the_endpoint_does_not_implement_makes_the_finding_unknown(
     audit = shared.audit(kinds=frozenset({"aws.backup.plan"}))
     finding = audit.one("aws.backup.plan_in_use", "daily")  # moto has no ListBackupSelections
     assert finding.status is Status.UNKNOWN and "ListBackupSelections" in finding.reason
+    assert "未実装" in finding.reason and "may not be implemented" in finding.reason_en
+    assert not JAPANESE.search(finding.reason_en), finding.reason_en
+
+
+#: The records the tool makes for account-wide and region-wide settings, with the label each is shown by.
+SETTINGS_LABELS = {
+    "aws.iam.account": "<root_account>",
+    "aws.cloudtrail.account": "cloudtrail:account",
+    "aws.ec2.ebs_default_encryption": "ebs:default-encryption",
+    "aws.cloudwatch.region": "cloudwatch:alarms",
+}
+
+
+def test_account_and_region_settings_are_labelled_the_same_in_every_language(shared):
+    audit = shared.audit(kinds=frozenset(SETTINGS_LABELS))
+    labels = {e.resource_type: e.name for e in audit.collection.evidence}
+    assert labels == SETTINGS_LABELS
+    root = audit.one("aws.iam.root_mfa")
+    assert (root.resource_name, root.resource_id) == ("<root_account>", f"arn:aws:iam::{shared.account_id}:root")
 
 
 def test_progress_is_reported_until_everything_is_done(shared):

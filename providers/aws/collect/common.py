@@ -20,6 +20,7 @@ def gap(ctx: AccountContext, region: str, failure: Failure, resource_types: Iter
         resource_types=tuple(resource_types),
         error_code=failure.error_code,
         message=failure.message,
+        message_en=failure.messages[1],
         permission=failure.permission,
         collected_at=utc_now(),
     )

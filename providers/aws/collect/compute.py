@@ -82,7 +82,7 @@ def ebs_default(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Out
         enabled = bool(found and found[0])
         out.evidence.append(ctx.evidence(
             region, EBS_DEFAULT.resource_type, "ebs-encryption-by-default", EBS_DEFAULT.listing.source,
-            {"enabled": enabled}, raw={"EbsEncryptionByDefault": enabled}, name="EBS 既定の暗号化",
+            {"enabled": enabled}, raw={"EbsEncryptionByDefault": enabled}, name="ebs:default-encryption",
         ))
     return out
 

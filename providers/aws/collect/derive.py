@@ -98,5 +98,5 @@ def _trail_account(account: str, evidence: Sequence[Evidence], gaps: Sequence[Ga
         resource_id=f"{account}:cloudtrail",
         source="cloudtrail:DescribeTrails", collected_at=utc_now(),
         attributes={"trails": summary, "qualifying_trails": qualifying}, unreadable=unreadable,
-        name="CloudTrail（アカウント全体）",
+        name="cloudtrail:account",
     )

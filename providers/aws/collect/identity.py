@@ -248,7 +248,7 @@ def _account(ctx: AccountContext, graph: _Graph | None, details_failure: Failure
     return ctx.evidence("global", IAM_ACCOUNT.resource_type, f"arn:{ctx.partition}:iam::{ctx.account}:root",
                         IAM_ACCOUNT.listing.source, attributes, unreadable=unreadable,
                         raw={"SummaryMap": (summary or {}).get("SummaryMap"), "PasswordPolicy": attributes.get(
-                            "password_policy")}, name="AWS アカウント（ルート）")
+                            "password_policy")}, name="<root_account>")
 
 
 def _user(ctx: AccountContext, graph: _Graph, user: dict[str, Any], report, report_failure: Failure | None):
@@ -340,7 +340,7 @@ def _access_keys(ctx: AccountContext, report: dict[str, dict[str, str]]) -> list
                 {"user_name": name, "active": row.get(f"access_key_{slot}_active") == "true",
                  "last_rotated": rotated, "last_used": _when(row.get(f"access_key_{slot}_last_used_date"))},
                 raw={k: v for k, v in row.items() if k.startswith(("user", "arn", f"access_key_{slot}"))},
-                name=f"{name} のアクセスキー {slot}",
+                name=f"{name}#access-key-{slot}",
             ))
     return found
 

@@ -63,7 +63,7 @@ def alarms(ctx: AccountContext, region: str, wanted: frozenset[str]) -> Outcome:
         unsure = {"notifying_alarms": doubts[0]} if doubts and not notifying else {}
         out.evidence.append(ctx.evidence(region, REGION.resource_type, "cloudwatch-alarms", ALARM.listing.source,
                                          {"alarms": len(found), "notifying_alarms": notifying},
-                                         unreadable=unsure, name="CloudWatch アラーム"))
+                                         unreadable=unsure, name="cloudwatch:alarms"))
     return out
 
 

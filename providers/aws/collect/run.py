@@ -158,7 +158,8 @@ def _organization(ctx: AccountContext) -> list[str]:
             ja=f"組織のアカウント一覧を取得できません（{failed.failure.error_code}: {failed.failure.message}）。"
                "--org は管理アカウント（または委任管理者）の認証情報で実行し、"
                "organizations:ListAccounts を許可してください。",
-            en=f"Could not list the organisation's accounts ({failed.failure.error_code}: {failed.failure.message}). "
+            en=f"Could not list the organisation's accounts ({failed.failure.error_code}: "
+               f"{failed.failure.messages[1]}). "
                "Run --org with the management (or delegated administrator) account's credentials and allow "
                "organizations:ListAccounts.",
         ) from None
