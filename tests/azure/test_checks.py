@@ -333,6 +333,10 @@ def test_activity_log_trail_retention_and_integrity(estate):
     assert s("retention_365", "silent") == "FAIL"
     assert s("immutable", "good") == "PASS"
     assert s("immutable", "short") == "FAIL"
+    short_immutable = result.finding("azure.activitylog.immutable", "short")
+    assert "log30 = none（Log Analytics は追記のみだが、purge でデータを消去できる）" in short_immutable.reason
+    assert "log30 = none (Log Analytics is append-only, but a purge can erase its data)" in short_immutable.reason_en
+    assert [d["immutability"] for d in short_immutable.observed] == ["none"]  # data, in no language
     assert s("immutable", "expiring") == "FAIL"
     assert s("immutable", "hub") == "UNKNOWN"
     denied_findings = [f for f in result.findings if f.scope == denied]

@@ -91,11 +91,21 @@ def activity_log_immutable(e: Evidence) -> Verdict:
             "不変性の設定を読めない送信先がある: " + "; ".join(f"{d['name']}: {d['unreadable']}" for d in unreadable),
             "the immutability of some destinations cannot be read: "
             + "; ".join(f"{d['name']}: {_cause_en(d)}" for d in unreadable)), destinations)
-    states = ", ".join(f"{d['name']} = {d.get('immutability') or 'none'}" for d in destinations)
+    states = ", ".join(_immutability_state(d, "ja") for d in destinations)
+    states_en = ", ".join(_immutability_state(d, "en") for d in destinations)
     return Verdict.failed((f"ロック済みの不変ストレージにアクティビティログを保存している送信先がない。"
                            f"送信先ごとの不変性: {states}",
                            f"no destination keeps the activity log in locked immutable storage."
-                           f" Immutability by destination: {states}"), destinations)
+                           f" Immutability by destination: {states_en}"), destinations)
+
+
+def _immutability_state(destination: dict, lang: str) -> str:
+    """``name = state``; a Log Analytics workspace says why it is not immutable (append-only, but purge erases)."""
+    shown = f"{destination['name']} = {destination.get('immutability') or 'none'}"
+    if destination.get("kind") != "workspace":
+        return shown
+    return shown + ("（Log Analytics は追記のみだが、purge でデータを消去できる）" if lang == "ja"
+                    else " (Log Analytics is append-only, but a purge can erase its data)")
 
 
 CHECKS: tuple[Check, ...] = table((

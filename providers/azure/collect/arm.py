@@ -72,7 +72,7 @@ def _name(resource_id: str) -> str:
 def workspace_destination(arm: JsonChannel, workspace_id: str) -> dict[str, Any]:
     """Retention of a Log Analytics workspace and of its AzureActivity table (archive included)."""
     entry: dict[str, Any] = {"kind": "workspace", "id": workspace_id, "name": _name(workspace_id),
-                             "immutability": "none（Log Analytics は追記のみだが、purge でデータを消去できる）"}
+                             "immutability": "none"}
     try:
         workspace = arm.get(workspace_id, _v("workspaces"), source="arm:GET Microsoft.OperationalInsights/workspaces")
         days = prop(workspace, "properties", "retentionInDays")
