@@ -74,6 +74,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind": ("種類", "Kind"),
     "gap_kind_call": ("API 呼び出し不可", "API call failed"),
     "gap_kind_manual": ("自動判定なし", "Not automated"),
+    "gap_kind_detail": ("リソースの詳細を読めず", "Resource detail unread"),
+    "resource": ("リソース", "Resource"),
+    "attribute": ("読めなかった項目", "Detail not read"),
+    "unreadable": ("読み取れなかったもの", "Not readable"),
     "no_gaps": (
         "確認不能の項目はない（すべての呼び出しが成功した）。",
         "Nothing was left unread (every call succeeded).",

@@ -12,6 +12,7 @@ from auditor.model import ChecklistResult
 from auditor.plugins import ReportContext
 from auditor.redaction import redact
 from auditor.status import Status
+from auditor.unreadable import summary_text, unreadable_of
 from reports.excel.checklist_sheet import status_summary
 from reports.excel.sheet_names import safe_sheet_title
 from reports.excel.sheet_writer import SheetWriter
@@ -49,7 +50,7 @@ def write_run_sheet(workbook: Workbook, context: ReportContext, checklist: Check
         row(f"  {text('regions', lang)}", ", ".join(scope.regions) or "-")
     row(text("summary", lang), status_summary(result.items, lang))
     row(text("findings_sheet", lang), _finding_counts(context, lang))
-    row(text("gaps_sheet", lang), f"{len(context.result.gaps)}")
+    row(text("unreadable", lang), summary_text(unreadable_of(context.result.gaps, context.unreadable), lang))
     writer.append([])
     writer.append([writer.cell(text("legend", lang), font=BOLD)])
     for status in (Status.PASS, Status.FAIL, Status.PARTIAL, Status.UNKNOWN, Status.MANUAL, Status.ATTESTED,

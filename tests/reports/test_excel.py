@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from auditor.status import Status
+from auditor.unreadable import details_of_snapshot, summary_text, unreadable_of
 from reports.labels import STATUS_COLOURS, status_values
 from tests.reports.sample import XSS_NAME, sample_catalogue, write_all
 from tests.reports.sheets import CHECKLIST_IDS, column_of, header_paths, table
@@ -210,6 +211,40 @@ def test_gaps_sheet_names_the_permission_that_fixes_each(written):
     assert call[headers.index("影響する統制")] == "network.ids"
     manual = [r for r in rows if r[0] == "自動判定なし"]
     assert {r[headers.index("影響する統制")] for r in manual} == {"time.sync"}
+
+
+def test_gaps_sheet_and_run_sheet_count_and_list_the_unreadable_details(written, written_demo_en):
+    """The sample's IAM account summary lists but its root_mfa detail could not be read: the 確認不能 sheet
+    lists it beside the failed call, and every sheet counts both as the terminal and report.html do."""
+    for (result, directory, _), lang in ((written, "ja"), (written_demo_en, "en")):
+        workbook = load_workbook(directory / "ext-service-requirements.xlsx")
+        sheet = workbook["確認不能" if lang == "ja" else "Could not read"]
+        _, headers, rows = table(sheet)
+        kind = "リソースの詳細を読めず" if lang == "ja" else "Resource detail unread"
+        details = [r for r in rows if r[0] == kind]
+        assert len(details) == 1
+        detail = dict(zip(headers, details[0], strict=True))
+        assert detail["リソース" if lang == "ja" else "Resource"] == "account"
+        assert detail["読めなかった項目" if lang == "ja" else "Detail not read"] == "root_mfa"
+        assert detail["取得元API" if lang == "ja" else "Source API call"] == "iam:GetAccountSummary"
+        assert "iam:GetAccountSummary was denied" in detail["内容" if lang == "ja" else "Message"]
+        snapshot = json.loads((directory / "snapshot.json").read_text(encoding="utf-8"))
+        unreadable = unreadable_of(result.gaps, details_of_snapshot(snapshot))
+        assert (unreadable.calls, unreadable.attributes, unreadable.resources) == (1, 1, 1)
+        counted = summary_text(unreadable, lang)
+        notes = [c for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
+        assert counted in notes
+        run = workbook["実行情報" if lang == "ja" else "Run information"]
+        values = {row[0]: row[1] for row in run.iter_rows(values_only=True) if row and row[0]}
+        assert values["読み取れなかったもの" if lang == "ja" else "Not readable"] == counted
+
+
+def test_gaps_sheet_notes_are_written_in_the_sheet_register(written):
+    _, directory, _ = written
+    sheet = load_workbook(directory / "ext-service-requirements.xlsx")["確認不能"]
+    notes = [c for row in sheet.iter_rows(max_row=4, values_only=True) for c in row if isinstance(c, str)]
+    assert notes[1].endswith("確認不能は適合として扱わない。")
+    assert not any(word in note for note in notes for word in ("ます", "です"))
 
 
 def test_run_sheet_and_demo_banner(written_demo_en, written):
