@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
+from auditor.profile_words import ProfileCondition
 from auditor.yaml_data import load_yaml
 
 BASES = ("controls", "inherited", "manual")
@@ -175,16 +176,15 @@ class Checklist:
     def not_applicable_reason(self, item: Item, profile: Profile, lang: str = "ja") -> str | None:
         """Why the item does not apply to this profile, or None when it applies (to any role it stands for).
 
-        In English the column's label and its value stay as the sheet prints them."""
+        The profile's condition is said in plain words (:mod:`auditor.profile_words`); in English the
+        column's label and its value stay as the sheet prints them."""
         ja = lang != "en"
         alternatives = profile.alternatives()
-        for scope, conditions in ((("このチェックリスト", "this checklist"), self.applies_when),
-                                  (("この項目", "this item"), item.applies_when)):
+        for whole_checklist, conditions in ((True, self.applies_when), (False, item.applies_when)):
             for key, wanted in conditions.items():
                 if all(values.get(key) != wanted for values in alternatives):
-                    return (f"対象外（{key}={profile.values.get(key)}; {scope[0]}は {key}={wanted} の場合のみ）" if ja
-                            else f"Not applicable ({key}={profile.values.get(key)}; {scope[1]} applies only when"
-                                 f" {key}={wanted})")
+                    condition = ProfileCondition(key, wanted, str(profile.values.get(key)), whole_checklist)
+                    return condition.not_applicable("ja" if ja else "en")
         level = self.level_for(item, profile)
         if level in self.not_applicable_levels:
             keys = self.level_keys(profile)

@@ -2,40 +2,14 @@
 
 Each profile key decides which items apply or which level column is met; the sheet says which question
 was answered how, in Japanese or English, with the option that sets it (``--profile-option role=both``).
+The questions and answers come from :mod:`auditor.profile_words`, whose words the reasons use too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-#: key → (question in Japanese, in English), in the order a vendor thinks about them.
-QUESTIONS: dict[str, tuple[str, str]] = {
-    "ismap": ("利用する外部サービスは ISMAP に登録されていますか",
-              "Is the external service registered in ISMAP?"),
-    "role": ("貴社の立場は（導入事業者＝構築、外部サービス提供者＝運用・提供）",
-             "Your role (implementer = builds it, service provider = operates and provides it)"),
-    "confidentiality": ("取扱情報は自治体機密性2以上ですか",
-                        "Is the information handled of municipal confidentiality class 2 or above?"),
-    "internet_pc": ("インターネットに接続したパソコンから利用しますか（インターネットパソコン方式）",
-                    "Is the service used from internet-connected PCs (internet PC method)?"),
-    "usage": ("利用形態", "How the service is used"),
-}
-
-#: (key, value) → (answer in Japanese, in English).
-ANSWERS: dict[tuple[str, str], tuple[str, str]] = {
-    ("ismap", "registered"): ("はい（登録されている）", "yes (registered)"),
-    ("ismap", "unregistered"): ("いいえ（登録されていない）", "no (not registered)"),
-    ("role", "provider"): ("外部サービス提供者", "service provider"),
-    ("role", "implementer"): ("導入事業者", "implementer"),
-    ("role", "both"): ("導入事業者と外部サービス提供者の両方", "both implementer and service provider"),
-    ("confidentiality", "2plus"): ("はい（自治体機密性2以上）", "yes (class 2 or above)"),
-    ("confidentiality", "below"): ("いいえ（自治体機密性2未満）", "no (below class 2)"),
-    ("internet_pc", "yes"): ("はい（②インターネットパソコン方式も適用）", "yes (② internet PC method applies)"),
-    ("internet_pc", "no"): ("いいえ", "no"),
-    ("usage", "cloud"): ("クラウドサービス", "cloud service"),
-    ("usage", "datacenter"): ("データセンター", "data centre"),
-    ("usage", "remote"): ("リモート保守", "remote maintenance"),
-}
+from auditor.profile_words import ANSWERS, QUESTIONS
 
 
 def profile_answers(profile: Mapping[str, str], lang: str) -> list[str]:

@@ -150,6 +150,12 @@ def test_item_not_applicable_to_profile(catalogue):
 def test_internet_pc_items_apply_only_when_used_from_internet_pcs(catalogue):
     default = items(catalogue, "usage-decision-criteria", [])
     assert default["inet-1"].status is NA and default["common-1"].status is not NA
+    assert default["inet-1"].reason == ("インターネットに接続したパソコンから利用しないため対象外"
+                                        "（この項目はインターネットに接続したパソコンから利用する場合のみ）")
+    assert default["inet-1"].reason_en == (
+        "Not applicable: the service is not used from internet-connected PCs "
+        "(this item applies only when the service is used from internet-connected PCs)")
+    assert "internet_pc" not in default["inet-1"].reason + default["inet-1"].reason_en
     internet = items(catalogue, "usage-decision-criteria", [], profile=Profile.from_options(["internet_pc=yes"]))
     assert internet["inet-1"].status is Status.MANUAL
 
@@ -193,7 +199,11 @@ def test_cloud_service_requirements_apply_only_to_confidentiality_class_2_or_abo
     assert default["1.5"].status is Status.MANUAL
     below = items(catalogue, "cloud-service-requirements", [], profile=Profile.from_options(["confidentiality=below"]))
     assert {i.status for i in below.values()} == {NA}
-    assert "confidentiality=2plus" in below["1.5"].reason
+    assert below["1.5"].reason == ("取扱情報が自治体機密性2未満であるため対象外"
+                                   "（このチェックリストは取扱情報が自治体機密性2以上である場合のみ）")
+    english = below["1.5"].reason_en
+    assert "this checklist applies only when the information handled is of municipal confidentiality class 2" in english
+    assert "confidentiality=" not in below["1.5"].reason + english
 
 
 def test_written_exemption_of_001(catalogue):
