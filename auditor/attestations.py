@@ -26,6 +26,7 @@ aliases would otherwise expand to gigabytes).
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import re
 from collections.abc import Mapping
@@ -49,6 +50,14 @@ REQUIRED = ("item", "answer", "evidence", "answered_by", "answered_on")
 _LINE = "__line__"
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML construct the loader refuses, with the reason in Japanese and English."""
+
+    def __init__(self, ja: str, en: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, en, mark)
+        self.ja, self.en = ja, en
+
+
 class _LineLoader(yaml.SafeLoader):
     """A safe loader that records, in every mapping, the line it starts on.
 
@@ -58,19 +67,17 @@ class _LineLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(
-                None, None, "YAML anchors and aliases (&name, *name) are not allowed in an attestation file",
-                event.start_mark,
-            )
+            raise _Refused("YAML のアンカーとエイリアス（&name、*name）は使えません",
+                           "YAML anchors and aliases (&name, *name) are not allowed",
+                           event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_scalar(self, node: yaml.ScalarNode) -> str:
         value = super().construct_scalar(node)
         if len(value) > MAX_ATTESTATION_STRING_CHARS:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"a value of {len(value):,} characters is longer than the limit of"
-                f" {MAX_ATTESTATION_STRING_CHARS:,}", node.start_mark,
-            )
+            raise _Refused(f"値が {len(value):,} 文字あり、上限の {MAX_ATTESTATION_STRING_CHARS:,} 文字を超えています",
+                           f"a value of {len(value):,} characters is longer than the limit of"
+                           f" {MAX_ATTESTATION_STRING_CHARS:,}", node.start_mark)
         return value
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -83,22 +90,60 @@ def read_entries(path: Path, top_key: str, unreadable: str, invalid: str) -> lis
     """The list under ``top_key`` of a bounded YAML file, each mapping carrying its line (``__line__``).
 
     ``unreadable`` and ``invalid`` name the messages (auditor.i18n) for a file that cannot be read and
-    one that is not valid; both name the file, the latter the line.
+    one that is not valid; both name the file, the latter the line. Our own words come in Japanese
+    and English; a YAML parser's message is kept only as a quoted detail after them.
     """
     try:
         text = read_bounded(path, MAX_ATTESTATION_BYTES).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditorError(unreadable, path=path, detail=str(exc)) from None
+    except OSError as exc:
+        ja, en = _os_problem(exc)
+        raise AuditorError(unreadable, path=path, detail_ja=ja, detail_en=en) from None
+    except UnicodeDecodeError as exc:
+        byte = exc.start + 1
+        raise AuditorError(unreadable, path=path, detail_ja=f"UTF-8 のテキストではありません（{byte} バイト目）",
+                           detail_en=f"it is not UTF-8 text (byte {byte})") from None
     try:
         document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as exc:
+        raise invalid_entry(invalid, path, exc.problem_mark.line + 1, exc.ja, exc.en) from None
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        raise AuditorError(invalid, path=path, line=line, detail=str(exc.problem)) from None
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = " ".join(str(exc.problem or exc.context or "").split())
+        raise invalid_entry(invalid, path, line, f"YAML の構文エラー（{column} 桁目）: 「{problem}」",
+                            f"YAML syntax error (column {column}): {problem}") from None
     except yaml.YAMLError as exc:
-        raise AuditorError(invalid, path=path, line=0, detail=str(exc)) from None
+        problem = " ".join(str(exc).split())
+        raise invalid_entry(invalid, path, 0, f"YAML の構文エラー: 「{problem}」",
+                            f"YAML syntax error: {problem}") from None
     if not isinstance(document, dict) or not isinstance(document.get(top_key), list):
-        raise AuditorError(invalid, path=path, line=1, detail=f"the file must have a top-level list '{top_key}:'")
+        raise invalid_entry(invalid, path, 1, f"ファイルの最上位に一覧 '{top_key}:' が必要です",
+                            f"the file must have a top-level list '{top_key}:'")
     return document[top_key]
+
+
+def invalid_entry(key: str, path: Path, line: int, ja: str, en: str) -> AuditorError:
+    """The error for a file that is not valid at ``line``, its detail in Japanese and English."""
+    return AuditorError(key, path=path, line=line, detail_ja=ja, detail_en=en)
+
+
+_OS_PROBLEMS = {
+    errno.ENOENT: ("ファイルがありません", "the file does not exist"),
+    errno.EACCES: ("読み取りの権限がありません", "permission denied"),
+    errno.EPERM: ("読み取りの権限がありません", "permission denied"),
+    errno.EISDIR: ("フォルダーです。ファイルを指定してください", "it is a folder, not a file"),
+    errno.ENOTDIR: ("途中のパスがフォルダーではありません", "a part of the path is not a folder"),
+    errno.ELOOP: ("シンボリックリンクが循環しています", "too many levels of symbolic links"),
+}
+
+
+def _os_problem(error: OSError) -> tuple[str, str]:
+    """Why a file could not be read, in Japanese and English (the system's own text only as a detail)."""
+    known = _OS_PROBLEMS.get(error.errno or 0)
+    if known is not None:
+        return known
+    system = error.strerror or type(error).__name__
+    return f"読み取りに失敗しました（{system}）", f"reading failed ({system})"
 
 
 def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[tuple[str, str], Attestation]:
@@ -111,37 +156,44 @@ def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[t
         attestation = _parse_entry(path, entry, checklists)
         key = (attestation.checklist_id, attestation.item_id)
         if key in answers:
-            raise AuditorError(
-                "attestation_invalid", path=path, line=attestation.source_line,
-                detail=f"{key[0]}#{key[1]} is answered twice (first on line {answers[key].source_line})",
-            )
+            first = answers[key].source_line
+            raise invalid_entry("attestation_invalid", path, attestation.source_line,
+                                f"{key[0]}#{key[1]} の申告が 2 つあります（最初は {first} 行目）",
+                                f"{key[0]}#{key[1]} is answered twice (first on line {first})")
         answers[key] = attestation
     return answers
 
 
 def _parse_entry(path: Path, entry: Any, checklists: Mapping[str, Checklist]) -> Attestation:
     if not isinstance(entry, dict):
-        raise AuditorError("attestation_invalid", path=path, line=0, detail="each attestation must be a mapping")
+        raise invalid_entry("attestation_invalid", path, 0, "申告は 1 件ずつマッピング（項目名: 値）で書いてください",
+                            "each attestation must be a mapping")
     line = entry.get(_LINE, 0)
 
-    def fail(detail: str) -> AuditorError:
-        return AuditorError("attestation_invalid", path=path, line=line, detail=detail)
+    def fail(ja: str, en: str) -> AuditorError:
+        return invalid_entry("attestation_invalid", path, line, ja, en)
 
-    missing = [name for name in REQUIRED if entry.get(name) in (None, "", [])]
+    missing = ", ".join(name for name in REQUIRED if entry.get(name) in (None, "", []))
     if missing:
-        raise fail(f"missing field(s): {', '.join(missing)}")
+        raise fail(f"必須の項目がありません: {missing}", f"missing field(s): {missing}")
     checklist_id, sep, item_id = str(entry["item"]).partition("#")
     if not sep:
-        raise fail(f"item must be 'checklist#item', not {entry['item']!r}")
+        raise fail(f"item は 'チェックリスト#項目' の形で書いてください（指定された値: {entry['item']!r}）",
+                   f"item must be 'checklist#item', not {entry['item']!r}")
     checklist = checklists.get(checklist_id)
     if checklist is None:
-        raise fail(f"unknown checklist '{checklist_id}' (known: {', '.join(sorted(checklists))})")
+        known = ", ".join(sorted(checklists))
+        raise fail(f"チェックリスト '{checklist_id}' はありません（使えるもの: {known}）",
+                   f"unknown checklist '{checklist_id}' (known: {known})")
     if checklist.item(item_id) is None:
-        raise fail(f"checklist '{checklist_id}' has no item '{item_id}'")
+        raise fail(f"チェックリスト '{checklist_id}' に項目 '{item_id}' はありません",
+                   f"checklist '{checklist_id}' has no item '{item_id}'")
     answer = _normalise_answer(entry["answer"])
     if answer is None:
         raise fail(
-            f"answer must be one of yes, partial, no, n/a (or 適合, 一部適合, 不適合, 対象外), not {entry['answer']!r}"
+            f"answer は yes・partial・no・n/a（または 適合・一部適合・不適合・対象外）のいずれかで書いてください"
+            f"（指定された値: {entry['answer']!r}）",
+            f"answer must be one of yes, partial, no, n/a (or 適合, 一部適合, 不適合, 対象外), not {entry['answer']!r}",
         )
     names, digests = _documents(entry["evidence"], path.parent, fail)
     return Attestation(
@@ -174,7 +226,8 @@ def _documents(evidence: Any, folder: Path, fail) -> tuple[tuple[str, ...], tupl
     if isinstance(evidence, (str, dict)):
         evidence = [evidence]
     if not isinstance(evidence, list):
-        raise fail("evidence must be a list of document names (or {name, sha256} entries)")
+        raise fail("evidence は根拠資料の名前の一覧（または name と sha256 の組）で書いてください",
+                   "evidence must be a list of document names (or {name, sha256} entries)")
     names: list[str] = []
     digests: list[tuple[str, str]] = []
     for document in evidence:
@@ -182,14 +235,18 @@ def _documents(evidence: Any, folder: Path, fail) -> tuple[tuple[str, ...], tupl
             names.append(document.strip())
             continue
         if not isinstance(document, dict) or not isinstance(document.get("name"), str) or not document["name"].strip():
-            raise fail("each evidence document is a name, or a mapping with 'name' and 'sha256'")
+            raise fail("根拠資料は名前か、name と sha256 を持つマッピングで書いてください",
+                       "each evidence document is a name, or a mapping with 'name' and 'sha256'")
         name = document["name"].strip()
         digest = str(document.get("sha256") or "").strip().lower()
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
-            raise fail(f"evidence '{name}': sha256 must be 64 hexadecimal digits (auditor attest hash FILE)")
+            raise fail(f"根拠資料 '{name}' の sha256 は 16 進数 64 桁で書いてください"
+                       "（auditor attest hash FILE で求められます）",
+                       f"evidence '{name}': sha256 must be 64 hexadecimal digits (auditor attest hash FILE)")
         local = folder / name
         if local.is_file() and file_sha256(local) != digest:
-            raise fail(f"evidence '{name}' has changed since it was attested (its SHA-256 no longer matches)")
+            raise fail(f"根拠資料 '{name}' が申告の後に変更されています（SHA-256 が一致しません）",
+                       f"evidence '{name}' has changed since it was attested (its SHA-256 no longer matches)")
         names.append(name)
         digests.append((name, digest))
     return tuple(names), tuple(digests)
@@ -214,7 +271,8 @@ def _optional_date(value: Any, name: str, fail) -> str:
     try:
         return _dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise fail(f"{name} must be a date such as 2027-03-31, not {value!r}") from None
+        raise fail(f"{name} は 2027-03-31 のような日付で書いてください（指定された値: {value!r}）",
+                   f"{name} must be a date such as 2027-03-31, not {value!r}") from None
 
 
 def expired(until: str, as_of: _dt.date) -> bool:

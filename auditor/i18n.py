@@ -30,16 +30,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Checklist file {path} is invalid: {detail}",
     },
     "attestation_unreadable": {
-        "ja": "申告ファイル {path} を読めません: {detail}",
-        "en": "Cannot read attestation file {path}: {detail}",
+        "ja": "申告ファイル {path} を読めません: {detail_ja}",
+        "en": "Cannot read attestation file {path}: {detail_en}",
     },
     "risk_unreadable": {
-        "ja": "リスク受容ファイル {path} を読めません: {detail}",
-        "en": "Cannot read risk-acceptance file {path}: {detail}",
+        "ja": "リスク受容ファイル {path} を読めません: {detail_ja}",
+        "en": "Cannot read risk-acceptance file {path}: {detail_en}",
     },
     "risk_invalid": {
-        "ja": "リスク受容ファイル {path} の {line} 行目: {detail}",
-        "en": "Risk-acceptance file {path}, line {line}: {detail}",
+        "ja": "リスク受容ファイル {path} の {line} 行目: {detail_ja}",
+        "en": "Risk-acceptance file {path}, line {line}: {detail_en}",
     },
     "template_exists": {
         "ja": "{path} は既にあります。置き換えるには --force を付けてください",
@@ -50,8 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Evidence document {path} does not exist or is not a regular file",
     },
     "attestation_invalid": {
-        "ja": "申告ファイル {path} の {line} 行目: {detail}",
-        "en": "Attestation file {path}, line {line}: {detail}",
+        "ja": "申告ファイル {path} の {line} 行目: {detail_ja}",
+        "en": "Attestation file {path}, line {line}: {detail_en}",
     },
     "snapshot_unreadable": {
         "ja": "スナップショット {path} を読めません: {detail}",

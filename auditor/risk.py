@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.attestations import expired, read_entries
+from auditor.attestations import expired, invalid_entry, read_entries
 from auditor.errors import AuditorError
 from auditor.model import AcceptedRisk, Finding, RiskAcceptance
 from auditor.status import Status
@@ -44,9 +44,11 @@ def load_risk_acceptances(path: Path) -> tuple[RiskAcceptance, ...]:
         acceptance = _parse(path, entry)
         key = (acceptance.check_id, acceptance.resource_id, acceptance.provider, acceptance.scope, acceptance.region)
         if key in seen:
-            raise AuditorError("risk_invalid", path=path, line=acceptance.source_line,
-                               detail=f"{acceptance.check_id} on {acceptance.resource_id} is accepted twice"
-                                      f" (first on line {seen[key]})")
+            raise invalid_entry("risk_invalid", path, acceptance.source_line,
+                                f"{acceptance.check_id} の {acceptance.resource_id} へのリスク受容が 2 つあります"
+                                f"（最初は {seen[key]} 行目）",
+                                f"{acceptance.check_id} on {acceptance.resource_id} is accepted twice"
+                                f" (first on line {seen[key]})")
         seen[key] = acceptance.source_line
         acceptances.append(acceptance)
     return tuple(acceptances)
@@ -54,15 +56,16 @@ def load_risk_acceptances(path: Path) -> tuple[RiskAcceptance, ...]:
 
 def _parse(path: Path, entry: Any) -> RiskAcceptance:
     if not isinstance(entry, dict):
-        raise AuditorError("risk_invalid", path=path, line=0, detail="each risk acceptance must be a mapping")
+        raise invalid_entry("risk_invalid", path, 0, "リスク受容は 1 件ずつマッピング（項目名: 値）で書いてください",
+                            "each risk acceptance must be a mapping")
     line = entry.get("__line__", 0)
 
-    def fail(detail: str) -> AuditorError:
-        return AuditorError("risk_invalid", path=path, line=line, detail=detail)
+    def fail(ja: str, en: str) -> AuditorError:
+        return invalid_entry("risk_invalid", path, line, ja, en)
 
-    missing = [name for name in _REQUIRED if entry.get(name) in (None, "")]
+    missing = ", ".join(name for name in _REQUIRED if entry.get(name) in (None, ""))
     if missing:
-        raise fail(f"missing field(s): {', '.join(missing)}")
+        raise fail(f"必須の項目がありません: {missing}", f"missing field(s): {missing}")
     until = entry["until"]
     if isinstance(until, _dt.datetime):
         until = until.date()
@@ -70,7 +73,8 @@ def _parse(path: Path, entry: Any) -> RiskAcceptance:
         try:
             until = _dt.date.fromisoformat(str(until).strip())
         except ValueError:
-            raise fail(f"until must be a date such as 2027-03-31, not {entry['until']!r}") from None
+            raise fail(f"until は 2027-03-31 のような日付で書いてください（指定された値: {entry['until']!r}）",
+                       f"until must be a date such as 2027-03-31, not {entry['until']!r}") from None
     return RiskAcceptance(
         check_id=str(entry["check"]).strip(),
         resource_id=str(entry["resource"]).strip(),

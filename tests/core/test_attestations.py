@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from auditor.attestations import load_attestations
+from auditor.cli import cli
 from auditor.errors import AuditorError
+from tests.core.fake_provider import disk
 
 GOOD = """\
 attestations:
@@ -70,3 +74,47 @@ def test_unreadable_file(tmp_path, installed):
     with pytest.raises(AuditorError) as caught:
         load_attestations(tmp_path / "missing.yaml", installed.checklists)
     assert "missing.yaml" in caught.value.message("en")
+
+
+#: Japanese messages: our own words in Japanese; a YAML parser's text only quoted after a Japanese lead.
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+BAD_FILES = [
+    ("attestations:\n  - item: x\n    answer: [yes\n  foo: : bar\n",
+     "の 4 行目: YAML の構文エラー（6 桁目）: 「expected ',' or ']', but got ':'」",
+     "line 4: YAML syntax error (column 6): expected ',' or ']', but got ':'"),
+    ("- just a list\n", "の 1 行目: ファイルの最上位に一覧 '{top}:' が必要です",
+     "line 1: the file must have a top-level list '{top}:'"),
+    ("{top}:\n  - &a x\n  - *a\n", "の 2 行目: YAML のアンカーとエイリアス（&name、*name）は使えません",
+     "line 2: YAML anchors and aliases (&name, *name) are not allowed"),
+    ("{top}:\n  - just text\n", "の 0 行目: ", "line 0: each "),
+    (None, " を読めません: ファイルがありません", ": the file does not exist"),
+    (b"{top}:\n  - \xff\xfe\n", " を読めません: UTF-8 のテキストではありません（", ": it is not UTF-8 text (byte "),
+]
+
+
+@pytest.mark.parametrize("top, kind", [("attestations", "--attestations"), ("risk_acceptances", "--risk-acceptances")])
+@pytest.mark.parametrize("content, japanese, english", BAD_FILES)
+def test_a_bad_file_is_one_line_in_the_chosen_language(catalogue, fake, tmp_path, top, kind, content, japanese,
+                                                      english):
+    path = tmp_path / "answers.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content.replace(b"{top}", top.encode()))
+    elif content is not None:
+        path.write_text(content.replace("{top}", top), encoding="utf-8")
+    fake.evidence = [disk("web-1", True)]
+    outputs = {}
+    for lang in ("ja", "en"):
+        result = CliRunner().invoke(cli, ["--lang", lang, "audit", "--provider", "fake", kind, str(path),
+                                          "--output", str(tmp_path / "out"), "--no-history"],
+                                    obj={"catalogue": catalogue})
+        assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+        outputs[lang] = result.output.strip()
+    lead = "申告ファイル" if top == "attestations" else "リスク受容ファイル"
+    assert outputs["ja"].startswith(f"エラー: {lead} {path}")
+    assert japanese.replace("{top}", top) in outputs["ja"]
+    unquoted = outputs["ja"].split("「")[0].replace(str(path), "")
+    for allowed in (top, "YAML", "UTF", "&name", "*name"):
+        unquoted = unquoted.replace(allowed, "")
+    assert not ENGLISH_WORD.findall(unquoted), outputs["ja"]
+    assert "Errno" not in outputs["ja"] and "Errno" not in outputs["en"]
+    assert outputs["en"].startswith("Error: ") and english.replace("{top}", top) in outputs["en"]
