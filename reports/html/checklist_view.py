@@ -8,6 +8,7 @@ from typing import Any
 
 from auditor.checklists import Checklist
 from auditor.plugins import ReportContext
+from auditor.profile_checks import profile_conflicts
 from auditor.status import Status
 from reports import layout as lay
 from reports.by_scope import NOTE as SCOPE_NOTE
@@ -86,6 +87,7 @@ def checklist_view(context: ReportContext, checklist: Checklist, result, index: 
         "source": checklist.source,
         "notes": checklist.notes,
         "applied_level": applied,
+        "warnings": [c.text(lang) for c in profile_conflicts(context.result, {checklist.id: checklist})],
         "groups": list(dict.fromkeys(g for g in groups.values() if g)),
         "statuses": [status_view(s, lang) for s in STATUS_ORDER if counts[s]],
         "rows": items,

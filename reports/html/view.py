@@ -79,6 +79,7 @@ def build_view(context: ReportContext) -> dict[str, Any]:
             ],
         },
         "checklists": checklists,
+        "profile_warnings": [w for c in checklists for w in c["warnings"]],
         "finding_counts": [
             {**status_view(s, lang), "n": finding_counts[s]}
             for s in (Status.PASS, Status.FAIL, Status.UNKNOWN, Status.NOT_APPLICABLE)

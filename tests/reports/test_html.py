@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 from auditor.status import Status
 from reports.html import render_html
@@ -121,3 +122,29 @@ def test_unreadable_details_in_english_with_the_cause_the_adapter_worded(catalog
     nothing = render_html(context_of(catalogue, result, lang="en"))
     assert 'id="unreadable-details"' not in nothing
     assert f"Not readable: {calls} calls (listings or settings), 0 details of 0 resources" in nothing
+
+
+def test_a_declared_ismap_registration_the_answers_do_not_bear_out_is_shown_as_on_the_sheets(catalogue):
+    """ismap=registered while 001 1.1 and 000 30 are not answered: the summary and each checklist's section
+    carry the same warning lines the sheets print (:func:`auditor.profile_checks.profile_conflicts`)."""
+    from auditor.checklists import Profile
+    from auditor.profile_checks import profile_conflicts
+    from auditor.run import evaluate
+    from tests.reports.sample import sample_attestations, sample_collected
+
+    result = evaluate(catalogue, sample_collected(), list(catalogue.checklists.values()),
+                      Profile.from_options(["ismap=registered"]), sample_attestations())
+    for lang in ("ja", "en"):
+        html = render_html(context_of(catalogue, result, lang))
+        conflicts = profile_conflicts(result, catalogue.checklists)
+        assert {c.checklist_id for c in conflicts} == {"cloud-service-requirements", "ext-service-requirements"}
+        summary = _section(html, 'id="profile-warnings"', "</div>")
+        sections = {m.group(1): m.group(2) for m in re.finditer(
+            r'data-checklist="([^"]+)">(.*?)</section>', html, re.S)}
+        for conflict in conflicts:
+            line = escape(conflict.text(lang))
+            assert line in summary
+            assert line in sections[conflict.checklist_id]
+        assert "ismap=registered" not in sections["usage-decision-criteria"].split('class="filters"')[0]
+    plain = render_html(context_of(catalogue, sample_result(catalogue)[1]))
+    assert 'id="profile-warnings"' not in plain
