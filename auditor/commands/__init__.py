@@ -47,7 +47,7 @@ COMMANDS: dict[str, CommandEntry] = {
         " / 監査履歴の一覧"),
     "diff": CommandEntry("auditor.commands.history", "diff",
         "What changed between two runs (default: the last two of a target); exit 1 if anything regressed."),
-    "schedule": CommandEntry("auditor.commands.history", "schedule",
+    "schedule": CommandEntry("auditor.commands.schedule", "schedule",
         "Print cron, systemd and CI entries for a monthly audit with your audit arguments."
         " / 毎月の定期実行の設定例"),
     "keys": CommandEntry("auditor.commands.keys", "keys",

@@ -1,4 +1,5 @@
-"""``auditor history``, ``auditor diff`` and ``auditor schedule``: runs kept, what changed, monthly jobs.
+"""``auditor history`` and ``auditor diff``: runs kept and what changed (``auditor schedule`` is in
+:mod:`auditor.commands.schedule`).
 
 ``diff`` exits 1 when the newer run regressed (a new failure, a newly unknown finding, or a
 checklist item that got worse) so that a scheduler can alert on it; 0 otherwise; 2 on errors.
@@ -9,8 +10,6 @@ With ``--notify-email`` / ``--notify-webhook`` it also tells people (only on a r
 from __future__ import annotations
 
 import os
-import re
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -19,11 +18,8 @@ from typing import Any
 import click
 
 from auditor.commands.common import catalogue_of, lang_of, print_table, say
-from auditor.commands.engines import engine_entries, engine_options
 from auditor.errors import AuditorError
-from auditor.history.ci_workflow import github_workflow
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
-from auditor.history.schedule import ScheduleRequest, cron_entry, systemd_service, systemd_timer, validate
 from auditor.history.store import HistoryStore, RunSummary, TargetSummary, open_store
 from auditor.history.targets import target_of
 from auditor.model import JST, Finding, RunResult
@@ -308,75 +304,3 @@ def _print_diff(ctx: click.Context, changes: RunDiff) -> None:
         say(ctx, "前回から悪化しました（終了コード 1）。", "Regressed since the previous run (exit code 1).")
     else:
         say(ctx, "前回からの悪化はありません。", "No regression since the previous run.")
-
-
-# ---------------------------------------------------------------- schedule
-
-ENTRIES = {
-    "cron": ("cron（crontab の 1 行）", "cron (one crontab line)", cron_entry),
-    "systemd-service": ("systemd サービス", "systemd service", systemd_service),
-    "systemd-timer": ("systemd タイマー", "systemd timer", systemd_timer),
-    "github-actions": ("GitHub Actions ワークフロー", "GitHub Actions workflow", github_workflow),
-}
-
-
-def _time_of_day(_ctx, _param, value: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise click.BadParameter("HH:MM, e.g. 03:00")
-    return int(match[1]), int(match[2])
-
-
-@click.command(context_settings={"ignore_unknown_options": True})
-@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True, help="Day of the month.")
-@click.option("--at", "at", default="03:00", show_default=True, callback=_time_of_day,
-              help="Time of day, HH:MM (the machine's time; UTC on GitHub Actions).")
-@click.option("--name", default="auditor-monthly", show_default=True, help="Unit / workflow name.")
-@click.option("--workdir", default="/var/lib/auditor", show_default=True, help="Where the job runs and keeps reports.")
-@click.option("--env-file", default="/etc/auditor/auditor.env", show_default=True,
-              help="Environment file with credentials (mode 0600).")
-@click.option("--user", "run_as", default="auditor", show_default=True, help="Account the job runs as.")
-@click.option("--executable", default=None, help="Path of the auditor command (default: the one on PATH).")
-@click.option("--store", "store", default="", metavar="URL|PATH",
-              help="History store for the scheduled runs (default: WORKDIR/history.sqlite; a URL with a password "
-                   "belongs in the environment file).")
-@click.option("--notify-email", "notify_emails", multiple=True, metavar="ADDRESS",
-              help="E-mail these addresses on a regression (SMTP settings from the environment file / secrets).")
-@click.option("--notify-webhook", is_flag=True,
-              help="Post regressions to the webhook in AUDITOR_NOTIFY_WEBHOOK (environment file / secrets).")
-@click.option("--install-from", "--install", "install", default=None, metavar="SOURCE",
-              help="What CI installs auditor from: a git URL (git+https://…@TAG), the path of a wheel in the "
-                   "repository, or a pip requirement on your own index (default: the repository the workflow "
-                   "is committed to).")
-@click.option("--only", type=click.Choice(list(ENTRIES)), default=None, help="Print only this entry (for a file).")
-@engine_options
-@click.argument("audit_args", nargs=-1, type=click.UNPROCESSED, metavar="[--] AUDIT_ARGS...")
-@click.pass_context
-def schedule(ctx: click.Context, day: int, at: tuple[int, int], name: str, workdir: str, env_file: str, run_as: str,
-             executable: str | None, store: str, notify_emails: tuple[str, ...], notify_webhook: bool,
-             install: str | None, only: str | None, audit_args: tuple[str, ...], **engine: Any) -> None:
-    """Print cron, systemd and CI entries for a monthly audit with your audit arguments. / 毎月の定期実行の設定例
-
-    Example: auditor schedule -- -p aws --target vendor-a --attestations answers.yaml
-    """
-    args = audit_args[1:] if audit_args[:1] == ("audit",) else audit_args
-    found = executable or shutil.which("auditor")
-    if not found:
-        say(ctx, "注意: auditor が PATH にありません。--executable でフルパスを指定してください。",
-            "Note: auditor is not on PATH; give its full path with --executable.", err=True)
-    request = ScheduleRequest(
-        audit_args=tuple(args), day=day, hour=at[0], minute=at[1], name=name, workdir=workdir, env_file=env_file,
-        user=run_as, executable=found or "auditor", store=store,
-        notify_emails=notify_emails, notify_webhook=notify_webhook, lang=lang_of(ctx),
-        **({"install": install} if install else {}),
-    )
-    validate(request)
-    if engine_entries(request, engine):
-        return
-    if only:
-        click.echo(ENTRIES[only][2](request), nl=False)
-        return
-    ja = lang_of(ctx) == "ja"
-    for key, (title_ja, title_en, build) in ENTRIES.items():
-        click.echo(f"# ===== {title_ja if ja else title_en} (--only {key}) =====")
-        click.echo(build(request))
