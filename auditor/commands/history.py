@@ -51,8 +51,22 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
 
 
-def _count_cells(counts: dict[Status, int]) -> str:
-    return " ".join(f"{status.symbol}{counts[status]}" for status in Status if counts.get(status))
+def _count_cells(counts: dict[Status, int], lang: str) -> str:
+    """Counts by status: the sheets' marks in Japanese (``○232 ×16 要確認18``), words in English
+    (``Pass 232, Fail 16, Needs answer 18``), as the audit summary writes them."""
+    if lang == "ja":
+        return " ".join(f"{status.symbol}{counts[status]}" for status in Status if counts.get(status))
+    return ", ".join(f"{status.label_en} {counts[status]}" for status in Status if counts.get(status))
+
+
+def _status_cell(status: Status | None, lang: str) -> str:
+    """One status as a table cell: ``○ 適合`` in Japanese, ``○ Pass`` in English (the word alone where the
+    sheets' mark is a Japanese word)."""
+    if status is None:
+        return "-"
+    if lang == "ja":
+        return status.sheet_value
+    return status.label_en if status.symbol == status.label_ja else f"{status.symbol} {status.label_en}"
 
 
 # ---------------------------------------------------------------- history
@@ -80,18 +94,19 @@ def history(ctx: click.Context, store: str | None, target: str | None, list_targ
         say(ctx, f"履歴ストア {opened.location} に実行はまだありません。",
             f"No runs in the history store {opened.location} yet.")
         return
-    ja = lang_of(ctx) == "ja"
-    header = ["run", "対象" if ja else "target", "開始" if ja else "started", "検出結果" if ja else "findings",
-              "収集不能" if ja else "gaps", "チェックリスト項目" if ja else "checklist items"]
+    lang = lang_of(ctx)
+    ja = lang == "ja"
+    header = (["実行 ID", "対象", "開始", "検出結果", "収集不能", "チェックリスト項目"] if ja
+              else ["run", "target", "started", "findings", "gaps", "checklist items"])
     rows = [
         [
             s.run_id + (" (demo)" if s.demo else ""),
             s.target,
             _when(s.started_at),
             _count_cells({Status.PASS: s.findings.passed, Status.FAIL: s.findings.failed,
-                          Status.UNKNOWN: s.findings.unknown, Status.NOT_APPLICABLE: s.findings.not_applicable}),
+                          Status.UNKNOWN: s.findings.unknown, Status.NOT_APPLICABLE: s.findings.not_applicable}, lang),
             str(s.gaps),
-            "\n".join(f"{checklist}: {_count_cells(dict(counts))}" for checklist, counts in s.items.items()),
+            "\n".join(f"{checklist}: {_count_cells(dict(counts), lang)}" for checklist, counts in s.items.items()),
         ]
         for s in summaries
     ]
@@ -131,7 +146,7 @@ def _print_targets(ctx: click.Context, store: HistoryStore, targets: Sequence[Ta
     print_table(
         f"{'監査対象' if ja else 'Targets'} — {store.location}",
         ["対象" if ja else "target", "スコープ" if ja else "scopes", "実行数" if ja else "runs",
-         "最新" if ja else "latest", "run"],
+         "最新" if ja else "latest", "最新の実行 ID" if ja else "latest run"],
         [[t.name, "\n".join(t.scopes), str(t.runs), _when(t.last_started_at), t.last_run_id] for t in targets],
     )
 
@@ -240,7 +255,7 @@ def diff(ctx: click.Context, run_a: str | None, run_b: str | None, store: str | 
     if fmt == "json":
         click.echo(dumps(diff_to_dict(changes)))
     else:
-        _print_diff(ctx, changes)
+        _print_diff(ctx, changes, {f.key: f.status for f in current.findings})
     if changes.regressed or notify_always:
         message = compose(changes, lang_of(ctx))
         if smtp is not None:
@@ -250,26 +265,35 @@ def diff(ctx: click.Context, run_a: str | None, run_b: str | None, store: str | 
     ctx.exit(1 if changes.regressed else 0)
 
 
-def _print_diff(ctx: click.Context, changes: RunDiff) -> None:
-    ja = lang_of(ctx) == "ja"
+def _print_diff(ctx: click.Context, changes: RunDiff, statuses_now: dict[tuple[str, ...], Status]) -> None:
+    """The differences as tables in the chosen language; a fixed finding shows the status it has now."""
+    lang = lang_of(ctx)
+    ja = lang == "ja"
     previous, current = changes.previous_run, changes.current_run
     say(ctx, f"対象 {target_of(current)}: 前回 {previous.run_id}（{_when(previous.started_at)}）→ "
              f"今回 {current.run_id}（{_when(current.started_at)}）",
         f"Target {target_of(current)}: previous {previous.run_id} ({_when(previous.started_at)}) → "
         f"current {current.run_id} ({_when(current.started_at)})")
-    finding_columns = ["", "check", "resource", "region", "scope", "理由" if ja else "reason"]
+    where = ["チェック", "リソース", "リージョン", "スコープ"] if ja else ["check", "resource", "region", "scope"]
+    gone = "リソースなし" if ja else "resource gone"
     sections: list[tuple[str, str, tuple[Finding, ...]]] = [
         ("新たな不適合", "New failures", changes.new_failures),
         ("新たに確認不能", "Newly unknown", changes.newly_unknown),
-        ("是正済み（前回の不適合）", "Fixed (as they failed before)", changes.fixed),
+        ("是正済み（前回は不適合）", "Fixed (failed before)", changes.fixed),
         ("引き続き不適合", "Still failing", changes.still_failing),
     ]
     for title_ja, title_en, findings in sections:
-        if findings:
-            print_table(f"{title_ja if ja else title_en} ({len(findings)})", finding_columns, [
-                [f.status.symbol, f.check_id, f.resource_name or f.resource_id, f.region, f.scope, f.reason]
-                for f in findings
-            ])
+        if not findings:
+            continue
+        fixed = findings is changes.fixed
+        status_column = ("今回" if ja else "now") if fixed else ""
+        print_table(f"{title_ja if ja else title_en} ({len(findings)})",
+                    [status_column, *where, "理由" if ja else "reason"], [
+            [(_status_cell(statuses_now[f.key], lang) if f.key in statuses_now else gone) if fixed
+             else _status_cell(f.status, lang), f.check_id, f.resource_name or f.resource_id, f.region, f.scope,
+             f.reason_in(lang)]
+            for f in findings
+        ])
     for title_ja, title_en, findings in (("追加された資源", "Resources added", changes.resources_added),
                                          ("なくなった資源", "Resources removed", changes.resources_removed)):
         grouped: dict[tuple[str, ...], dict[Status, int]] = defaultdict(lambda: defaultdict(int))
@@ -277,21 +301,24 @@ def _print_diff(ctx: click.Context, changes: RunDiff) -> None:
             grouped[(f.provider, f.scope, f.region, f.resource_type, f.resource_name or f.resource_id)][f.status] += 1
         if grouped:
             print_table(f"{title_ja if ja else title_en} ({len(grouped)})",
-                        ["provider", "scope", "region", "type", "resource", "checks"],
-                        [[*key, _count_cells(counts)] for key, counts in grouped.items()])
+                        ["プロバイダー", "スコープ", "リージョン", "種類", "リソース", "チェック結果"] if ja
+                        else ["provider", "scope", "region", "type", "resource", "checks"],
+                        [[*key, _count_cells(counts, lang)] for key, counts in grouped.items()])
     if changes.item_changes:
         print_table(
             f"{'チェックリスト項目の変化' if ja else 'Checklist item changes'} ({len(changes.item_changes)})",
-            ["checklist", "item", "前回" if ja else "before", "今回" if ja else "after", ""],
-            [[c.checklist_id, c.item_id, c.before.sheet_value, c.after.sheet_value,
+            ["チェックリスト", "項目", "前回", "今回", ""] if ja else ["checklist", "item", "before", "after", ""],
+            [[c.checklist_id, c.item_id, _status_cell(c.before, lang), _status_cell(c.after, lang),
               ("悪化" if ja else "worse") if c.worse else ""] for c in changes.item_changes],
         )
     if changes.scope_changes:
         print_table(
             f"{'アカウント別の項目の変化' if ja else 'Item changes by account'} ({len(changes.scope_changes)})",
-            ["provider", "scope", "checklist", "item", "前回" if ja else "before", "今回" if ja else "after", ""],
-            [[c.provider, c.scope, c.checklist_id, c.item_id, c.before.sheet_value if c.before else "-",
-              c.after.sheet_value, ("悪化" if ja else "worse") if c.worse else ""] for c in changes.scope_changes],
+            ["プロバイダー", "スコープ", "チェックリスト", "項目", "前回", "今回", ""] if ja
+            else ["provider", "scope", "checklist", "item", "before", "after", ""],
+            [[c.provider, c.scope, c.checklist_id, c.item_id, _status_cell(c.before, lang),
+              _status_cell(c.after, lang), ("悪化" if ja else "worse") if c.worse else ""]
+             for c in changes.scope_changes],
         )
     counts = (f"新たな不適合 {len(changes.new_failures)} / 新たに確認不能 {len(changes.newly_unknown)} / "
               f"是正 {len(changes.fixed)} / 引き続き不適合 {len(changes.still_failing)} / "

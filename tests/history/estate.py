@@ -34,7 +34,8 @@ def volume_encrypted(evidence: Evidence) -> Verdict:
 
 def trail_logging(evidence: Evidence) -> Verdict:
     logging = need(evidence, "is_logging")
-    return Verdict.of(bool(logging), "trail is logging", "trail has stopped logging", {"IsLogging": logging})
+    return Verdict.of(bool(logging), ("証跡がログを記録している", "trail is logging"),
+                      ("証跡のログ記録が停止している", "trail has stopped logging"), {"IsLogging": logging})
 
 
 def detector_enabled(evidence: Evidence) -> Verdict:

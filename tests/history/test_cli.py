@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -13,6 +14,7 @@ from auditor.history import open_store
 from tests.history import estate
 
 TARGET = f"aws:{estate.ACCOUNT}"
+JAPANESE = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uff01-\uffef]")
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def test_diff_of_the_last_two_runs_exits_1_on_a_regression(seeded):
     assert result.exit_code == 1, result.output
     out = result.stdout
     assert "New failures (2)" in out and "vol-new" in out and "trail has stopped logging" in out
-    assert "Fixed (as they failed before) (1)" in out and "vol-old" in out
+    assert "Fixed (failed before) (1)" in out and "vol-old" in out
     assert "Newly unknown (1)" in out and "Resources removed (1)" in out and "vol-gone" in out
     assert "Regressed since the previous run (exit code 1)" in out
 
@@ -50,6 +52,41 @@ def test_diff_json_and_japanese_table(seeded):
     assert {f["resource_id"] for f in data["fixed"]} == {"vol-old"}
     table = invoke("diff", "--store", seeded, "--target", TARGET)
     assert "新たな不適合 (2)" in table.stdout and "前回から悪化しました" in table.stdout
+
+
+def _row(output: str, text: str) -> str:
+    return next(line for line in output.splitlines() if text in line)
+
+
+def test_english_diff_is_all_english_and_fixed_rows_show_their_status_now(seeded):
+    out = invoke("--lang", "en", "diff", "--store", seeded, "--target", TARGET).stdout
+    assert not JAPANESE.findall(out), [line for line in out.splitlines() if JAPANESE.search(line)]
+    assert "trail has stopped logging" in _row(out, "aws.cloudtrail.logging")
+    header = _row(out, "reason")
+    assert all(word in header for word in ("check", "resource", "region", "scope"))
+    fixed = _row(out, "vol-old")
+    assert "○ Pass" in fixed and "×" not in fixed and "now" in out
+    assert "× Fail" in _row(out, "vol-new")
+
+
+def test_japanese_diff_has_japanese_headers_and_reasons(seeded):
+    out = invoke("diff", "--store", seeded, "--target", TARGET, env={"AUDITOR_LANG": ""}).stdout
+    header = _row(out, "理由")
+    assert all(word in header for word in ("チェック", "リソース", "リージョン", "スコープ"))
+    assert not re.search(r"\b(check|resource|region|scope|reason|provider|type|checklist|item)\b", out)
+    assert "証跡のログ記録が停止している" in _row(out, "aws.cloudtrail.logging")
+    fixed = _row(out, "vol-old")
+    assert "○ 適合" in fixed and "×" not in fixed and "今回" in out
+    assert "リソースなし" not in out
+
+
+def test_history_speaks_the_chosen_language(seeded):
+    english = invoke("--lang", "en", "history", "--store", seeded, "--target", TARGET).stdout
+    assert not JAPANESE.findall(english), english
+    assert "Needs answer" in english and "run" in _row(english, "target")
+    japanese = invoke("history", "--store", seeded, "--target", TARGET, env={"AUDITOR_LANG": ""}).stdout
+    assert "要確認" in japanese and "実行 ID" in _row(japanese, "対象")
+    assert not re.search(r"\b(run|target|started|findings|gaps)\b", japanese.replace(seeded, ""))
 
 
 def test_explicit_runs_in_either_order(seeded):
