@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from string import Formatter
 
 from auditor.checklists import Checklist, ControlRef, Item, Profile
 from auditor.model import ChecklistResult
+from reports.labels import PROFILE_LABELS, PROFILE_VALUES, text
 
 NUMBER, STAGE, HEADING, SECTION, TEXT, EXAMPLE = "number", "stage", "heading", "section", "text", "example"
 LEVEL, STATUS, REMARKS, ITEM_ID = "level", "status", "remarks", "item_id"
@@ -209,10 +211,27 @@ class SheetLayout:
         """Whether a level column is one the audit profile selects."""
         return column.field == LEVEL and column.level_key in self.applied_level_keys
 
-    def applied_label(self, lang: str) -> str:
-        """The level columns applied, as their headers read (``ISMAP… 導入事業者・…``)."""
-        labels = [" ".join(c.header_path(lang)[1 if c.groups else 0:]) for c in self.columns if self.is_applied(c)]
-        return ("・" if lang == "ja" else " / ").join(labels) or "-"
+    def applied_sentence(self, checklist: Checklist, profile: Mapping[str, str], lang: str) -> str:
+        """Which of the seed's level columns was applied, and why: the profile answers its name is chosen by
+        (``{ismap}.{role}`` → ismap and role), or that the sheet has only the one column."""
+        applied, label = [c for c in self.columns if self.is_applied(c)], text("applied_column", lang)
+        if lang == "ja":
+            names = "・".join(f"「{' '.join(c.header_path('ja'))}」" for c in applied) or "-"
+        else:
+            names = " / ".join(f'"{" – ".join(c.header_path("en"))}" (printed as 「{" ".join(c.header_path("ja"))}」)'
+                               for c in applied) or "-"
+        keys = [key for _, key, _, _ in Formatter().parse(checklist.level_column) if key]
+        if not keys:
+            if lang == "ja":
+                return f"{label}: {names}（この表の要否欄はこの 1 列で、監査プロファイルによらない）"
+            return f"{label}: {names}, the sheet's only level column, whatever the audit profile"
+        chosen = {k: PROFILE_LABELS.get(k, (k, k)) for k in keys}
+        answered = [(key, str(profile.get(key, "")), chosen[key]) for key in keys]
+        if lang == "ja":
+            because = "、".join(f"{ja}: {PROFILE_VALUES.get(v, (v, v))[0]}（{k}={v}）" for k, v, (ja, _) in answered)
+            return f"{label}: {names}（監査プロファイル「{because}」による）"
+        because = "; ".join(f"{en}: {PROFILE_VALUES.get(v, (v, v))[1]} ({k}={v})" for k, v, (_, en) in answered)
+        return f"{label}: {names}, chosen by the audit profile's answers: {because}"
 
     def answers(self, column: SheetColumn, profile: Mapping[str, str]) -> bool:
         """Whether a status column is one this audit fills (003 fills the profile's role, or both)."""

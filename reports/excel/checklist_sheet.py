@@ -43,7 +43,7 @@ from reports.excel.styles import (
     WARNING_FONT,
     WRAP,
 )
-from reports.labels import STATUS_ORDER, jst, provider_name, status_text, status_values, text, utc
+from reports.labels import STATUS_ORDER, jst, provider_name, status_text, status_values, utc
 from reports.profile_questions import profile_answers
 from reports.remarks import RunIndex, item_remarks
 
@@ -51,7 +51,8 @@ from reports.remarks import RunIndex, item_remarks
 def title_block_lines(context: ReportContext, checklist: Checklist | None, applied: str,
                       placed: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The lines above a checklist table: what was audited and when, the profile questions and their answers,
-    the level column applied, and the checklist's notes not printed inside the table."""
+    the sentence saying which level column was applied and why, and the checklist's notes not printed inside
+    the table."""
     run, lang = context.result.run, context.lang
     lines = []
     target = run.target or "-"
@@ -63,7 +64,7 @@ def title_block_lines(context: ReportContext, checklist: Checklist | None, appli
     else:
         lines.append(f"Audited: {target} / run: {when} / clouds: {clouds} / run id: {run.run_id}")
     lines.extend(profile_answers(run.profile, lang))
-    lines.append(f"{text('applied_column', lang)}: {applied}")
+    lines.append(applied)
     if checklist is not None and checklist.notes:
         lines.extend(line for line in checklist.notes.splitlines() if line.strip() not in placed)
     return lines
@@ -91,7 +92,8 @@ def write_checklist_sheet(
     profile = dict(context.result.run.profile)
     sheet_layout = lay.layout_for(checklist, profile)
     title = checklist.title if lang == "ja" else checklist.title_en
-    lines = title_block_lines(context, checklist, sheet_layout.applied_label(lang), sheet_layout.placed_texts())
+    lines = title_block_lines(context, checklist, sheet_layout.applied_sentence(checklist, profile, lang),
+                              sheet_layout.placed_texts())
     lines.append(("集計: " if lang == "ja" else "Summary: ") + status_summary(result.items, lang))
     warnings = [c.text(lang) for c in profile_conflicts(context.result, {checklist.id: checklist})]
     form_rows = (len(sheet_layout.form) + 1) // 2

@@ -36,7 +36,7 @@ def checklist_view(context: ReportContext, checklist: Checklist, result, index: 
     lang = context.lang
     profile = dict(context.result.run.profile)
     sheet = lay.layout_for(checklist, profile)
-    applied = sheet.applied_label(lang)
+    applied = sheet.applied_sentence(checklist, profile, lang)
     groups = lay.section_groups(checklist)
     by_id = {i.item_id: i for i in result.items}
     items = []

@@ -82,7 +82,6 @@ UI: dict[str, tuple[str, str]] = {
     "legend": ("凡例", "Legend"),
     "checklist_version": ("版", "version"),
     "cl_source": ("出典", "source"),
-    "applied_level": ("適用した要否欄", "Level column applied"),
     "open_all": ("すべて開く", "Expand all"),
     "close_all": ("すべて閉じる", "Collapse all"),
     "print": ("印刷", "Print"),

@@ -206,3 +206,28 @@ def test_every_sheet_is_set_up_for_a4_landscape_one_page_wide(written, checklist
     height = checklist_sheet.row_dimensions[row].height
     width = checklist_sheet.column_dimensions[get_column_letter(remarks + 1)].width
     assert height and height >= 12 * len(longest[remarks]) * 1.5 / width, "the longest 備考 gets a tall enough row"
+
+
+def test_the_title_block_names_the_level_column_applied_and_the_profile_answers_that_chose_it(catalogue, tmp_path):
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "en").mkdir()
+    sheets = render(catalogue, tmp_path / "ja", ["ismap=registered", "role=implementer"],
+                    checklist_ids=["ext-service-selection-criteria", "cloud-service-requirements"])
+    top = column_a(sheets["ext-service-selection-criteria"])
+    assert ("適用した要否欄: 「必須/推奨 ISMAPに登録されているサービス (ガバメントクラウド、LGWAN-ASPを含む) "
+            "導入事業者」（監査プロファイル「ISMAP 登録: 登録あり（ismap=registered）、"
+            "立場: 導入事業者（role=implementer）」による）") in top
+    one_column = column_a(sheets["cloud-service-requirements"])
+    assert ("適用した要否欄: 「取扱情報が自治体機密性2以上の場合 要否」"
+            "（この表の要否欄はこの 1 列で、監査プロファイルによらない）") in one_column
+    english = render(catalogue, tmp_path / "en", ["role=both"], lang="en",
+                     checklist_ids=["ext-service-selection-criteria", "cloud-service-requirements"])
+    line = next(v for v in column_a(english["ext-service-selection-criteria"])
+                if v.startswith("Level column applied:"))
+    assert '"Required / recommended – External service not registered in ISMAP – Implementer"' in line
+    assert '"Required / recommended – External service not registered in ISMAP – Service provider"' in line
+    assert line.endswith("chosen by the audit profile's answers: ISMAP registration: not registered "
+                         "(ismap=unregistered); Role: implementer and service provider (role=both)")
+    line = next(v for v in column_a(english["cloud-service-requirements"]) if v.startswith("Level column applied:"))
+    assert line != "Level column applied: Level"
+    assert "(printed as 「取扱情報が自治体機密性2以上の場合 要否」), the sheet's only level column" in line
