@@ -166,7 +166,9 @@ def exemption_text(exemption: str, lang: str) -> str:
     held, found, sentence = exemption.partition(_HELD_JA)
     if lang != "en" or not found:
         return exemption
-    return f"{held} hold, so (as printed in the checklist): {sentence}"
+    items = held.split("・")
+    which = f"item {items[0]} is met" if len(items) == 1 else f"items {', '.join(items[:-1])} and {items[-1]} are met"
+    return f"{which}, and the checklist says: {sentence}"
 
 
 def _exemptions(checklist: Checklist, base: Mapping[str, ItemResult]) -> dict[str, str]:
@@ -191,12 +193,12 @@ def apply_exemption(result: ItemResult, exemption: str | None) -> ItemResult:
         return replace(
             result, qualifier=EXEMPT_BUT_FAILS, exemption=ja,
             reason=f"対象外の条件を満たすが、不適合のため × のまま（{ja}）。参考: {result.reason}",
-            reason_en=f"Exempted in writing, but stays failed ({en}). For reference: {result.reason_in('en')}",
+            reason_en=f"Exempt in writing, but stays failed ({en}). For reference: {result.reason_in('en')}",
         )
     return replace(
         result, status=Status.NOT_APPLICABLE, qualifier=EXEMPTED, exemption=ja,
         reason=f"対象外（{ja}）。参考: 本来の判定は {result.status.label_ja}（{result.reason}）",
-        reason_en=f"Not applicable ({en}). For reference: its own result is {result.status.label_en}"
+        reason_en=f"Not applicable (exempt: {en}). For reference: its own result is {result.status.label_en}"
                   f" ({result.reason_in('en')})",
     )
 

@@ -74,7 +74,13 @@ def unreadable_of(gaps: Sequence[Gap], details: Sequence[UnreadableDetail]) -> U
 def summary_text(unreadable: Unreadable, lang: str) -> str:
     """The summary's sentence: how many calls, and how many details of how many resources."""
     if lang == "en":
-        return (f"Not readable: {unreadable.calls} calls (listings or settings), {unreadable.attributes} details of "
-                f"{unreadable.resources} resources (follow-up calls failed)")
+        return (f"Not readable: {counted(unreadable.calls, 'call')} (listings or settings), "
+                f"{counted(unreadable.attributes, 'detail')} of {counted(unreadable.resources, 'resource')} "
+                "(follow-up calls failed)")
     return (f"読み取れなかったもの: 一覧・設定の呼び出し {unreadable.calls} 件、"
             f"リソースの詳細 {unreadable.attributes} 項目（{unreadable.resources} リソース、追加の呼び出しに失敗）")
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 call``, ``2 calls``, ``0 calls``: an English count with its noun in agreement."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

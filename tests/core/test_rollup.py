@@ -6,7 +6,7 @@ import pytest
 
 from auditor.checklists import Profile
 from auditor.model import Attestation, ControlResult, StatusCounts
-from auditor.rollup import rollup_checklist
+from auditor.rollup import exemption_text, rollup_checklist
 from auditor.run import Collected, collect, evaluate
 from auditor.status import Status
 from tests.core.fake_provider import bucket, denied, disk
@@ -213,6 +213,8 @@ def test_written_exemption_of_001(catalogue):
     for item_id in ("1.8", "1.9", "1.10", "1.11"):
         assert result[item_id].status is NA, item_id
         assert "1.7" in result[item_id].reason
+        assert result[item_id].reason_en.startswith("Not applicable (exempt: item 1.7 is met, and the checklist says: ")
+        assert exemption_text(result[item_id].exemption, "en").startswith("item 1.7 is met, and the checklist says: ")
     # 1.12 (data location limited to Japan) and 1.13 (where the service is run) are exempted in writing,
     # but residency.japan, which answers them, fails: never hidden
     for item_id in ("1.12", "1.13"):
@@ -226,6 +228,8 @@ def test_exemption_needs_every_item_of_a_condition(catalogue):
     answers = {**attest("cloud-service-requirements", "1.6"), **attest("cloud-service-requirements", "1.7")}
     result = items(catalogue, "cloud-service-requirements", [], attestations=answers)
     assert all(result[f"1.{n}"].status is NA for n in range(16, 29))
+    english = exemption_text(result["1.16"].exemption, "en")
+    assert english.startswith("items 1.6 and 1.7 are met, and the checklist says: ")
     assert result["1.15"].status is Status.MANUAL
 
 

@@ -41,10 +41,14 @@ def test_counts_are_per_resource_and_unreadable_details_are_counted_apart_from_g
     fake.gaps = [denied("fake.bucket")]
     english = audit(catalogue, tmp_path / "en", "--format", "json")
     assert "Findings (per resource): pass 1 / fail 0 / unknown 2 / not applicable 0" in english
-    assert "Not readable: 1 calls (listings or settings), 1 details of 1 resources (follow-up calls failed)" in english
+    assert "Not readable: 1 call (listings or settings), 1 detail of 1 resource (follow-up calls failed)" in english
     japanese = audit(catalogue, tmp_path / "ja", "--format", "json", lang="ja")
     assert "検出結果（リソース単位）: 適合 1 / 不適合 0 / 確認不能 2 / 対象外 0" in japanese
     assert "一覧・設定の呼び出し 1 件、リソースの詳細 1 項目（1 リソース" in japanese
+    fake.evidence.append(disk("web-3", None, unreadable="disk:DescribeDetail AccessDenied"))
+    fake.gaps.append(denied("fake.bucket", region="jp-west"))
+    several = audit(catalogue, tmp_path / "several", "--format", "json")
+    assert "Not readable: 2 calls (listings or settings), 2 details of 2 resources (follow-up calls failed)" in several
 
 
 def test_a_dated_output_folder_is_new_for_every_run(catalogue, fake, tmp_path):

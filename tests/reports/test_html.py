@@ -7,6 +7,7 @@ import re
 from html import escape
 
 from auditor.status import Status
+from auditor.unreadable import counted
 from reports.html import render_html
 from tests.reports.sample import XSS_NAME, context_of, sample_result
 
@@ -112,8 +113,8 @@ def test_unreadable_details_in_english_with_the_cause_the_adapter_worded(catalog
     _, result = sample_result(catalogue, evidence=evidence)
     context = replace(context_of(catalogue, result, lang="en"), unreadable=unreadable_details(evidence))
     html = render_html(context)
-    calls = len(result.gaps)
-    assert (f"Not readable: {calls} calls (listings or settings), 3 details of 2 resources (follow-up calls failed)"
+    calls = counted(len(result.gaps), "call")
+    assert (f"Not readable: {calls} (listings or settings), 3 details of 2 resources (follow-up calls failed)"
             in _section(html, 'id="summary"', "</section>"))
     details = _section(html, 'id="unreadable-details"', "</table>")
     assert "the encryption setting could not be read" in details and "versioning could not be read" in details
@@ -121,7 +122,7 @@ def test_unreadable_details_in_english_with_the_cause_the_adapter_worded(catalog
     assert "Resource details that could not be read" in html
     nothing = render_html(context_of(catalogue, result, lang="en"))
     assert 'id="unreadable-details"' not in nothing
-    assert f"Not readable: {calls} calls (listings or settings), 0 details of 0 resources" in nothing
+    assert f"Not readable: {calls} (listings or settings), 0 details of 0 resources" in nothing
 
 
 def test_a_declared_ismap_registration_the_answers_do_not_bear_out_is_shown_as_on_the_sheets(catalogue):
