@@ -32,6 +32,9 @@ PROFILE_CHOICES: dict[str, tuple[str, ...]] = {
     "confidentiality": ("2plus", "below"),
     "internet_pc": ("no", "yes"),
 }
+#: Free-text profile fields: what the sheets' fill-in blocks print (001's service name, provider name and who
+#: filled it in). Any non-empty text; they never decide which items or level columns apply.
+PROFILE_TEXT_FIELDS: tuple[str, ...] = ("service_name", "provider_name", "respondent")
 #: Profile values that stand for several at once: a vendor who both builds and operates the service
 #: answers for both roles (an item applies when it applies to either; the stricter level wins).
 PROFILE_EXPANSIONS: dict[tuple[str, str], tuple[str, ...]] = {("role", "both"): ("implementer", "provider")}
@@ -45,13 +48,20 @@ class Profile:
 
     @classmethod
     def from_options(cls, options: Iterable[str]) -> Profile:
-        """Build from ``key=value`` strings, validating keys and values."""
+        """Build from ``key=value`` strings, validating keys and values (a text field takes any non-empty text,
+        ``service_name=住民サービス基盤``)."""
         values = {key: choices[0] for key, choices in PROFILE_CHOICES.items()}
         for option in options:
             key, sep, value = option.partition("=")
             key, value = key.strip(), value.strip()
-            if not sep or key not in PROFILE_CHOICES:
-                raise AuditorError("bad_profile_option", option=option, detail=f"keys: {', '.join(PROFILE_CHOICES)}")
+            if not sep or (key not in PROFILE_CHOICES and key not in PROFILE_TEXT_FIELDS):
+                raise AuditorError("bad_profile_option", option=option,
+                                   detail=f"keys: {', '.join([*PROFILE_CHOICES, *PROFILE_TEXT_FIELDS])}")
+            if key in PROFILE_TEXT_FIELDS:
+                if not value:
+                    raise AuditorError("bad_profile_option", option=option, detail=f"{key}: any non-empty text")
+                values[key] = value
+                continue
             if value not in PROFILE_CHOICES[key]:
                 raise AuditorError(
                     "bad_profile_option", option=option, detail=f"{key}: {' | '.join(PROFILE_CHOICES[key])}"

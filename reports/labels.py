@@ -133,6 +133,9 @@ PROFILE_LABELS: dict[str, tuple[str, str]] = {
     "role": ("立場", "Role"),
     "internet_pc": ("インターネットパソコン方式", "Internet PC method"),
     "confidentiality": ("取扱情報の機密性", "Confidentiality of the information"),
+    "service_name": ("外部サービスの名称", "Service name"),
+    "provider_name": ("提供者の名称", "Provider name"),
+    "respondent": ("記入者", "Filled in by"),
 }
 
 PROFILE_VALUES: dict[str, tuple[str, str]] = {

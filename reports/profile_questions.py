@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from auditor.checklists import PROFILE_TEXT_FIELDS
 from auditor.profile_words import ANSWERS, QUESTIONS
 
 
 def profile_answers(profile: Mapping[str, str], lang: str) -> list[str]:
-    """One line per profile question: ``question: answer（key=value）``; unknown keys keep their own words."""
+    """One line per profile question: ``question: answer（key=value）``; unknown keys keep their own words.
+    The free-text fields (service and provider name, who filled it in) decide nothing and are left to the
+    sheet's fill-in block and the run information."""
     en = lang != "ja"
-    ordered = [k for k in QUESTIONS if k in profile] + [k for k in profile if k not in QUESTIONS]
+    ordered = [k for k in QUESTIONS if k in profile] + [
+        k for k in profile if k not in QUESTIONS and k not in PROFILE_TEXT_FIELDS]
     lines = []
     for key in ordered:
         value = profile[key]

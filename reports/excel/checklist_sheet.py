@@ -78,10 +78,14 @@ def status_summary(results: Sequence[ItemResult], lang: str) -> str:
 
 
 def form_values(context: ReportContext) -> dict[str, str]:
-    """What the run knows for a fill-in block: the service's name and the day it was audited (JST).
-    The provider's name and who filled it in are the vendor's to write."""
+    """What the run knows for a fill-in block: the service's and the provider's names and who filled it in
+    (the profile's ``service_name``, ``provider_name`` and ``respondent``; the audited target's name when no
+    service name is given), and the day it was audited (JST). A field the profile leaves out stays empty for
+    the vendor to write by hand."""
     run = context.result.run
-    return {lay.FORM_NAME: run.target, lay.FORM_DATE: jst(run.started_at)[:10]}
+    profile = run.profile
+    return {lay.FORM_NAME: profile.get("service_name") or run.target, lay.FORM_VENDOR: profile.get("provider_name", ""),
+            lay.FORM_WRITER: profile.get("respondent", ""), lay.FORM_DATE: jst(run.started_at)[:10]}
 
 
 def write_checklist_sheet(

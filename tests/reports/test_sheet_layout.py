@@ -44,9 +44,11 @@ def default_sheets(catalogue, tmp_path_factory):
     return render(catalogue, tmp_path_factory.mktemp("layout-default"))
 
 
-def test_cloud_requirements_fill_in_block_is_filled_from_the_run(default_sheets):
-    sheet = default_sheets["cloud-service-requirements"]
-    labels = ("外部サービス(クラウドサービス)名称", "記入日", "外部サービス(クラウドサービス)提供者名称", "記入者")
+FORM_LABELS = ("外部サービス(クラウドサービス)名称", "記入日", "外部サービス(クラウドサービス)提供者名称", "記入者")
+
+
+def form_fields(sheet, labels=FORM_LABELS) -> tuple[dict, list]:
+    """001's fill-in block as printed: each label's value (the cell after its merged label) and the order."""
     fields, order = {}, []
     for row in range(2, 4):
         for column in range(1, sheet.max_column + 1):
@@ -56,11 +58,39 @@ def test_cloud_requirements_fill_in_block_is_filled_from_the_run(default_sheets)
                 after = (label_cells.max_col if label_cells else column) + 1
                 fields[value] = sheet.cell(row, after).value
                 order.append(value)
-    assert order == list(labels), "two fields a row, as the seed prints them, right under the title"
+    return fields, order
+
+
+def test_cloud_requirements_fill_in_block_is_filled_from_the_run(default_sheets):
+    fields, order = form_fields(default_sheets["cloud-service-requirements"])
+    assert order == list(FORM_LABELS), "two fields a row, as the seed prints them, right under the title"
     assert fields["外部サービス(クラウドサービス)名称"] == "住民サービス基盤"
     assert fields["記入日"] == "2026-11-01", "the audit day in JST"
     # the provider's name and who filled it in are left for the vendor
     assert fields["外部サービス(クラウドサービス)提供者名称"] is None and fields["記入者"] is None
+
+
+def test_cloud_requirements_fill_in_block_takes_the_names_given_in_the_profile(catalogue, tmp_path):
+    """--profile-option service_name=… provider_name=… respondent=… fill the block; they decide nothing."""
+    options = ["service_name=住民記録クラウド", "provider_name=株式会社サンプル", "respondent=山田 太郎"]
+    (tmp_path / "named").mkdir()
+    (tmp_path / "plain").mkdir()
+    named = render(catalogue, tmp_path / "named", options, checklist_ids=["cloud-service-requirements"])
+    fields, _ = form_fields(named["cloud-service-requirements"])
+    assert fields["外部サービス(クラウドサービス)名称"] == "住民記録クラウド", "the service name, not the target"
+    assert fields["外部サービス(クラウドサービス)提供者名称"] == "株式会社サンプル"
+    assert fields["記入者"] == "山田 太郎"
+    plain = render(catalogue, tmp_path / "plain", checklist_ids=["cloud-service-requirements"])
+    assert table(named["cloud-service-requirements"])[2] == table(plain["cloud-service-requirements"])[2], \
+        "the names change no item, status or remark"
+    top = column_a(named["cloud-service-requirements"])[: header_range(named["cloud-service-requirements"])[0] - 1]
+    assert not any("service_name=" in line for line in top), "not asked as a profile question"
+    english = render(catalogue, tmp_path / "named", ["respondent=Taro Yamada"], lang="en",
+                     checklist_ids=["cloud-service-requirements"])
+    fields, _ = form_fields(english["cloud-service-requirements"],
+                            ("External (cloud) service name", "External (cloud) service provider", "Filled in by"))
+    assert fields == {"External (cloud) service name": "住民サービス基盤", "External (cloud) service provider": None,
+                      "Filled in by": "Taro Yamada"}
 
 
 def test_cloud_requirements_exemption_rows_are_where_the_seed_prints_them(default_sheets, catalogue):
@@ -231,3 +261,25 @@ def test_the_title_block_names_the_level_column_applied_and_the_profile_answers_
     line = next(v for v in column_a(english["cloud-service-requirements"]) if v.startswith("Level column applied:"))
     assert line != "Level column applied: Level"
     assert "(printed as 「取扱情報が自治体機密性2以上の場合 要否」), the sheet's only level column" in line
+
+
+def test_the_profile_names_are_free_text_and_results_json_keeps_them(catalogue):
+    import json
+
+    from auditor.errors import AuditorError
+    from auditor.serialize import dumps, results_from_dict, results_to_dict
+
+    options = ["service_name=住民記録クラウド = 本番", "provider_name=Example K.K.", "respondent=山田"]
+    profile = Profile.from_options(options)
+    assert profile.values["service_name"] == "住民記録クラウド = 本番"
+    with pytest.raises(AuditorError):
+        Profile.from_options(["respondent= "])
+    result = evaluate(catalogue, sample_collected(), list(catalogue.checklists.values()), profile,
+                      sample_attestations())
+    plain = evaluate(catalogue, sample_collected(), list(catalogue.checklists.values()), Profile(),
+                     sample_attestations())
+    assert [c.items for c in result.checklists] == [c.items for c in plain.checklists]
+    recorded = json.loads(dumps(results_to_dict(result)))["run"]["profile"]
+    assert {k: recorded[k] for k in ("service_name", "provider_name", "respondent")} == {
+        "service_name": "住民記録クラウド = 本番", "provider_name": "Example K.K.", "respondent": "山田"}
+    assert dict(results_from_dict(json.loads(dumps(results_to_dict(result)))).run.profile) == dict(profile.values)
