@@ -86,7 +86,8 @@ def demo(ctx: click.Context, output: Path, force: bool, store: str | None, no_hi
     prepare_output_dir(output, force or _previous_demo_output(output))
     answers_file = Path(str(resources.files("auditor").joinpath("data/demo-attestations.yaml")))
     answers = load_attestations(answers_file, catalogue.checklists)
-    profile = Profile()
+    profile = Profile.from_options(["service_name=（デモ）住民記録クラウド", "provider_name=（デモ）架空クラウド",
+                                    "respondent=（デモ）情報セキュリティ責任者"])
     say(ctx, "これはデモです: ローカルのエミュレーター上の架空の環境を監査します（実在のクラウドには接続しません）。",
         "This is a demo: it audits a fictional estate on local emulators (no real cloud is contacted).")
     started = time.monotonic()
