@@ -50,3 +50,10 @@ def test_the_language_of_a_usage_error_comes_from_the_environment_too():
 def test_help_is_still_shown_and_exits_0():
     result = CliRunner().invoke(cli, ["evaluate", "--help"])
     assert result.exit_code == 0 and "SNAPSHOT" in result.output
+
+
+def test_a_bad_time_of_day_is_explained_in_the_chosen_language():
+    assert error_of("schedule", "--at", "25:99").startswith(
+        "エラー: --at の値 25:99 は使えません。時刻は HH:MM（例: 03:00）で指定してください。")
+    assert error_of("--lang", "en", "schedule", "--at", "25:99").startswith(
+        "Error: Invalid value 25:99 for --at. Give the time as HH:MM (e.g. 03:00).")
