@@ -55,6 +55,35 @@ def row_height(cells: Iterable[tuple[str, float, float]]) -> float | None:
     return min(math.ceil(height), MAX_ROW_HEIGHT)
 
 
+#: Of the lines a row at Excel's height limit holds, how many a cut text may fill: the estimate above counts
+#: every half-width character as one unit, while a wrapped line ends early at a break and capitals are wider.
+FILL = 0.8
+
+
+def max_lines(font_size: float = BASE_FONT_SIZE) -> int:
+    """How many wrapped lines fit in a row of :data:`MAX_ROW_HEIGHT`, kept to :data:`FILL` of them."""
+    return max(1, math.floor((MAX_ROW_HEIGHT - PADDING) / (LINE_HEIGHT * font_size / BASE_FONT_SIZE) * FILL))
+
+
+def fit_text(text: str, width: float, font_size: float, marker: str) -> str:
+    """``text`` as it fits a row at Excel's height limit in a column ``width`` units wide: whole when it fits,
+    else cut and ended with ``marker`` (which says where the whole text is)."""
+    limit = max_lines(font_size)
+    scale = font_size / BASE_FONT_SIZE
+    if len(text) * 2 * scale / max(width - 1.5, 1.0) + text.count("\n") + 1 <= limit:
+        return text  # fits however wide its characters (an upper bound of lines_needed; cheap)
+    if lines_needed(text, width, font_size) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest start of the text that fits with the marker
+        middle = (low + high + 1) // 2
+        if lines_needed(text[:middle] + marker, width, font_size) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + marker
+
+
 def prepare_page(sheet) -> None:
     """A4 landscape, fit to one page wide and as many pages tall as needed; narrow margins."""
     sheet.sheet_properties.pageSetUpPr.fitToPage = True

@@ -20,6 +20,10 @@ from reports.remarks import RunIndex
 #: not applicable); the passes are counted in 備考 and listed in findings.csv, report.html and results.json.
 FULL_LIST_LIMIT = 5_000
 
+#: The end of a value cut to what one row can show (Excel's 409 pt limit), saying where it is in full.
+OBSERVED_CUT = {"ja": "…（全文は results.json / snapshot.json）", "en": "… (in full in results.json)"}
+TEXT_CUT = {"ja": "…（全文は results.json）", "en": "… (in full in results.json)"}
+
 FINDING_COLUMNS = (
     ("status", 10), ("control_id", 16), ("check_id", 20), ("provider", 8), ("scope", 13), ("region", 12),
     ("resource_id", 26), ("resource_name", 16), ("reason", 36), ("observed", 36), ("expected", 22), ("source", 18),
@@ -60,6 +64,9 @@ def write_findings_sheet(workbook: Workbook, context: ReportContext, checklist: 
                      f"{passed} passing findings are not listed here (too many): see findings.csv, report.html, "
                      "results.json.")
     writer, header_row = listing_sheet(workbook, context, title, lines, FINDING_COLUMNS, used)
+    observed_column = [key for key, _ in FINDING_COLUMNS].index("observed")
+    markers = {observed_column: OBSERVED_CUT[lang], **{i: TEXT_CUT[lang] for i in range(len(FINDING_COLUMNS))
+                                                       if i != observed_column}}
     status_cells = {st: writer.cell(status_text(st, lang), fill=STATUS_FILLS[st], alignment=WRAP) for st in Status}
     related_text = {cid: ", ".join(dict.fromkeys(nums)) for cid, nums in related.items()}
     times: dict[object, str] = {}
@@ -71,5 +78,5 @@ def write_findings_sheet(workbook: Workbook, context: ReportContext, checklist: 
         writer.sized([status_cells[f.status], *writer.text_cells((
             f.control_id, f.check_id, provider_name(f.provider), f.scope, f.region, f.resource_id, f.resource_name,
             f.reason_in(lang), observed, f.expected_in(lang), f.source, when, related_text.get(f.control_id, ""),
-        ), first=1)])
+        ), first=1)], markers=markers)
     writer.filter_and_finish(header_row, writer.rows)

@@ -6,7 +6,7 @@ when the sheet is made, and each row's height before the row goes out (:mod:`rep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -65,15 +65,34 @@ class SheetWriter:
             cells.append(cell)
         return cells
 
-    def sized(self, values: Sequence[Any], sizes: Sequence[float] | None = None) -> int:
-        """Append a row as tall as its wrapped texts need (``sizes``: font size per column, 11 pt if not given)."""
-        texts = [(v.value if isinstance(v, Cell) else v) for v in values]
+    def sized(self, values: Sequence[Any], sizes: Sequence[float] | None = None,
+              markers: Mapping[int, str] | None = None) -> int:
+        """Append a row as tall as its wrapped texts need (``sizes``: font size per column, 11 pt if not given).
+
+        A text too long for a row at Excel's height limit is cut to what fits and ended with the column's
+        marker (``markers``, by 0-based column; "…" if not given), so that no cell prints cut off mid-text."""
+        texts = []
+        for i, value in enumerate(values):
+            text_ = value.value if isinstance(value, Cell) else value
+            if isinstance(text_, str):
+                size = sizes[i] if sizes else printing.BASE_FONT_SIZE
+                fitted = printing.fit_text(text_, self._width(i), size, (markers or {}).get(i, "…"))
+                if fitted is not text_:
+                    if isinstance(value, Cell):
+                        value.value = fitted
+                    else:
+                        values = [*values[:i], fitted, *values[i + 1:]]
+                    text_ = fitted
+            texts.append(text_)
         height = printing.row_height(
-            (t, self.widths[i] if i < self.width else 10, sizes[i] if sizes else printing.BASE_FONT_SIZE)
+            (t, self._width(i), sizes[i] if sizes else printing.BASE_FONT_SIZE)
             for i, t in enumerate(texts) if isinstance(t, str))
         if height is not None:
             self.sheet.row_dimensions[self.rows + 1].height = height
         return self.append(values)
+
+    def _width(self, index: int) -> float:
+        return self.widths[index] if index < self.width else 10
 
     def banner(self, value: str, *, font=None, fill=None, border=None, first: int = 1) -> int:
         """A row whose text spans the whole width (merged from column ``first``), wrapped, tall enough."""

@@ -62,5 +62,5 @@ def test_english_selection_criteria_headers(catalogue, tmp_path):
     _, _, body = table(sheet)
     assert all(r[implementer] for r in body) and not any(r[provider] for r in body)
     rows = list(sheet.iter_rows(values_only=True))
-    assert any("ISMAP-registered service (incl. Government Cloud, LGWAN-ASP) Implementer" in str(line[0])
+    assert any("ISMAP-registered service (incl. Government Cloud, LGWAN-ASP) – Implementer" in str(line[0])
                for line in rows[:12] if line and line[0])
