@@ -80,6 +80,42 @@ def test_demo_writes_every_report_and_says_it_is_a_demo(demo):
     assert any("デモ" in text for text in texts)
 
 
+#: How a sentence of a CLI message may end in です・ます調 (docs/style-ja.md §3), before its 。 or at the line's end.
+POLITE_ENDING = ("です", "ます", "ません", "でした", "ました", "ください")
+
+
+NARRATIVE = ("[aws] ", "[azure] ", "[gcp] ", "エミュレーターの制約: ")
+
+
+def narrative_sentences(stdout: str) -> list[str]:
+    """The sentences of the demo's own narrative (each estate's introduction and its emulator limits), each
+    without the parenthesis that may close it (「…環境です（プロジェクト …）」 ends in です)."""
+    lines = [line.split("] ", 1)[1] if line.startswith("[") else line.split(": ", 1)[1]
+             for line in stdout.splitlines() if line.startswith(NARRATIVE)]
+    return [_without_closing_parenthesis(sentence.strip())
+            for line in lines for sentence in line.split("。") if sentence.strip()]
+
+
+def _without_closing_parenthesis(sentence: str) -> str:
+    depth, end = 0, len(sentence)
+    while end and sentence[end - 1] == "）":
+        for start in range(end - 1, -1, -1):
+            depth += {"）": 1, "（": -1}.get(sentence[start], 0)
+            if depth == 0:
+                break
+        end = start
+    return sentence[:end]
+
+
+def test_the_demo_narrates_in_one_register(demo):
+    """Every estate's introduction and every emulator limit is a CLI message: です・ます throughout."""
+    _, completed, _ = demo
+    sentences = narrative_sentences(completed.stdout)
+    assert len(sentences) > 10 and any("Azure" in s for s in sentences)
+    assert sum("エミュレーターの制約" in line for line in completed.stdout.splitlines()) == 3
+    assert [s for s in sentences if not s.endswith(POLITE_ENDING)] == []
+
+
 def test_the_demo_records_two_months_so_history_and_diff_can_be_tried(demo, demo_env):
     output, completed, _ = demo
     planted = [line for line in completed.stdout.splitlines() if line.startswith(("  - 悪化: ", "  - 是正: "))]

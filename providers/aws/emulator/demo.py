@@ -106,20 +106,20 @@ def _seed(clients: Clients, account_id: str, inventory: Inventory) -> None:
 NOT_EMULATED = (
     EmulatorLimit(
         ja="エミュレーターはルートユーザーの MFA を常に「未設定」と報告する"
-        "（iam:GetAccountSummary の AccountMFAEnabled=0）ため、ルートユーザーの MFA は不適合と表示される。",
+        "（iam:GetAccountSummary の AccountMFAEnabled=0）ため、ルートユーザーの MFA は不適合と表示されます。",
         en="The emulator always reports the root user without MFA (iam:GetAccountSummary AccountMFAEnabled=0), so "
         "root MFA shows as a failure.",
     ),
     EmulatorLimit(
-        ja="AWS Backup のリソース割り当て（backup:CreateBackupSelection）はエミュレーターが未実装のため、"
-        "バックアッププランはあるが対象リソースを指定していない。",
+        ja="AWS Backup のリソース割り当て（backup:CreateBackupSelection）はエミュレーターが実装していないため、"
+        "バックアッププランはありますが、対象のリソースを指定していません。",
         en="AWS Backup resource selections (backup:CreateBackupSelection) are not implemented by the emulator: "
         "the backup plan exists but names no resources.",
     ),
     EmulatorLimit(
         ja="エミュレーターの EC2 インスタンスでは SSM エージェントが動かないため、Systems Manager の"
         "マネージドインスタンスがなく、Patch Manager のパッチ適用状況（ssm:DescribeInstancePatchStates）は"
-        "表示されない。実環境ではマネージドインスタンスごとに判定する。",
+        "表示されません。実環境ではマネージドインスタンスごとに判定します。",
         en="No SSM agent runs on the emulator's EC2 instances, so there are no Systems Manager managed instances "
         "and no Patch Manager compliance (ssm:DescribeInstancePatchStates) is shown; on AWS each managed "
         "instance is judged.",

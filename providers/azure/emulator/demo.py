@@ -106,16 +106,18 @@ PLANTED_JA = tuple(m.ja for m in PLANTED)
 PLANTED_EN = tuple(m.en for m in PLANTED)
 
 DESCRIPTION_JA = (
-    f"デモ（ローカルの Azure エミュレーター上の架空の環境）: {VENDOR_JA}が{MUNICIPALITY_JA}向けに運営する"
-    f"「{SERVICE_JA}」の職員向け集計・分析基盤。サブスクリプション「{SUBSCRIPTION}」、東日本（japaneast）・"
-    "西日本（japanwest）。誤りは 2 件だけ仕込んである。パスワードポリシーは Entra ID の固定ポリシー"
-    "（4 種類の文字のうち 3 種類）のため、どの Entra テナントでも不適合と判定される（仕込んだ誤りではない）"
+    f"{VENDOR_JA}（架空）が{MUNICIPALITY_JA}（架空）向けに運営する「{SERVICE_JA}」の、職員向け集計・分析基盤の"
+    f" Azure 環境です（サブスクリプション「{SUBSCRIPTION}」、東日本（japaneast）・西日本（japanwest））。"
+    "設定ミスを 2 件だけ、意図的に仕込んであります。パスワードポリシーは Entra ID の固定ポリシー"
+    "（4 種類の文字のうち 3 種類）のため、どの Entra テナントでも不適合と判定されます（仕込んだ誤りではありません）。"
+    "これはローカルの Azure エミュレーター上のデモ環境で、実在のクラウドではありません。"
 )
 DESCRIPTION_EN = (
-    f"Demo (a fictional estate on the local Azure emulator): the staff-facing reporting and analytics part of "
-    f"{VENDOR_EN}'s {SERVICE_EN} for {MUNICIPALITY_EN}, subscription \"{SUBSCRIPTION}\", in Japan East and "
-    "Japan West. Exactly two mistakes are planted. The password policy fails on every Entra tenant because "
-    "Entra ID's policy is fixed (three of four character classes); that is not a planted mistake"
+    f"The Azure estate of the staff-facing reporting and analytics part of the {SERVICE_EN} that {VENDOR_EN} "
+    f"(fictional) runs for {MUNICIPALITY_EN} (fictional): subscription \"{SUBSCRIPTION}\", Japan East and Japan "
+    "West. Exactly two mistakes are planted on purpose. The password policy fails on every Entra tenant because "
+    "Entra ID's policy is fixed (three of four character classes); that is not a planted mistake. This is a demo "
+    "estate on the local Azure emulator, not a real cloud."
 )
 
 
