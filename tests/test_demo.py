@@ -84,15 +84,17 @@ def test_demo_writes_every_report_and_says_it_is_a_demo(demo):
 POLITE_ENDING = ("です", "ます", "ません", "でした", "ました", "ください")
 
 
-NARRATIVE = ("[aws] ", "[azure] ", "[gcp] ", "エミュレーターの制約: ")
+NARRATIVE = ("[aws] ", "[azure] ", "[gcp] ", "エミュレーターの制約: ", "  - ")
 
 
 def narrative_sentences(stdout: str) -> list[str]:
-    """The sentences of the demo's own narrative (each estate's introduction and its emulator limits), each
-    without the parenthesis that may close it (「…環境です（プロジェクト …）」 ends in です)."""
-    lines = [line.split("] ", 1)[1] if line.startswith("[") else line.split(": ", 1)[1]
-             for line in stdout.splitlines() if line.startswith(NARRATIVE)]
-    return [_without_closing_parenthesis(sentence.strip())
+    """The sentences of the demo's own narrative before the audit's summary: each estate's introduction, its
+    emulator limits and its planted mistakes. A sentence is taken without the control it names
+    (「… → residency.japan」) and without the parenthesis that may close it (「…環境です（プロジェクト …）」)."""
+    story = stdout.split("\n検出結果", 1)[0]
+    lines = [line.split(": ", 1)[-1] if line.startswith(("エミュレーターの制約", "  - ")) else line.split("] ", 1)[1]
+             for line in story.splitlines() if line.startswith(NARRATIVE)]
+    return [_without_closing_parenthesis(sentence.split(" → ", 1)[0].strip())
             for line in lines for sentence in line.split("。") if sentence.strip()]
 
 
@@ -108,7 +110,7 @@ def _without_closing_parenthesis(sentence: str) -> str:
 
 
 def test_the_demo_narrates_in_one_register(demo):
-    """Every estate's introduction and every emulator limit is a CLI message: です・ます throughout."""
+    """Every estate's introduction, emulator limit and planted mistake is a CLI message: です・ます throughout."""
     _, completed, _ = demo
     sentences = narrative_sentences(completed.stdout)
     assert len(sentences) > 10 and any("Azure" in s for s in sentences)

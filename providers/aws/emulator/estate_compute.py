@@ -55,8 +55,8 @@ def seed_ebs(clients: Clients, account_id: str, inventory: Inventory) -> None:
             kind="AWS::EC2::Volume",
             resource_name=name,
             resource_id=ec2_arn(account_id, f"volume/{volume_id}"),
-            ja="開発用の EBS ボリュームが暗号化されていない。EBS の既定の暗号化を有効にする前に作られたため、"
-            "そのまま残っている。",
+            ja="開発用の EBS ボリュームが暗号化されていません。EBS の既定の暗号化を有効にする前に作られたため、"
+            "そのまま残っています。",
             en="A development EBS volume is not encrypted: it was created before EBS encryption-by-default was "
             "turned on and was never replaced.",
         )
@@ -189,7 +189,7 @@ def plant_http_listener(inventory: Inventory, load_balancer: _LoadBalancer) -> N
             resource_name=f"{PREFIX}-alb HTTP:80",
             resource_id=load_balancer.http_listener_arn,
             ja="インターネット向け ALB の HTTP (80番) リスナーが HTTPS へリダイレクトせず、そのまま Web サーバーへ"
-            "転送している。予約内容が暗号化されずに流れうる。",
+            "転送しています。予約内容が暗号化されずに流れるおそれがあります。",
             en="The internet-facing ALB's HTTP (port 80) listener forwards to the web servers instead of "
             "redirecting to HTTPS, so reservations can travel unencrypted.",
         )

@@ -43,8 +43,8 @@ def seed_databases(clients: Clients, network: Network, key_arn: str, inventory: 
             kind="AWS::RDS::DBInstance",
             resource_name=reporting,
             resource_id=reporting_arn,
-            ja="集計・帳票用の RDS インスタンスが単一 AZ（Multi-AZ 無効）で動いている。AZ 障害時に市への月次報告が"
-            "止まる。",
+            ja="集計・帳票用の RDS インスタンスが単一 AZ（Multi-AZ 無効）で動いています。AZ 障害時に市への月次報告が"
+            "止まります。",
             en="The reporting RDS instance runs in a single Availability Zone (Multi-AZ off); an AZ outage stops "
             "the monthly reports to the city.",
         )
@@ -207,8 +207,8 @@ def seed_buckets(clients: Clients, keys: dict[str, str], inventory: Inventory) -
             resource_name=f"{PREFIX}-uploads",
             resource_id=f"arn:aws:s3:::{PREFIX}-uploads",
             ja=f"住民がアップロードした申請添付書類のバケットが、災害対策として米国オレゴン (us-west-2) のバケット "
-            f"{PREFIX}-uploads-dr-usw2 へレプリケーションされている。複製先のバケット（と複製用の KMS キー）も"
-            "国外にあり、個人情報が日本国外に保存されている。",
+            f"{PREFIX}-uploads-dr-usw2 へレプリケーションされています。複製先のバケット（と複製用の KMS キー）も"
+            "国外にあり、個人情報が日本国外に保存されています。",
             en=f"The bucket of residents' uploaded application documents is replicated, for disaster recovery, to "
             f"the bucket {PREFIX}-uploads-dr-usw2 in US West (Oregon, us-west-2). The replica bucket itself (and "
             "the KMS key for the replicas) is abroad too, so personal data is stored outside Japan.",

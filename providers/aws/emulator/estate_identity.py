@@ -95,8 +95,8 @@ def seed_identities(clients: Clients, inventory: Inventory) -> None:
             resource_name=careless,
             resource_id=careless_arn,
             ja="運用担当の IAM ユーザーが AdministratorAccess を付与した運用グループに属し、コンソールの"
-            "パスワードがあるのに MFA が設定されていない（管理者グループの接続元 IP 制限も受けない）。"
-            "パスワードが漏れれば環境全体を操作される。",
+            "パスワードがあるのに MFA が設定されていません（管理者グループの接続元 IP 制限も受けません）。"
+            "パスワードが漏れれば環境全体を操作されます。",
             en="An operations IAM user is in an operators group with AdministratorAccess and has a console password, "
             "but no MFA (and escapes the admin group's source-IP restriction): a leaked password gives control of "
             "the whole account.",

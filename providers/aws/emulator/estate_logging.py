@@ -100,8 +100,8 @@ def seed_log_groups(clients: Clients, inventory: Inventory) -> str:
             kind="AWS::Logs::LogGroup",
             resource_name=short,
             resource_id=short_arn,
-            ja="Web サーバーのアクセスログのロググループの保持期間が 30 日に短縮されている（費用削減のため）。"
-            "1 年以上の保存が求められるアクセス記録が消えていく。",
+            ja="Web サーバーのアクセスログのロググループの保持期間が 30 日に短縮されています（費用削減のため）。"
+            "1 年以上の保存が求められるアクセス記録が消えていきます。",
             en="The web servers' access-log log group keeps only 30 days (shortened to save cost); access records "
             "that must be kept for a year or more are deleted.",
         )

@@ -147,8 +147,8 @@ def open_ssh_to_internet(clients: Clients, account_id: str, network: Network, in
             kind="AWS::EC2::SecurityGroup",
             resource_name=f"{PREFIX}-bastion-sg",
             resource_id=ec2_arn(account_id, f"security-group/{network.bastion_sg}"),
-            ja="保守用踏み台のセキュリティグループが SSH (22/tcp) を 0.0.0.0/0（インターネット全体）に開放している。"
-            "「一時的」のつもりの設定が残ったもの。",
+            ja="保守用踏み台のセキュリティグループが SSH (22/tcp) を 0.0.0.0/0（インターネット全体）に開放しています。"
+            "「一時的」のつもりの設定が残ったものです。",
             en="The maintenance bastion's security group allows SSH (22/tcp) from 0.0.0.0/0 (the whole internet) — "
             "a 'temporary' rule that was never removed.",
         )

@@ -83,8 +83,8 @@ class PlantedMistake:
 PLANTED: tuple[PlantedMistake, ...] = (
     PlantedMistake(
         "export-account-in-us", "residency.japan", "azure.resource.location_japan", EXPORT_ACCOUNT, EXPORT_ACCOUNT,
-        f"ストレージアカウント {EXPORT_ACCOUNT} が米国東部（eastus）にあり、RA-GRS の複製先も米国西部（westus）"
-        "（集計データの一回限りの受け渡し用に、許可リージョンポリシーの割り当て前に CLI の既定値のまま作成）"
+        f"ストレージアカウント {EXPORT_ACCOUNT} が米国東部（eastus）にあり、RA-GRS の複製先も米国西部（westus）です"
+        "（集計データの一回限りの受け渡し用に、許可リージョンポリシーの割り当て前に CLI の既定値のまま作成しました）"
         " → residency.japan",
         f"Storage account {EXPORT_ACCOUNT} is in East US and its RA-GRS copy in West US (created for a one-off "
         "hand-over of aggregated data, with the CLI's defaults, before the allowed-locations policy was assigned) "
@@ -94,7 +94,7 @@ PLANTED: tuple[PlantedMistake, ...] = (
         "activity-log-kept-90-days", "logging.retention-1y", "azure.activitylog.retention_365", WORKSPACE,
         SUBSCRIPTION,
         f"Log Analytics ワークスペース {WORKSPACE} の保持期間が {LOG_DAYS} 日で、アクティビティログの保存が 1 年に"
-        f"満たない（アーカイブ用ストレージ {AUDIT_ARCHIVE} もライフサイクル規則で {LOG_DAYS} 日後に削除）"
+        f"満たない状態です（アーカイブ用ストレージ {AUDIT_ARCHIVE} もライフサイクル規則で {LOG_DAYS} 日後に削除します）"
         " → logging.retention-1y",
         f"Log Analytics workspace {WORKSPACE} keeps data {LOG_DAYS} days, so the activity log is not kept a year "
         f"(the archive storage account {AUDIT_ARCHIVE} also deletes it after {LOG_DAYS} days by a lifecycle rule) "

@@ -105,8 +105,8 @@ MISTAKES = (
         check_id="gcp.storage.bucket_in_japan",
         resource_name=f"{PREFIX}-exports",
         resource_id=f"//storage.googleapis.com/{PREFIX}-exports",
-        ja="集計データの受け渡し用バケットが US マルチリージョン（国外）にある。海外 BI サービスの試用時に、"
-        "ロケーションを国内に限定する組織ポリシーの導入より前に作られ、そのまま使われている。",
+        ja="集計データの受け渡し用バケットが US マルチリージョン（国外）にあります。海外 BI サービスの試用時に、"
+        "ロケーションを国内に限定する組織ポリシーの導入より前に作られ、そのまま使われています。",
         en="The bucket used to hand over aggregated data is in the US multi-region (outside Japan): it was "
         "created for a trial of an overseas BI service before the organisation policy restricting locations "
         "to Japan was introduced, and is still in use.",
@@ -117,8 +117,8 @@ MISTAKES = (
         check_id="gcp.compute.firewall_admin_ports_closed",
         resource_name="allow-ssh-anywhere",
         resource_id=f"//compute.googleapis.com/projects/{PROJECT}/global/firewalls/allow-ssh-anywhere",
-        ja="ファイアウォールルールが SSH (22/tcp) を 0.0.0.0/0（インターネット全体）に開放している。"
-        "IAP 経由の SSH が使えなかった障害対応で「一時的に」追加され、削除されずに残ったもの。",
+        ja="ファイアウォールルールが SSH (22/tcp) を 0.0.0.0/0（インターネット全体）に開放しています。"
+        "IAP 経由の SSH が使えなかった障害対応で「一時的に」追加され、削除されずに残ったものです。",
         en="A firewall rule opens SSH (22/tcp) to 0.0.0.0/0 (the whole internet): added 'temporarily' during an "
         "incident when SSH through IAP could not be used, and never removed.",
     ),
