@@ -3,7 +3,8 @@
 Commands and options keep both languages in one static string (``"Audit … / クラウド設定を…"``, or an
 English paragraph followed by its Japanese one). The help formatter picks the side for the chosen
 language (``--lang``, else ``AUDITOR_LANG``, else Japanese) as the help is written; a text with only
-one language is shown as it is.
+one language is shown as it is. In Japanese, click's own words are Japanese too: "Usage:", the section
+headings, the help and version options' texts and the "[default: …]" / "[required]" notes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
 #: what click appends to an option's help: "  [default: json]", "  [env var: …; required]"
 _EXTRA = re.compile(r"(\s{2}\[[^\]]*\])$")
 _SEPARATOR = " / "
+#: click's own texts, which it writes in English whatever the language
+CLICK_JA = {
+    "Show this message and exit.": "このヘルプを表示して終了します。",
+    "Show the version and exit.": "バージョンを表示して終了します。",
+}
+SECTIONS_JA = {"Options": "オプション", "Commands": "コマンド", "Positional arguments": "引数"}
+_NOTES = re.compile(r"(?:^|\s{2})\[([^\]]*)\]$")
+_NOTES_JA = (("default: ", "既定: "), ("env var: ", "環境変数: "), ("required", "必須"))
 
 
 def pick(text: str, lang: str) -> str:
@@ -65,11 +74,50 @@ class OneLanguageFormatter(click.HelpFormatter):
         super().__init__(**kwargs)
         self.lang = lang
 
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "使い方: " if self.lang == "ja" and prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(SECTIONS_JA.get(heading, heading) if self.lang == "ja" else heading)
+
     def write_text(self, text: str) -> None:
-        super().write_text(pick(text, self.lang))
+        super().write_text(_unbroken(pick(text, self.lang)))
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, pick(definition, self.lang)) for term, definition in rows], col_max, col_spacing)
+        super().write_dl([(term, self._definition(definition)) for term, definition in rows], col_max, col_spacing)
+
+    def _definition(self, text: str) -> str:
+        picked = pick(text, self.lang)
+        if self.lang != "ja":
+            return picked
+        extra = _NOTES.search(picked)
+        body, notes = (picked[: extra.start()], extra.group(1)) if extra else (picked, "")
+        body = CLICK_JA.get(body, body)
+        if not notes:
+            return body
+        notes = "; ".join(_note_ja(note) for note in notes.split("; "))
+        return f"{body}  [{notes}]" if body else f"[{notes}]"
+
+
+def _unbroken(text: str) -> str:
+    """Japanese paragraphs with their source line breaks removed (click would turn each into a space)."""
+    paragraphs = re.split(r"\n\s*\n", text)
+    for index, paragraph in enumerate(paragraphs):
+        if not JAPANESE.search(paragraph):
+            continue
+        joined = ""
+        for line in (part.strip() for part in paragraph.splitlines()):
+            japanese_seam = joined and (JAPANESE.match(line[:1]) or JAPANESE.match(joined[-1:]))
+            joined += line if not joined or japanese_seam else " " + line
+        paragraphs[index] = joined
+    return "\n\n".join(paragraphs)
+
+
+def _note_ja(note: str) -> str:
+    for english, japanese in _NOTES_JA:
+        if note.startswith(english):
+            return japanese + note[len(english):]
+    return note
 
 
 class OneLanguageContext(click.Context):
@@ -78,8 +126,13 @@ class OneLanguageContext(click.Context):
 
 
 def one_language_help(command: click.Command) -> click.Command:
-    """Makes ``command`` (and, for a group, its sub-commands) write its help in one language."""
+    """Makes ``command`` (and, for a group, its sub-commands) write its help in one language.
+
+    A sub-command's summary in its group's list is the whole first line of its help, so that both
+    languages reach the formatter (click would cut "English. / 日本語" after the English sentence)."""
     command.context_class = OneLanguageContext
     for sub in getattr(command, "commands", {}).values():
+        if not sub.short_help and sub.help:
+            sub.short_help = sub.help.strip().splitlines()[0]
         one_language_help(sub)
     return command

@@ -46,7 +46,8 @@ COMMANDS: dict[str, CommandEntry] = {
         "List the runs kept in the history store, with their counts."
         " / 監査履歴の一覧"),
     "diff": CommandEntry("auditor.commands.history", "diff",
-        "What changed between two runs (default: the last two of a target); exit 1 if anything regressed."),
+        "What changed between two runs; exit 1 if anything regressed."
+        " / 前回からの変化（悪化があれば終了コード 1）"),
     "schedule": CommandEntry("auditor.commands.schedule", "schedule",
         "Print cron, systemd and CI entries for a monthly audit with your audit arguments."
         " / 毎月の定期実行の設定例"),

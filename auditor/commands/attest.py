@@ -38,10 +38,12 @@ def needs_answer(checklist: Checklist, item: Item, profile: Profile) -> bool:
 
 
 def _comment(text: str, width: int = 100, by_words: bool = False) -> list[str]:
-    """YAML comment lines of at most ``width`` characters; English (``by_words``) breaks between words only."""
+    """YAML comment lines of at most ``width`` characters; English (``by_words``) breaks between words only, so
+    a line longer than ``width`` is kept whole rather than broken inside a word."""
     words = " ".join(text.split())
     if by_words:
-        return [f"  # {line}" for line in textwrap.wrap(words, width, break_on_hyphens=False)] or ["  #"]
+        return [f"  # {line}" for line in textwrap.wrap(words, width, break_on_hyphens=False,
+                                                                  break_long_words=False)] or ["  #"]
     return [f"  # {words[i:i + width]}" for i in range(0, len(words), width)] or ["  #"]
 
 
@@ -66,7 +68,7 @@ def template_text(checklist: Checklist, profile: Profile, lang: str) -> str:
         partly = item.basis != "manual"
         lines.append(f"  # {number} [{level}]" + ((" 一部を自動判定" if ja else " partly decided automatically")
                                                    if partly else ""))
-        lines.extend(_comment(item.text))
+        lines.extend(_comment(item.text, by_words=not ja and " " in item.text.strip()))
         rationale = item.rationale_in(lang)
         if rationale:
             lead = "想定される根拠資料・補足: " if ja else "Expected evidence / note: "
@@ -81,12 +83,16 @@ def template_text(checklist: Checklist, profile: Profile, lang: str) -> str:
 
 @attest.command()
 @click.option("--checklist", "checklist_id", required=True, metavar="ID",
-              help="The checklist (see 'auditor checklists').")
+              help="The checklist (see 'auditor checklists')."
+                   " / チェックリスト（auditor checklists を参照）")
 @click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
-              help="Audit profile, as for 'auditor audit' (decides which items apply).")
+              help="Audit profile, as for 'auditor audit' (decides which items apply)."
+                   " / 監査プロファイル（auditor audit と同じ。対象の項目を決めます）")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Write to this file (default: print).")
-@click.option("--force", is_flag=True, help="Replace an existing file.")
+              help="Write to this file (default: print)."
+                   " / このファイルに書き出す（既定: 画面に表示）")
+@click.option("--force", is_flag=True, help="Replace an existing file."
+                                            " / 既存のファイルを置き換える")
 @click.pass_context
 def template(ctx: click.Context, checklist_id: str, profile_options, output: Path | None, force: bool) -> None:
     """A ready-to-fill attestation file for one checklist. / 申告ファイルのひな形を出力"""

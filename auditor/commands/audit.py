@@ -45,28 +45,40 @@ def output_options(command):
     """Options shared by every command that decides and writes reports."""
     options = [
         click.option("--checklist", "checklist_ids", multiple=True, metavar="ID",
-                     help="Only these checklists (repeatable; default: all)."),
+                     help="Only these checklists (repeatable; default: all)."
+                          " / 対象のチェックリスト（複数指定可。既定: すべて）"),
         click.option("--attestations", type=click.Path(path_type=Path), default=None,
-                     help="YAML file answering manual items (see docs/attestations.md)."),
+                     help="YAML file answering manual items (see docs/attestations.md)."
+                          " / 手動確認の項目に答える申告ファイル（YAML。docs/attestations.md を参照）"),
         click.option("--risk-acceptances", "risk_acceptances", type=click.Path(path_type=Path), default=None,
                      help="YAML file of failures accepted for a time, per finding; they stay failures"
-                          " (see docs/attestations.md)."),
+                          " (see docs/attestations.md)."
+                          " / 検出結果ごとに期限付きで受容する不適合のファイル（YAML。不適合のまま記録されます。docs/"
+                          "attestations.md を参照）"),
         click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
-                     help="Audit profile, e.g. usage=cloud, ismap=registered, role=provider, internet_pc=no."),
+                     help="Audit profile, e.g. usage=cloud, ismap=registered, role=provider, internet_pc=no."
+                          " / 監査プロファイル（例: usage=cloud、ismap=registered、role=provider、internet_pc=no）"),
         click.option("--output", "-o", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True,
                      help="Directory for the reports; {date}, {month} or {timestamp} in it are filled in "
-                          "with the start time (a new folder each run, e.g. reports/{month})."),
+                          "with the start time (a new folder each run, e.g. reports/{month})."
+                          " / 報告書の出力先フォルダー。{date}・{month}・{timestamp} は開始日時に置き換わります（実行"
+                          "ごとに新しいフォルダー。例: reports/{month}）"),
         click.option("--format", "formats", default="all", show_default=True,
-                     help="Comma-separated report formats (json always included), or 'all'."),
+                     help="Comma-separated report formats (json always included), or 'all'."
+                          " / 報告書の形式（カンマ区切り。json は常に含む）、または all"),
         click.option("--force", is_flag=True,
-                     help="Replace an earlier report folder (one holding results.json) as a whole."),
+                     help="Replace an earlier report folder (one holding results.json) as a whole."
+                          " / 以前の報告書のフォルダー（results.json があるもの）を丸ごと置き換える"),
         click.option("--bundle", is_flag=True,
-                     help="Also write the evidence bundle (bundle/ + bundle.zip with SHA-256 manifest)."),
+                     help="Also write the evidence bundle (bundle/ + bundle.zip with SHA-256 manifest)."
+                          " / 証跡パッケージも書き出す（bundle/ と、SHA-256 の一覧付きの bundle.zip）"),
         click.option("--sign-key", type=click.Path(path_type=Path), default=None, metavar="KEY",
                      help="Sign the evidence bundle with this private key (from 'auditor keys generate'; "
-                          "implies --bundle)."),
+                          "implies --bundle)."
+                          " / この秘密鍵で証跡パッケージに署名する（auditor keys generate で作成。--bundle を含む）"),
         store_option,
-        click.option("--no-history", is_flag=True, help="Do not record this run in the history store."),
+        click.option("--no-history", is_flag=True, help="Do not record this run in the history store."
+                                                        " / この実行を履歴ストアに記録しない"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -99,8 +111,10 @@ def prepare_inputs(catalogue: Catalogue, checklist_ids, attestations_path, profi
 
 @click.command()
 @click.option("--provider", "-p", "providers", multiple=True, metavar="NAME",
-              help="Cloud to audit (repeatable): aws, azure, gcp — whichever are installed.")
-@click.option("--target", default="", help="Name of the audited service/vendor (groups history and diffs).")
+              help="Cloud to audit (repeatable): aws, azure, gcp — whichever are installed."
+                   " / 監査するクラウド（複数指定可）: aws・azure・gcp のうちインストール済みのもの")
+@click.option("--target", default="", help="Name of the audited service/vendor (groups history and diffs)."
+                                           " / 監査対象のサービス・事業者の名前（履歴と差分をこの名前でまとめます）")
 @with_provider_options
 @output_options
 @scale_options

@@ -5,12 +5,9 @@ from __future__ import annotations
 import click
 
 from auditor.checklists import Checklist, Profile
-from auditor.commands.common import catalogue_of, lang_of, print_table
+from auditor.commands.common import FORMAT, catalogue_of, lang_of, print_table
 from auditor.model import in_language, said
 from auditor.serialize import dumps
-
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-
 
 #: How an item is answered, and how much of it a control answers: (Japanese, English).
 BASES = {"controls": ("統制", "controls"), "manual": ("組織的対策（申告）", "manual (attestation)"),
@@ -20,9 +17,11 @@ COVERAGES = {"full": ("全体", "full"), "partial": ("一部", "partial")}
 
 @click.command()
 @FORMAT
-@click.option("--checklist", "checklist_ids", multiple=True, help="Only these checklists (repeatable).")
+@click.option("--checklist", "checklist_ids", multiple=True, help="Only these checklists (repeatable)."
+                                                                  " / 対象のチェックリスト（複数指定可）")
 @click.option("--profile-option", "profile_options", multiple=True, metavar="KEY=VALUE",
-              help="Audit profile that selects each item's level, e.g. usage=cloud, ismap=registered.")
+              help="Audit profile that selects each item's level, e.g. usage=cloud, ismap=registered."
+                   " / 各項目の要否を決める監査プロファイル（例: usage=cloud、ismap=registered）")
 @click.pass_context
 def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...], profile_options: tuple[str, ...]) -> None:
     """List every checklist with its items, basis and controls. / チェックリストと各項目の根拠を表示"""

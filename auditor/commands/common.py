@@ -14,6 +14,11 @@ from auditor.plugins import ProviderOption, discover_providers
 from auditor.run import Catalogue, load_catalogue
 from auditor.terminal import printable
 
+#: ``--format table|json`` of the commands that list things
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                      help="A table to read, or JSON for programs."
+                           " / 出力の形式: 読むための表、またはプログラム向けの JSON")
+
 
 def lang_of(ctx: click.Context) -> str:
     root = ctx.find_root()

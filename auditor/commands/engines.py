@@ -22,34 +22,54 @@ def engine_options(command):
     options = [
         click.option("--kubernetes", is_flag=True,
                      help="Print a sharded audit for Kubernetes: a CronJob whose Indexed Job runs one pod per shard, "
-                          "then the merge CronJob."),
+                          "then the merge CronJob."
+                          " / Kubernetes 向けの分割監査を出力する（シャードごとに 1 つの Pod を動かす Indexed Job の "
+                          "CronJob と、統合の CronJob）"),
         click.option("--github-actions", "github_actions", is_flag=True,
                      help="Print a sharded audit as a GitHub Actions workflow: the shards as a matrix, then a "
-                          "merge job."),
+                          "merge job."
+                          " / 分割監査を GitHub Actions のワークフローとして出力する（シャードを matrix で実行し、次"
+                          "に統合のジョブ）"),
         click.option("--aws-batch", "aws_batch", is_flag=True,
                      help="Print a sharded audit for AWS Batch as JSON for the AWS CLI: the job definitions, the "
-                          "array job of shards and the merge job, and their monthly EventBridge Scheduler schedules."),
+                          "array job of shards and the merge job, and their monthly EventBridge Scheduler schedules."
+                          " / AWS Batch 向けの分割監査を AWS CLI 用の JSON で出力する（ジョブ定義、シャードの配列ジョ"
+                          "ブと統合のジョブ、それぞれの毎月の EventBridge Scheduler のスケジュール）"),
         click.option("--shards", type=click.IntRange(1, 1000), default=4, show_default=True,
-                     help="How many shards (--kubernetes, --github-actions, --aws-batch)."),
+                     help="How many shards (--kubernetes, --github-actions, --aws-batch)."
+                          " / シャードの数（--kubernetes・--github-actions・--aws-batch）"),
         click.option("--image", default=ShardedSchedule.image, show_default=True,
-                     help="Container image with auditor installed (--kubernetes, --aws-batch)."),
+                     help="Container image with auditor installed (--kubernetes, --aws-batch)."
+                          " / auditor をインストールしたコンテナイメージ（--kubernetes・--aws-batch）"),
         click.option("--merge-after", type=click.IntRange(1, 23), default=3, show_default=True,
-                     help="Hours from the shards' start to the merge, the same day (--kubernetes, --aws-batch)."),
+                     help="Hours from the shards' start to the merge, the same day (--kubernetes, --aws-batch)."
+                          " / シャードの開始から統合までの時間（同じ日のうち。--kubernetes・--aws-batch）"),
         click.option("--env-secret", default=ShardedSchedule.env_from, show_default=True,
-                     help="Kubernetes Secret the pods take AUDITOR_STORE from (--kubernetes)."),
+                     help="Kubernetes Secret the pods take AUDITOR_STORE from (--kubernetes)."
+                          " / Pod が AUDITOR_STORE を読む Kubernetes の Secret（--kubernetes）"),
         click.option("--reports-claim", default=ShardedSchedule.reports_claim, show_default=True,
-                     help="PersistentVolumeClaim the merged reports are written to (--kubernetes)."),
-        click.option("--batch-queue", default="", metavar="ARN|NAME", help="AWS Batch job queue (--aws-batch)."),
+                     help="PersistentVolumeClaim the merged reports are written to (--kubernetes)."
+                          " / 統合した報告書を書き出す PersistentVolumeClaim（--kubernetes）"),
+        click.option("--batch-queue", default="", metavar="ARN|NAME", help="AWS Batch job queue (--aws-batch)."
+                                                                           " / AWS Batch のジョブキュー（--aws-batch"
+                                                                           "）"),
         click.option("--batch-job-role", default="", metavar="ARN",
-                     help="IAM role the containers run as, allowed to assume the audit roles (--aws-batch)."),
+                     help="IAM role the containers run as, allowed to assume the audit roles (--aws-batch)."
+                          " / コンテナを実行する IAM ロール。監査用のロールを引き受けられるもの（--aws-batch）"),
         click.option("--batch-execution-role", default="", metavar="ARN",
-                     help="ECS task execution role: pulls the image, reads the secret, writes logs (--aws-batch)."),
+                     help="ECS task execution role: pulls the image, reads the secret, writes logs (--aws-batch)."
+                          " / ECS タスク実行ロール（イメージの取得、シークレットの読み取り、ログの書き込み。--aws-bat"
+                          "ch）"),
         click.option("--store-secret", default="", metavar="ARN",
-                     help="Secrets Manager secret holding AUDITOR_STORE (--aws-batch)."),
+                     help="Secrets Manager secret holding AUDITOR_STORE (--aws-batch)."
+                          " / AUDITOR_STORE を保存した Secrets Manager のシークレット（--aws-batch）"),
         click.option("--scheduler-role", default="", metavar="ARN",
-                     help="IAM role EventBridge Scheduler submits the jobs with (batch:SubmitJob) (--aws-batch)."),
+                     help="IAM role EventBridge Scheduler submits the jobs with (batch:SubmitJob) (--aws-batch)."
+                          " / EventBridge Scheduler がジョブを投入するときの IAM ロール（batch:SubmitJob。--aws-batch"
+                          "）"),
         click.option("--reports-efs", default="", metavar="ID",
-                     help="EFS file system the merge writes the reports to (--aws-batch)."),
+                     help="EFS file system the merge writes the reports to (--aws-batch)."
+                          " / 統合が報告書を書き出す EFS ファイルシステム（--aws-batch）"),
     ]
     for option in reversed(options):
         command = option(command)

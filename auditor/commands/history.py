@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from auditor.commands.common import catalogue_of, lang_of, print_table, say
+from auditor.commands.common import FORMAT, catalogue_of, lang_of, print_table, say
 from auditor.errors import AuditorError
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
 from auditor.history.store import HistoryStore, RunSummary, TargetSummary, open_store
@@ -34,8 +34,6 @@ from auditor.notify import (
 )
 from auditor.serialize import dumps, iso, run_to_dict
 from auditor.status import Status
-
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 
 
 def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,8 +72,10 @@ def _status_cell(status: Status | None, lang: str) -> str:
 
 @click.command()
 @store_option
-@click.option("--target", default=None, help="Only the runs of this target (vendor / service).")
-@click.option("--targets", "list_targets", is_flag=True, help="List the targets instead of the runs.")
+@click.option("--target", default=None, help="Only the runs of this target (vendor / service)."
+                                             " / この対象（事業者・サービス）の実行だけ")
+@click.option("--targets", "list_targets", is_flag=True, help="List the targets instead of the runs."
+                                                              " / 実行の代わりに対象を一覧表示する")
 @FORMAT
 @click.pass_context
 def history(ctx: click.Context, store: str | None, target: str | None, list_targets: bool, fmt: str) -> None:
@@ -210,29 +210,45 @@ def _notify_settings(emails: Sequence[str], smtp_host: str | None, smtp_port: in
 @click.argument("run_b", required=False, metavar="[RUN_B]")
 @store_option
 @click.option("--target", default=None, help="Compare the last two runs of this target (default: the most recent "
-              "run's target).")
+              "run's target)."
+                                             " / この対象の直近 2 回の実行を比べる（既定: 最新の実行の対象）")
 @FORMAT
 @click.option("--notify-email", "notify_emails", multiple=True, envvar="AUDITOR_NOTIFY_EMAIL", metavar="ADDRESS",
-              help="E-mail this address when something regressed (repeatable; env AUDITOR_NOTIFY_EMAIL).")
+              help="E-mail this address when something regressed (repeatable; env AUDITOR_NOTIFY_EMAIL)."
+                   " / 悪化したときにメールで知らせる宛先（複数指定可。環境変数 AUDITOR_NOTIFY_EMAIL）")
 @click.option("--notify-webhook", "notify_webhooks", multiple=True, envvar="AUDITOR_NOTIFY_WEBHOOK", metavar="URL",
-              help="POST the differences as JSON to this URL when something regressed (env AUDITOR_NOTIFY_WEBHOOK).")
-@click.option("--notify-always", is_flag=True, help="Notify even when nothing regressed.")
-@click.option("--smtp-host", envvar="AUDITOR_SMTP_HOST", default=None, help="Mail server (env AUDITOR_SMTP_HOST).")
+              help="POST the differences as JSON to this URL when something regressed (env AUDITOR_NOTIFY_WEBHOOK)."
+                   " / 悪化したときに差分を JSON でこの URL に POST する（環境変数 AUDITOR_NOTIFY_WEBHOOK）")
+@click.option("--notify-always", is_flag=True, help="Notify even when nothing regressed."
+                                                    " / 悪化がなくても通知する")
+@click.option("--smtp-host", envvar="AUDITOR_SMTP_HOST", default=None, help="Mail server (env AUDITOR_SMTP_HOST)."
+                                                                            " / メールサーバー（環境変数 AUDITOR_SMTP"
+                                                                            "_HOST）")
 @click.option("--smtp-port", envvar="AUDITOR_SMTP_PORT", type=int, default=None,
-              help="Mail server port (default 587, 465 with ssl, 25 with none; env AUDITOR_SMTP_PORT).")
-@click.option("--smtp-from", envvar="AUDITOR_SMTP_FROM", default=None, help="Sender address (env AUDITOR_SMTP_FROM).")
+              help="Mail server port (default 587, 465 with ssl, 25 with none; env AUDITOR_SMTP_PORT)."
+                   " / メールサーバーのポート（既定 587。ssl では 465、none では 25。環境変数 AUDITOR_SMTP_PORT）")
+@click.option("--smtp-from", envvar="AUDITOR_SMTP_FROM", default=None, help="Sender address (env AUDITOR_SMTP_FROM)."
+                                                                            " / 送信者のアドレス（環境変数 AUDITOR_SM"
+                                                                            "TP_FROM）")
 @click.option("--smtp-user", envvar="AUDITOR_SMTP_USER", default=None,
-              help="Login name (env AUDITOR_SMTP_USER); the password only from env AUDITOR_SMTP_PASSWORD.")
+              help="Login name (env AUDITOR_SMTP_USER); the password only from env AUDITOR_SMTP_PASSWORD."
+                   " / ログイン名（環境変数 AUDITOR_SMTP_USER）。パスワードは環境変数 AUDITOR_SMTP_PASSWORD だけから"
+                   "読みます")
 @click.option("--smtp-security", envvar="AUDITOR_SMTP_SECURITY", type=click.Choice(SECURITY_MODES),
               default="starttls", show_default=True,
-              help="starttls, ssl (implicit TLS) or none (env AUDITOR_SMTP_SECURITY).")
+              help="starttls, ssl (implicit TLS) or none (env AUDITOR_SMTP_SECURITY)."
+                   " / starttls、ssl（暗黙の TLS）、none のいずれか（環境変数 AUDITOR_SMTP_SECURITY）")
 @click.pass_context
 def diff(ctx: click.Context, run_a: str | None, run_b: str | None, store: str | None, target: str | None, fmt: str,
          notify_emails: tuple[str, ...], notify_webhooks: tuple[str, ...], notify_always: bool, smtp_host: str | None,
          smtp_port: int | None, smtp_from: str | None, smtp_user: str | None, smtp_security: str) -> None:
-    """What changed between two runs (default: the last two of a target); exit 1 if anything regressed.
+    """What changed between two runs; exit 1 if anything regressed. / 前回からの変化（悪化があれば終了コード 1）
 
-    前回からの変化（新たな不適合・是正・確認不能・資源の増減・項目の変化）。悪化があれば終了コード 1。
+    By default the last two runs of a target: new failures, fixes, newly unknown findings, resources added
+    and removed, and checklist items that changed.
+
+    既定では対象の直近 2 回の実行を比べます。新たな不適合、是正、新たな確認不能、リソースの増減、
+    チェックリスト項目の変化を示します。
     """
     smtp = _notify_settings(notify_emails, smtp_host, smtp_port, smtp_from, smtp_user, smtp_security)
     with open_store(store, existing=True) as opened:

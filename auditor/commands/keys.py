@@ -23,10 +23,13 @@ def keys() -> None:
 
 @keys.command()
 @click.option("--signer", required=True, metavar="NAME",
-              help="Who signs: the organisation and department, as the city should read it.")
+              help="Who signs: the organisation and department, as the city should read it."
+                   " / 署名者（自治体が読む形での組織名と部署名）")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("bundle-signing-key.pem"),
-              show_default=True, help="Private key file; the public key is written beside it as *.pub.pem.")
-@click.option("--force", is_flag=True, help="Overwrite existing key files.")
+              show_default=True, help="Private key file; the public key is written beside it as *.pub.pem."
+                                      " / 秘密鍵のファイル。公開鍵は同じ場所に *.pub.pem として書き出します")
+@click.option("--force", is_flag=True, help="Overwrite existing key files."
+                                            " / 既存の鍵ファイルを上書きする")
 @click.pass_context
 def generate(ctx: click.Context, signer: str, out: Path, force: bool) -> None:
     """Make an Ed25519 key pair for signing bundles. / 署名鍵ペアを作成"""

@@ -26,10 +26,13 @@ from auditor.signing import load_signing_key
 
 @click.command()
 @click.option("--run-group", required=True, metavar="ID",
-              help="The run group whose shards to merge ({date}, {month}: the day in Japan).")
+              help="The run group whose shards to merge ({date}, {month}: the day in Japan)."
+                   " / シャードを統合する実行グループ（{date}・{month} は日本時間の日付）")
 @click.option("--allow-incomplete", is_flag=True,
               help="Merge even when shards are missing, unfinished or failed; their accounts become gaps "
-                   "(unknown), never dropped.")
+                   "(unknown), never dropped."
+                   " / シャードが欠けている・未完了・失敗でも統合する（そのアカウントは除かず、確認不能として記録しま"
+                   "す）")
 @output_options
 @click.pass_context
 def report(ctx: click.Context, run_group: str, allow_incomplete: bool, checklist_ids, attestations,

@@ -35,11 +35,15 @@ def scale_options(command):
     options = [
         click.option("--shard", default=None, metavar="K/N",
                      help="Collect only shard K of N (K from 1; auto/N takes K from JOB_COMPLETION_INDEX + 1) and "
-                          "record it in the history store under --run-group; merge with 'auditor report'."),
+                          "record it in the history store under --run-group; merge with 'auditor report'."
+                          " / N 分割のうち K 番目だけを収集し（K は 1 から。auto/N は JOB_COMPLETION_INDEX + 1）、--r"
+                          "un-group の名前で履歴ストアに記録する（統合は auditor report）"),
         click.option("--run-group", default=None, metavar="ID",
-                     help="Name of the sharded audit, the same for every shard ({date}, {month}: the day in Japan)."),
+                     help="Name of the sharded audit, the same for every shard ({date}, {month}: the day in Japan)."
+                          " / 分割監査の名前。すべてのシャードで同じにします（{date}・{month} は日本時間の日付）"),
         click.option("--resume", default=None, metavar="RUN_ID",
-                     help="Continue a run that stopped: collect only the accounts it has not recorded yet."),
+                     help="Continue a run that stopped: collect only the accounts it has not recorded yet."
+                          " / 止まった実行を続ける（まだ記録していないアカウントだけを収集）"),
     ]
     for option in reversed(options):
         command = option(command)

@@ -111,11 +111,11 @@ def schedule(ctx: click.Context, day: int, at: tuple[int, int], name: str, workd
     entries printed (--install-from with --only cron, --workdir with --kubernetes, …) is refused, so that
     no setting is silently left out of the job.
 
-    Example: auditor schedule -- -p aws --target vendor-a --attestations answers.yaml
-
     監査の引数（-- の後。少なくとも --provider）は必須です。出力する設定のどれにも効かないオプション
     （--only cron での --install-from、--kubernetes での --workdir など）は、ジョブに反映されないまま
     見落とされないよう、エラーにします。
+
+    Example: auditor schedule -- -p aws --target vendor-a --attestations answers.yaml
 
     例: auditor schedule -- -p aws --target vendor-a --attestations answers.yaml
     """

@@ -27,7 +27,8 @@ MAX_DIFFERENCES = 50
 @click.command()
 @click.argument("bundle", type=click.Path(path_type=Path))
 @click.option("--public-key", type=click.Path(path_type=Path), default=None, metavar="PUB",
-              help="The signer's public key (.pub.pem) whose fingerprint you confirmed with the signer.")
+              help="The signer's public key (.pub.pem) whose fingerprint you confirmed with the signer."
+                   " / 署名者の公開鍵（.pub.pem）。フィンガープリントを署名者と確認したもの")
 @click.pass_context
 def verify(ctx: click.Context, bundle: Path, public_key: Path | None) -> None:
     """Verify an evidence bundle (folder or zip). / 証跡パッケージを検証"""

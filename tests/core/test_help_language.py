@@ -39,7 +39,7 @@ def test_japanese_audit_help_shows_the_japanese_side():
     assert "AWS のプロファイル名（省略時は標準の認証情報チェーン）" in output
     assert "AWS named profile" not in output and "Audit live cloud configuration" not in output
     assert " / " not in " ".join(japanese_lines(output))
-    assert "Only these checklists" in output  # no Japanese side: shown as it is
+    assert "対象のチェックリスト（複数指定可。既定: すべて）" in output and "Only these checklists" not in output
 
 
 @pytest.mark.parametrize("command", [(), *((name,) for name in COMMANDS), ("attest", "template"),
@@ -73,3 +73,43 @@ def test_root_help_lists_commands_in_the_chosen_language():
 def test_pick(text, en, ja):
     assert pick(text, "en") == en
     assert pick(text, "ja") == ja
+
+
+ENGLISH_PROSE = re.compile(r"[A-Za-z]{3,} [a-z]{2,} [a-z]{2,}")
+CLICK_ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "[default:",
+                 "[required]", "env var:")
+#: every command and sub-command whose help the tool writes (demo's options are the demo's own)
+JAPANESE_HELP = [(), *((name,) for name in COMMANDS if name != "demo"), ("attest", "template"),
+                 ("attest", "hash"), ("keys", "generate"), ("keys", "fingerprint"), ("permissions", "aws"),
+                 ("permissions", "azure"), ("permissions", "gcp")]
+
+
+@pytest.mark.parametrize("command", JAPANESE_HELP)
+def test_every_japanese_help_is_japanese_click_words_included(command):
+    output = help_of(*command)
+    assert not [word for word in CLICK_ENGLISH if word in output], output
+    english = [line for line in output.splitlines() if ENGLISH_PROSE.search(line) and not JAPANESE.search(line)]
+    assert not english, english
+    assert output.startswith("使い方: ") and "オプション:" in output
+    assert "このヘルプを表示して終了します。" in output
+
+
+def test_japanese_notes_of_defaults_and_required_options():
+    assert "[既定: 1; 1<=x<=28]" in help_of("schedule")
+    assert "[必須]" in help_of("report")
+    english = help_of("--lang", "en", "report")
+    assert "[required]" in english and "Show this message and exit." in english and english.startswith("Usage: ")
+
+
+def test_root_help_summaries_and_headings_follow_the_language():
+    japanese = help_of()
+    assert "前回からの変化（悪化があれば終了コード 1）" in japanese and "What changed" not in japanese
+    assert "コマンド:" in japanese and "バージョンを表示して終了します。" in japanese
+    assert "What changed between two runs; exit 1 if anything regressed." in " ".join(
+        help_of("--lang", "en").split())
+
+
+def test_group_listings_show_sub_command_summaries_in_the_language():
+    assert "公開鍵のフィンガープリントを表示" in help_of("keys")
+    assert "申告ファイルのひな形を出力" in help_of("attest")
+    assert "Print a public key's fingerprint." in help_of("--lang", "en", "keys")
