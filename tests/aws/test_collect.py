@@ -10,10 +10,12 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from auditor.checks import run_checks
+from auditor.plugins import CollectRequest
 from auditor.serialize import snapshot_to_dict
 from auditor.snapshot_file import read_snapshot
 from auditor.status import Status
-from providers.aws.plugin import provider
+from providers.aws.plugin import AwsProvider, provider
+from providers.aws.settings import AwsSettings
 from tests.aws.conftest import (
     OSAKA,
     TOKYO,
@@ -328,3 +330,14 @@ def test_an_organisation_is_collected_a_few_accounts_at_a_time_and_each_finished
     engine._execute([(a, Task(a, lambda a=a: account_task(a))) for a in accounts], workers, None, run)
     assert sorted(completed) == sorted(closed) == accounts
     assert 1 <= most_open <= engine.open_accounts(workers) < len(accounts)
+
+
+def test_a_credential_report_that_is_not_ready_in_time_is_said_in_both_languages(account):
+    account.client("iam").create_user(UserName="late-report")
+    provider = AwsProvider(AwsSettings(max_attempts=1, credential_report_wait=0.0))
+    collection = provider.collect(CollectRequest(frozenset({"aws.iam.user", "aws.iam.access_key"}),
+                                                 {"regions": (TOKYO,)}))
+    causes = [(e.cause(a), e.cause(a, "en")) for e in collection.evidence for a in e.unreadable]
+    assert causes, "the users' credential-report details are unreadable"
+    assert all("認証情報レポートが時間内に作成されなかった" in ja and "not ready in time" in en
+               and not JAPANESE.search(en) for ja, en in causes), causes

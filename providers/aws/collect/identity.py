@@ -134,6 +134,7 @@ def _report(ctx: AccountContext) -> tuple[dict[str, dict[str, str]] | None, Fail
         while (ctx.call(API_REGION, "iam", "GenerateCredentialReport") or {}).get("State") != "COMPLETE":
             if time.monotonic() > deadline:
                 return None, Failure("iam", "GenerateCredentialReport", "ReportNotReady",
+                                     "認証情報レポートが時間内に作成されなかった",
                                      "the credential report was not ready in time")
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
