@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import click
 
 from auditor.checklists import Checklist, Profile
@@ -12,6 +14,8 @@ from auditor.serialize import dumps
 #: How an item is answered, and how much of it a control answers: (Japanese, English).
 BASES = {"controls": ("統制", "controls"), "manual": ("組織的対策（申告）", "manual (attestation)"),
          "inherited": ("継承", "inherited")}
+#: the checklists' level words in English
+LEVELS_EN = {"必須": "required", "任意": "optional", "推奨": "recommended"}
 COVERAGES = {"full": ("全体", "full"), "partial": ("一部", "partial")}
 
 
@@ -36,14 +40,24 @@ def checklists(ctx: click.Context, fmt: str, checklist_ids: tuple[str, ...], pro
     for checklist in selected:
         title = checklist.title if lang == "ja" else checklist.title_en
         rows = [
-            [item.id, item.number, _short(item.text), " / ".join(f"{c.label}:{item.levels.get(c.key, '')}"
-             for c in checklist.columns), BASES[item.basis][0 if lang == "ja" else 1],
+            [item.id, item.number, _short(item.text), _levels(checklist, item.levels, lang),
+             BASES[item.basis][0 if lang == "ja" else 1],
              ", ".join(f"{r.id}({COVERAGES[r.coverage][0 if lang == 'ja' else 1]})" for r in item.controls)]
             for item in checklist.items
         ]
         header = (["項目ID", "番号", "要件（原表のとおり）", "要否", "判定の根拠", "統制（範囲）"] if lang == "ja"
-                  else ["id", "No", "requirement (as printed, Japanese)", "level", "basis", "controls (coverage)"])
+                  else ["id", "No", "requirement (as printed, Japanese)", "level (column: value)", "basis",
+                        "controls (coverage)"])
         print_table(f"{checklist.id} — {title} ({len(checklist.items)})", header, rows)
+
+
+def _levels(checklist: Checklist, levels: Mapping[str, str], lang: str) -> str:
+    """The item's level in each of the checklist's level columns: as printed in Japanese; in English, by the
+    column's key and in English words (the marks ○ － ① ② stay as they are)."""
+    if lang == "ja":
+        return " / ".join(f"{c.label}:{levels.get(c.key, '')}" for c in checklist.columns)
+    return " / ".join(f"{c.key}: {LEVELS_EN.get(levels.get(c.key, ''), levels.get(c.key, ''))}"
+                      for c in checklist.columns)
 
 
 def _short(text: str, limit: int = 60) -> str:

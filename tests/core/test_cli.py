@@ -162,3 +162,13 @@ def test_usage_errors_exit_2(run, tmp_path):
     bad_profile = run("--lang", "en", "audit", "--provider", "fake", "--profile-option", "usage=moon",
                       "--output", str(tmp_path / "x"))
     assert bad_profile.exit_code == 2 and "usage" in bad_profile.output
+
+
+def test_english_checklists_table_shows_levels_in_english(run):
+    english = run("--lang", "en", "checklists", "--checklist", "cloud-service-requirements").output
+    assert "level: optional" in english and "level: required" in english
+    assert "要否" not in english and "任意" not in english and "level (column: value)" in english
+    selection = run("--lang", "en", "checklists", "--checklist", "ext-service-selection-criteria").output
+    assert "registered.implementer: required" in selection and "ISMAPに登録" not in selection
+    japanese = run("--lang", "ja", "checklists", "--checklist", "cloud-service-requirements").output
+    assert "要否:任意" in japanese and "要否:必須" in japanese
