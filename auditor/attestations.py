@@ -26,7 +26,6 @@ aliases would otherwise expand to gigabytes).
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import hashlib
 import re
 from collections.abc import Mapping
@@ -37,6 +36,7 @@ import yaml
 
 from auditor.checklists import Checklist
 from auditor.errors import AuditorError
+from auditor.i18n import os_problem
 from auditor.limits import MAX_ATTESTATION_BYTES, MAX_ATTESTATION_STRING_CHARS, read_bounded
 from auditor.model import Attestation
 
@@ -96,7 +96,7 @@ def read_entries(path: Path, top_key: str, unreadable: str, invalid: str) -> lis
     try:
         text = read_bounded(path, MAX_ATTESTATION_BYTES).decode("utf-8")
     except OSError as exc:
-        ja, en = _os_problem(exc)
+        ja, en = os_problem(exc)
         raise AuditorError(unreadable, path=path, detail_ja=ja, detail_en=en) from None
     except UnicodeDecodeError as exc:
         byte = exc.start + 1
@@ -125,25 +125,6 @@ def read_entries(path: Path, top_key: str, unreadable: str, invalid: str) -> lis
 def invalid_entry(key: str, path: Path, line: int, ja: str, en: str) -> AuditorError:
     """The error for a file that is not valid at ``line``, its detail in Japanese and English."""
     return AuditorError(key, path=path, line=line, detail_ja=ja, detail_en=en)
-
-
-_OS_PROBLEMS = {
-    errno.ENOENT: ("ファイルがありません", "the file does not exist"),
-    errno.EACCES: ("読み取りの権限がありません", "permission denied"),
-    errno.EPERM: ("読み取りの権限がありません", "permission denied"),
-    errno.EISDIR: ("フォルダーです。ファイルを指定してください", "it is a folder, not a file"),
-    errno.ENOTDIR: ("途中のパスがフォルダーではありません", "a part of the path is not a folder"),
-    errno.ELOOP: ("シンボリックリンクが循環しています", "too many levels of symbolic links"),
-}
-
-
-def _os_problem(error: OSError) -> tuple[str, str]:
-    """Why a file could not be read, in Japanese and English (the system's own text only as a detail)."""
-    known = _OS_PROBLEMS.get(error.errno or 0)
-    if known is not None:
-        return known
-    system = error.strerror or type(error).__name__
-    return f"読み取りに失敗しました（{system}）", f"reading failed ({system})"
 
 
 def load_attestations(path: Path, checklists: Mapping[str, Checklist]) -> dict[tuple[str, str], Attestation]:

@@ -7,6 +7,8 @@ Providers and renderers raise :class:`auditor.errors.AuditorError` with ``key="r
 
 from __future__ import annotations
 
+import errno
+
 MESSAGES: dict[str, dict[str, str]] = {
     "raw": {"ja": "{ja}", "en": "{en}"},
     "unknown_checklist": {
@@ -190,3 +192,22 @@ def translate(key: str, lang: str, **params: object) -> str:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+_OS_PROBLEMS = {
+    errno.ENOENT: ("ファイルがありません", "the file does not exist"),
+    errno.EACCES: ("読み取りの権限がありません", "permission denied"),
+    errno.EPERM: ("読み取りの権限がありません", "permission denied"),
+    errno.EISDIR: ("フォルダーです。ファイルを指定してください", "it is a folder, not a file"),
+    errno.ENOTDIR: ("途中のパスがフォルダーではありません", "a part of the path is not a folder"),
+    errno.ELOOP: ("シンボリックリンクが循環しています", "too many levels of symbolic links"),
+}
+
+
+def os_problem(error: OSError) -> tuple[str, str]:
+    """Why a file could not be read, in Japanese and English (the system's own text only as a detail)."""
+    known = _OS_PROBLEMS.get(error.errno or 0)
+    if known is not None:
+        return known
+    system = error.strerror or type(error).__name__
+    return f"読み取りに失敗しました（{system}）", f"reading failed ({system})"
