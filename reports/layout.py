@@ -56,7 +56,7 @@ _LEADING: dict[str, tuple[tuple[str, str, str], ...]] = {
 
 #: Column widths that differ from the defaults, so that a wide sheet still prints legibly on one A4 width.
 _WIDTH_OVERRIDES: dict[str, dict[str, float]] = {
-    "ext-service-selection-criteria": {TEXT: 42, EXAMPLE: 30, LEVEL: 9, STATUS: 12, REMARKS: 64},
+    "ext-service-selection-criteria": {SECTION: 13, TEXT: 42, EXAMPLE: 30, LEVEL: 9, STATUS: 10, REMARKS: 64},
     "infosec-requirements-annex4": {LEVEL: 9, REMARKS: 72},
 }
 

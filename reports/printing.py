@@ -12,7 +12,7 @@ first row, so :func:`prepare_page` must run before anything is appended.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from openpyxl.worksheet.page import PageMargins
 
@@ -82,6 +82,50 @@ def fit_text(text: str, width: float, font_size: float, marker: str) -> str:
         else:
             high = middle - 1
     return text[:low].rstrip() + marker
+
+
+#: The printable width of A4 landscape with the margins :func:`prepare_page` sets (points).
+PRINTABLE_WIDTH = 297 / 25.4 * 72 - 2 * 0.4 * 72
+#: The smallest fit-to-width scale a sheet is laid out for: 11 pt text prints at about 9 pt.
+MIN_SCALE = 0.8
+#: A flexible column (requirement, 備考, reason) is not made narrower than this to reach :data:`MIN_SCALE`.
+MIN_FLEXIBLE_WIDTH = 20.0
+#: A bold header character is about this much wider than the body text's.
+BOLD_FACTOR = 1.1
+
+
+def column_points(width: float) -> float:
+    """The printed width (points, at 100 %) of a column ``width`` units wide: 7 px a unit plus 5 px padding."""
+    return (width * 7 + 5) * 0.75
+
+
+def fit_scale(widths: Iterable[float]) -> float:
+    """The scale a spreadsheet prints these columns at when they are fitted to one page wide."""
+    return min(1.0, PRINTABLE_WIDTH / sum(column_points(w) for w in widths))
+
+
+def word_width(text: str, bold: bool = True) -> float:
+    """The width a column needs so that no word of ``text`` written with spaces (an English header, an id) is
+    broken mid-word; text without spaces (Japanese) breaks anywhere and asks for nothing."""
+    words = [w for w in text.split() if w.isascii()] if text.isascii() or " " in text else []
+    if not words:
+        return 0.0
+    return max(text_units(w) for w in words) * (BOLD_FACTOR if bold else 1.0) + 2
+
+
+def fit_widths(widths: Sequence[float], flexible: Iterable[int], scale: float = MIN_SCALE) -> list[float]:
+    """``widths`` with the ``flexible`` columns narrowed alike (not below :data:`MIN_FLEXIBLE_WIDTH`) until the
+    sheet prints one page wide at ``scale`` or more; the other columns keep their width."""
+    fitted, flexible = list(widths), [i for i in flexible if i < len(widths)]
+    budget = PRINTABLE_WIDTH / scale - sum(column_points(w) for i, w in enumerate(fitted) if i not in flexible)
+    have = sum(column_points(fitted[i]) for i in flexible)
+    if not flexible or have <= budget:
+        return fitted
+    ratio = max(budget, 0.0) / have
+    for i in flexible:
+        narrowed = math.floor((column_points(fitted[i]) * ratio / 0.75 - 5) / 7)
+        fitted[i] = max(MIN_FLEXIBLE_WIDTH, min(fitted[i], narrowed))
+    return fitted
 
 
 def prepare_page(sheet) -> None:

@@ -104,7 +104,7 @@ def write_checklist_sheet(
     first_header = (1 + (1 if context.result.run.demo else 0) + form_rows + len(lines) + len(warnings) + 2)
     header_row = first_header + sheet_layout.header_depth - 1
     sheet_title = title if lang == "ja" or not checklist.sheet_title_en else checklist.sheet_title_en
-    writer = SheetWriter(workbook, safe_sheet_title(sheet_title, used), [c.width for c in sheet_layout.columns],
+    writer = SheetWriter(workbook, safe_sheet_title(sheet_title, used), column_widths(sheet_layout, lang),
                          header_row + 1)
     writer.title_rows(context, title)
     _form_rows(writer, sheet_layout, form_values(context), lang)
@@ -138,6 +138,15 @@ def write_checklist_sheet(
     writer.filter_and_finish(header_row, last_row, first_header)
     if last_row > header_row:
         _status_validation(writer, status_columns, header_row + 1, last_row, lang)
+
+
+def column_widths(sheet_layout: lay.SheetLayout, lang: str) -> list[float]:
+    """The columns' widths as printed: each at least its header's longest word (so "Implementer" is never
+    broken), then the requirement, example and 備考 columns narrowed alike until the sheet prints one A4
+    width at :data:`reports.printing.MIN_SCALE` or more."""
+    widths = [max(c.width, printing.word_width(c.label(lang))) for c in sheet_layout.columns]
+    flexible = [i for i, c in enumerate(sheet_layout.columns) if c.field in (lay.TEXT, lay.EXAMPLE, lay.REMARKS)]
+    return printing.fit_widths(widths, flexible)
 
 
 class SectionMerger:

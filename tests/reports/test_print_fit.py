@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from reports import printing
 from reports.excel import renderer
 from tests.reports.sample import ev, sample_evidence, write_all
-from tests.reports.sheets import CHECKLIST_IDS
+from tests.reports.sheets import CHECKLIST_IDS, header_range, table
 
 #: A KMS key id 3,000 characters long: its finding's Observed JSON is far more than one row can show.
 LONG_KEY = "arn:aws:kms:ap-northeast-1:111122223333:key/" + "0123456789abcdef" * 190
@@ -75,3 +75,75 @@ def test_a_long_observed_value_is_cut_with_a_marker_saying_where_it_is_in_full(l
     assert 300 < len(observed) < len(LONG_KEY)
     results = (long_values[lang] / "results.json").read_text(encoding="utf-8")
     assert LONG_KEY in results, "the whole value stays in results.json"
+
+
+def printed_widths(sheet) -> list[float]:
+    """The widths of the columns a sheet prints: its print area's, or every column's."""
+    last = sheet.max_column
+    if sheet.print_area:
+        area = sheet.print_area.split("!")[-1].replace("$", "").split(":")[1]
+        last = column_index_from_string("".join(c for c in area if c.isalpha()))
+    return [sheet.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, last + 1)]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_checklist_and_findings_sheets_print_one_a4_width_at_a_readable_size(long_values, checklist_id, lang):
+    """Fitted to one page wide, the checklist prints at about 80 % (11 pt text at 8.6 pt or more) and the
+    findings at 8 pt or more: the findings' technical columns (check, scope, call, time) stay outside the
+    print area."""
+    workbook = load_workbook(long_values[lang] / f"{checklist_id}.xlsx")
+    checklist = workbook.worksheets[0]
+    assert printing.fit_scale(printed_widths(checklist)) >= 0.78, checklist.title
+    findings = workbook["検出結果" if lang == "ja" else "Findings"]
+    scale = printing.fit_scale(printed_widths(findings))
+    assert printing.BASE_FONT_SIZE * scale >= 8.0
+    _, headers, _ = table(findings)
+    printed = headers[: len(printed_widths(findings))]
+    english = {"ja": ("判定", "統制ID", "リソースID", "理由", "観測値", "期待値", "関連項目"),
+               "en": ("Status", "Control ID", "Resource ID", "Reason", "Observed", "Expected", "Related items")}
+    assert set(english[lang]) <= set(printed)
+    assert ("チェックID" if lang == "ja" else "Check ID") in headers[len(printed):]
+
+
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_no_english_header_or_id_is_broken_mid_word(long_values, checklist_id):
+    """Each column is at least as wide as its header's longest word (bold) and, in the findings, its longest
+    control or check id, so a spreadsheet never wraps inside one ("Impleme|nter", "bucket_e|ncryption")."""
+    workbook = load_workbook(long_values["en"] / f"{checklist_id}.xlsx")
+    for sheet in (workbook.worksheets[0], workbook["Findings"]):
+        first, last = header_range(sheet)
+        for column in range(1, sheet.max_column + 1):
+            width = sheet.column_dimensions[get_column_letter(column)].width or 10
+            for row in range(first, last + 1):
+                label = sheet.cell(row, column).value
+                merged = any(m.min_row <= row <= m.max_row and m.min_col <= column <= m.max_col
+                             and m.max_col > m.min_col for m in sheet.merged_cells.ranges)
+                if label and not merged:
+                    longest = max(label.split(), key=len)
+                    assert width - 1.5 >= len(longest) * 1.1, f"{sheet.title} {label!r}: width {width}"
+    findings = workbook["Findings"]
+    _, headers, rows = table(findings)
+    for header in ("Control ID", "Check ID"):
+        index = headers.index(header)
+        width = findings.column_dimensions[get_column_letter(index + 1)].width
+        assert rows and all(width - 1.5 >= len(row[index]) for row in rows), header
+
+
+def test_the_english_attestation_template_breaks_checklist_text_between_words_only():
+    """The checklist's own words are printed as comments; in English they are broken at spaces, never inside
+    a word ("Assessm|ent", "Low-I|mpact"), and a Japanese template keeps its fixed-width lines."""
+    from auditor.checklists import Profile
+    from auditor.commands.attest import template_text
+    from auditor.run import load_catalogue
+
+    checklist = load_catalogue().checklists["cloud-service-requirements"]
+    english = template_text(checklist, Profile(), "en")
+    comments = " ".join(line.strip()[2:] for line in english.splitlines() if line.strip().startswith("# "))
+    spaced = [" ".join(item.text.split()) for item in checklist.items if " " in item.text.strip()]
+    assert any("Assessment Program" in text for text in spaced) and any("Low-Impact" in text for text in spaced)
+    for text in spaced:
+        if text.split()[0] in comments:
+            assert text in comments, f"broken inside a word: {text[:40]}…"
+    japanese = template_text(checklist, Profile(), "ja")
+    assert max(len(line) for line in japanese.splitlines() if line.startswith("  # ")) <= 104
