@@ -118,6 +118,37 @@ def test_the_demo_narrates_in_one_register(demo):
     assert [s for s in sentences if not s.endswith(POLITE_ENDING)] == []
 
 
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (*_strings(key), *_strings(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def test_the_english_demo_shows_no_japanese_the_tool_wrote(tmp_path, demo_env):
+    """An English demo: Japanese only where it is data — the checklists' own text, what the clouds answered
+    (names, display names), and what the vendor wrote (the answer file, the profile's service names)."""
+    from auditor.run import load_catalogue
+    from tests.core.test_one_language import corpus, leaks, outputs
+
+    output = tmp_path / "en"
+    completed = subprocess.run([sys.executable, "-m", "auditor", "--lang", "en", "demo", "--output", str(output),
+                                "--no-history"], capture_output=True, text=True, env=demo_env, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    snapshot = json.loads((output / "snapshot.json").read_text(encoding="utf-8"))
+    answers = Path(__file__).resolve().parents[1] / "auditor" / "data" / "demo-attestations.yaml"
+    data = [*_strings([e["raw"] for e in snapshot["evidence"]]), *(e["name"] for e in snapshot["evidence"]),
+            *_strings(results_of(output)["run"]["profile"]), answers.read_text(encoding="utf-8")]
+    allowed = "\n".join([corpus(load_catalogue()), *data])
+    found = {name: sorted({run for text in texts for run in leaks(text, allowed)})
+             for name, texts in outputs(output).items()}
+    found["terminal"] = leaks(completed.stdout, allowed)
+    assert {name: runs for name, runs in found.items() if runs} == {}
+
+
 def test_the_demo_records_two_months_so_history_and_diff_can_be_tried(demo, demo_env):
     output, completed, _ = demo
     planted = [line for line in completed.stdout.splitlines() if line.startswith(("  - 悪化: ", "  - 是正: "))]

@@ -6,7 +6,8 @@ report and findings.csv; and the attestation template the CLI writes.
 
 Japanese that may stay in English output is data, not the tool's words, and is allowed exactly:
 - the checklists' own text as the municipalities printed it — titles, item texts, headings, sections,
-  column labels and levels, notes, examples, written exemptions — and the seeds' header labels;
+  column labels and levels, notes, examples, written exemptions — and the seeds' header labels, also
+  when an English sentence quotes it in 「」 (“printed as 「該当有無」”);
 - resource names and ids (the fake estate's are ASCII, so none here).
 A run of Japanese characters in the output is allowed only when it occurs in that corpus. The
 mappings' rationales are not in it: an English output shows each item's ``rationale_en``.
@@ -51,8 +52,8 @@ def corpus(catalogue: Catalogue) -> str:
 
 
 def leaks(text: str, allowed: str) -> list[str]:
-    """The runs of Japanese in ``text`` that are not checklist data."""
-    return [run for run in JAPANESE_RUN.findall(text) if run not in allowed]
+    """The runs of Japanese in ``text`` that are not checklist data (quoted 「as printed」 or not)."""
+    return [run for run in JAPANESE_RUN.findall(text) if run.strip("「」") not in allowed]
 
 
 class _Text(HTMLParser):
