@@ -58,7 +58,7 @@ def test_the_diff_command_lists_the_account_in_text_and_json(store_url, catalogu
     assert out.exit_code == 1
     section = out.stdout[out.stdout.index("Item changes by account"):]
     assert OTHER in section and estate.ACCOUNT not in section.split("\n\n")[0]
-    assert any(OTHER in line and CHECKLIST in line and "× 不適合" in line and "worse" in line
+    assert any(OTHER in line and CHECKLIST in line and "× Fail" in line and "worse" in line
                for line in section.splitlines())
     data = json.loads(runner.invoke(cli, ["diff", "--store", store_url, "--target", TARGET, "--format", "json"],
                                     catch_exceptions=False).stdout)
