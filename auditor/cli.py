@@ -13,6 +13,8 @@ catalogue's YAML, a cloud SDK), is imported only when that command is used.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import logging
 import os
@@ -60,7 +62,12 @@ class AuditorGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(1)
-        sys.exit(outcome if isinstance(outcome, int) else EXIT_OK)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _silence_closed_output()
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) and not isinstance(outcome, bool) else EXIT_OK)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -117,6 +124,12 @@ def _quiet_shutdown() -> None:
     """After Ctrl-C, writers abandoned mid-file (a workbook in the staging folder) are collected at exit;
     their cleanup errors are noise, not news: the staging folder is already gone and nothing was published."""
     sys.unraisablehook = lambda _unraisable: None
+
+
+def _silence_closed_output() -> None:
+    """The reader of our output went away (``auditor checklists | head``): what is left goes nowhere, quietly."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _prefix(lang: str) -> str:
