@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 import click
 
@@ -81,10 +82,34 @@ class OneLanguageFormatter(click.HelpFormatter):
         super().write_heading(SECTIONS_JA.get(heading, heading) if self.lang == "ja" else heading)
 
     def write_text(self, text: str) -> None:
-        super().write_text(_unbroken(pick(text, self.lang)))
+        text = _unbroken(pick(text, self.lang))
+        if self.lang != "ja" or not JAPANESE.search(text):
+            super().write_text(text)
+            return
+        indent = " " * self.current_indent
+        for number, paragraph in enumerate(re.split(r"\n\s*\n", text)):
+            self.write("\n" if number else "")
+            for line in wrap_japanese(paragraph, self.width - self.current_indent):
+                self.write(f"{indent}{line}\n")
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, self._definition(definition)) for term, definition in rows], col_max, col_spacing)
+        rows = [(term, self._definition(definition)) for term, definition in rows]
+        if self.lang != "ja":
+            super().write_dl(rows, col_max, col_spacing)
+            return
+        first_col = min(max((click.formatting.term_len(term) for term, _ in rows), default=0), col_max) + col_spacing
+        margin = " " * (first_col + self.current_indent)
+        for term, definition in rows:
+            self.write(f"{'':>{self.current_indent}}{term}")
+            if not definition:
+                self.write("\n")
+                continue
+            if click.formatting.term_len(term) <= first_col - col_spacing:
+                self.write(" " * (first_col - click.formatting.term_len(term)))
+            else:
+                self.write("\n" + margin)
+            lines = wrap_japanese(definition, max(self.width - first_col - 2, 10))
+            self.write(lines[0] + "\n" + "".join(f"{margin}{line}\n" for line in lines[1:]))
 
     def _definition(self, text: str) -> str:
         picked = pick(text, self.lang)
@@ -97,6 +122,36 @@ class OneLanguageFormatter(click.HelpFormatter):
             return body
         notes = "; ".join(_note_ja(note) for note in notes.split("; "))
         return f"{body}  [{notes}]" if body else f"[{notes}]"
+
+
+#: a run that is not broken inside: an ASCII word (option, path, URL), or any one other character
+_PIECES = re.compile(r"[\x21-\x7e]+|\s+|.")
+
+
+#: punctuation that never begins a line (it stays at the end of the line before, past the width)
+_NO_LINE_START = frozenset("、。，．）」』】〕・：；！？ー")
+#: brackets that never end a line (they go on to the next)
+_NO_LINE_END = frozenset("（「『【〔")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_japanese(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns (a wide character counts two): Japanese breaks between any two
+    characters, ASCII words only at spaces; no line begins with closing punctuation or ends with an opening
+    bracket."""
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(" ".join(text.split())):
+        if line and _width(line + piece) > width and not piece.isspace() and piece not in _NO_LINE_START:
+            carried = line[-1] if line[-1] in _NO_LINE_END and len(line) > 1 else ""
+            lines.append(line[: len(line) - len(carried)].rstrip())
+            line = carried
+        if line or not piece.isspace():
+            line += piece
+    return [*lines, line.rstrip()] if line.strip() or not lines else lines
 
 
 def _unbroken(text: str) -> str:

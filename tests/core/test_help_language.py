@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
 from auditor.commands import COMMANDS
-from auditor.help_text import pick
+from auditor.help_text import pick, wrap_japanese
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -36,7 +37,8 @@ def test_english_audit_help_has_no_japanese():
 def test_japanese_audit_help_shows_the_japanese_side():
     output = help_of("audit")
     assert "クラウド設定を読み取り専用で監査" in output
-    assert "AWS のプロファイル名（省略時は標準の認証情報チェーン）" in output
+    flat = "".join(line.strip() for line in output.splitlines())
+    assert "AWS のプロファイル名（省略時は標準の認証情報チェーン）" in flat
     assert "AWS named profile" not in output and "Audit live cloud configuration" not in output
     assert " / " not in " ".join(japanese_lines(output))
     assert "対象のチェックリスト（複数指定可。既定: すべて）" in output and "Only these checklists" not in output
@@ -113,3 +115,22 @@ def test_group_listings_show_sub_command_summaries_in_the_language():
     assert "公開鍵のフィンガープリントを表示" in help_of("keys")
     assert "申告ファイルのひな形を出力" in help_of("attest")
     assert "Print a public key's fingerprint." in help_of("--lang", "en", "keys")
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def test_japanese_help_wraps_by_display_width_without_breaking_words():
+    text = "監査プロファイル（例: usage=cloud、ismap=registered、role=provider、internet_pc=no）"
+    lines = wrap_japanese(text, 30)
+    assert len(lines) > 1 and "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(display_width(line) <= 30 or line[-1] in "、。）" for line in lines), lines
+    assert not [line for line in lines if line.startswith(("）", "、"))]
+    words = {"usage=cloud", "ismap=registered", "role=provider", "internet_pc=no"}
+    assert all(any(word in line for line in lines) for word in words), lines
+    output = help_of("evaluate")
+    assert "ismap=registered、role=provider、internet_pc=no" in output.replace("\n", "").replace(" ", "")
+    japanese = [line for line in output.splitlines() if JAPANESE.search(line)]
+    assert all(display_width(line) <= 80 or line[-1] in "、。）" for line in japanese), output
+    assert not [line for line in japanese if line.endswith(("（", "「"))], output
