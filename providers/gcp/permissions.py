@@ -28,7 +28,7 @@ from providers.gcp.calls import (
     WORKSPACE_GRANT_EN,
     WORKSPACE_GRANT_JA,
 )
-from providers.gcp.plugin import GcpOptions
+from providers.gcp.settings import GcpOptions
 
 CUSTOM_ROLE_ID = "municipalCloudAuditor"
 

@@ -11,14 +11,11 @@ Checks and options are pure; ``collect`` imports the Google libraries only when 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
 from auditor.checks import Check
-from auditor.errors import AuditorError
 from auditor.model import Said
 from auditor.plugins import Collection, CollectRequest, DemoEstate, ProviderOption
 from providers.gcp.checks import CHECKS, NOT_AUTOMATED
@@ -41,35 +38,6 @@ OPTIONS = (
         "委任監査で借用する GCP サービスアカウントのメールアドレス", metavar="EMAIL", grant=True,
     ),
 )
-
-_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z][a-z0-9.:-]{3,62}$")
-_NUMBER = re.compile(r"^\d{1,20}$")
-
-
-@dataclass(frozen=True)
-class GcpOptions:
-    """The parsed GCP options: the asset scopes (``projects/P``, ``folders/N``, ``organizations/N``)."""
-
-    scopes: tuple[str, ...]
-    impersonate: str = ""
-
-    @classmethod
-    def from_mapping(cls, options: Mapping[str, Any]) -> GcpOptions:
-        scopes: list[str] = []
-        for value in _values(options.get("organization")):
-            scopes.append(_numbered("organizations", value))
-        for value in _values(options.get("folder")):
-            scopes.append(_numbered("folders", value))
-        for value in _values(options.get("project")):
-            project = value.removeprefix("projects/")
-            if not _PROJECT_ID.match(project):
-                raise _bad("--project", value)
-            scopes.append(f"projects/{project}")
-        impersonate = (options.get("impersonate_service_account") or "").strip()
-        if impersonate and "@" not in impersonate:
-            raise _bad("--impersonate-service-account", impersonate)
-        return cls(tuple(dict.fromkeys(scopes)), impersonate)
-
 
 class GcpProvider:
     name = "gcp"
@@ -98,28 +66,6 @@ class GcpProvider:
 
         return demo_estate()
 
-
-
-def _values(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = [value] if isinstance(value, str) else list(value)
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
-def _numbered(kind: str, value: str) -> str:
-    number = value.removeprefix(f"{kind}/")
-    if not _NUMBER.match(number):
-        raise _bad(f"--{kind[:-1]}", value)
-    return f"{kind}/{number}"
-
-
-def _bad(option: str, value: str) -> AuditorError:
-    return AuditorError(
-        "raw",
-        ja=f"GCP の指定 {option} {value!r} が不正です。",
-        en=f"Invalid GCP option {option} {value!r}.",
-    )
 
 
 provider = GcpProvider()

@@ -5,14 +5,19 @@ Endpoints follow DESIGN §6: ``AUDITOR_GCP_ASSET_ENDPOINT`` for Cloud Asset, and
 private endpoint. The REST follow-ups run on a pool of :data:`WORKERS` threads. Timeouts, the number
 of attempts and the page limit come from :class:`auditor.network.NetworkLimits`
 (``AUDITOR_CONNECT_TIMEOUT``, ``AUDITOR_READ_TIMEOUT``, ``AUDITOR_MAX_ATTEMPTS``, ``AUDITOR_MAX_PAGES``).
-Nothing here imports a Google library.
+:class:`GcpOptions` reads which scopes to audit, and as whom, from the ``auditor audit`` / ``auditor
+permissions`` options. Nothing here imports a Google library.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from auditor.errors import AuditorError
 
 #: REST follow-ups in flight at once (one thread each).
 WORKERS = 8
@@ -58,3 +63,54 @@ IAM_CREDENTIALS = Api(
 )
 
 ALL_APIS = (ASSET, IDS, SCC, OSCONFIG, ACCESS_CONTEXT, DIRECTORY, IAM_CREDENTIALS)
+
+
+_PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z][a-z0-9.:-]{3,62}$")
+_NUMBER = re.compile(r"^\d{1,20}$")
+
+
+@dataclass(frozen=True)
+class GcpOptions:
+    """The parsed GCP options: the asset scopes (``projects/P``, ``folders/N``, ``organizations/N``)."""
+
+    scopes: tuple[str, ...]
+    impersonate: str = ""
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any]) -> GcpOptions:
+        scopes: list[str] = []
+        for value in _values(options.get("organization")):
+            scopes.append(_numbered("organizations", value))
+        for value in _values(options.get("folder")):
+            scopes.append(_numbered("folders", value))
+        for value in _values(options.get("project")):
+            project = value.removeprefix("projects/")
+            if not _PROJECT_ID.match(project):
+                raise _bad("--project", value)
+            scopes.append(f"projects/{project}")
+        impersonate = (options.get("impersonate_service_account") or "").strip()
+        if impersonate and "@" not in impersonate:
+            raise _bad("--impersonate-service-account", impersonate)
+        return cls(tuple(dict.fromkeys(scopes)), impersonate)
+
+
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _numbered(kind: str, value: str) -> str:
+    number = value.removeprefix(f"{kind}/")
+    if not _NUMBER.match(number):
+        raise _bad(f"--{kind[:-1]}", value)
+    return f"{kind}/{number}"
+
+
+def _bad(option: str, value: str) -> AuditorError:
+    return AuditorError(
+        "raw",
+        ja=f"GCP の指定 {option} {value!r} が不正です。",
+        en=f"Invalid GCP option {option} {value!r}.",
+    )

@@ -11,7 +11,8 @@ import pytest
 from auditor.controls import load_controls
 from auditor.errors import AuditorError
 from auditor.plugins import DemoCapable, Provider
-from providers.gcp.plugin import GcpOptions, provider
+from providers.gcp.plugin import provider
+from providers.gcp.settings import GcpOptions
 
 
 def test_importing_the_provider_loads_no_google_library():

@@ -20,7 +20,7 @@ from providers.gcp.collect.followups import FollowupReader
 from providers.gcp.collect.inventory import CALLS, IAM_POLICY, ORG_POLICY, RESOURCE, AssetInventory, Listing
 from providers.gcp.credentials import ensure_token, load_credentials
 from providers.gcp.kinds import Plan
-from providers.gcp.plugin import GcpOptions
+from providers.gcp.settings import GcpOptions
 from providers.gcp.transport import ReadOnlySession, RestReader
 
 PROVIDER = "gcp"
