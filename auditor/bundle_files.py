@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from auditor.errors import AuditorError
+from auditor.i18n import os_problem
 from auditor.signing import SIGNATURE_FILE
 
 BUNDLE_DIR = "bundle"
@@ -140,11 +141,11 @@ def open_bundle(path: Path) -> Iterator[BundleFiles]:
         try:
             digests = {p.relative_to(root).as_posix(): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
         except OSError as exc:
-            raise unreadable(path, str(exc), str(exc)) from None
+            raise unreadable(path, *os_problem(exc)) from None
         yield BundleFiles(root, digests)
         return
     if not path.exists():
-        raise unreadable(path, "ファイルがありません", "no such file or directory")
+        raise unreadable(path, "ファイルがありません", "the file does not exist")
     work = Path(tempfile.mkdtemp(prefix="auditor-verify-"))
     try:
         yield BundleFiles(work, _unpack(path, work))
@@ -170,7 +171,9 @@ def _unpack(path: Path, target: Path) -> dict[str, str]:
                                         "載っていないため拒否しました",
                                         f"zip entry {info.filename} is not listed in manifest.json: refused")
             return {relative: _extract(archive, info, target / relative) for relative, info in members.items()}
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+    except OSError as exc:
+        raise unreadable(path, *os_problem(exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise unreadable(path, f"zip ファイルとして読めません（{exc}）", f"not a readable zip file ({exc})") from None
 
 

@@ -188,10 +188,17 @@ def translate(key: str, lang: str, **params: object) -> str:
     if entry is None:
         return key
     template = entry.get(lang) or entry["en"]
+    # a parameter given as a (Japanese, English) pair is said in the message's language
+    params = {name: (value[1] if lang == "en" else value[0]) if _is_pair(value) else value
+              for name, value in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(part, str) for part in value)
 
 
 _OS_PROBLEMS = {

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from auditor.errors import AuditorError
+from auditor.i18n import os_problem
 from auditor.serialize import iso
 
 SIGNATURE_FILE = "signature.json"
@@ -177,7 +178,7 @@ def _read_key_file(path: Path, kind: str) -> tuple[bytes, str]:
         with open(path, "rb") as stream:
             data = stream.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as exc:
-        raise _key_error(path, exc.strerror or str(exc), exc.strerror or str(exc)) from None
+        raise _key_error(path, *os_problem(exc)) from None
     if len(data) > MAX_KEY_FILE_BYTES:
         raise _key_error(path, "鍵ファイルとしては大きすぎます", "too large to be a key file")
     block = next((m.group(0) for m in _PEM_BLOCK.finditer(data) if m.group(1).decode() == kind), None)
@@ -241,7 +242,7 @@ def write_key_pair(key: SigningKey, private_path: Path, force: bool = False) -> 
         write_private(private_path, _header(key) + pem)
         public_path.write_bytes(public_key_pem(key))
     except OSError as exc:
-        raise _key_error(private_path, exc.strerror or str(exc), exc.strerror or str(exc)) from None
+        raise _key_error(private_path, *os_problem(exc)) from None
     return public_path
 
 

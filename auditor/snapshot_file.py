@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import AuditorError
+from auditor.i18n import os_problem
 from auditor.limits import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_DEPTH, MAX_SNAPSHOT_STRING_CHARS, read_bounded
 from auditor.model import Evidence, Gap, RunInfo
 from auditor.records import Record, RecordError
@@ -48,8 +49,8 @@ def read_snapshot(path: Path) -> tuple[RunInfo, tuple[Evidence, ...], tuple[Gap,
     return run, evidence, gaps
 
 
-def _reason(exc: Exception) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+def _reason(exc: Exception) -> str | tuple[str, str]:
+    return os_problem(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _check_bounds(document: Any) -> None:

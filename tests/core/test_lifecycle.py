@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -232,3 +234,14 @@ def test_a_malformed_risk_acceptance_file_names_the_line(tmp_path, entries, mess
     with pytest.raises(AuditorError) as caught:
         load_risk_acceptances(write_acceptances(tmp_path, entries))
     assert message in caught.value.message("en") and "Risk-acceptance file" in caught.value.message("en")
+
+
+@pytest.mark.parametrize("command", [["evaluate", "missing-snapshot.json"], ["keys", "fingerprint", "missing.pem"],
+                                     ["verify", "missing-bundle.zip"]])
+def test_a_missing_input_file_is_said_in_the_chosen_language(tmp_path, command):
+    for lang, said in (("ja", "ファイルがありません"), ("en", "the file does not exist")):
+        result = subprocess.run([sys.executable, "-m", "auditor", "--lang", lang, *command], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert said in line and "Errno" not in line and "No such file" not in line
