@@ -12,7 +12,7 @@ first row, so :func:`prepare_page` must run before anything is appended.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl.worksheet.page import PageMargins
 
@@ -113,19 +113,67 @@ def word_width(text: str, bold: bool = True) -> float:
     return max(text_units(w) for w in words) * (BOLD_FACTOR if bold else 1.0) + 2
 
 
-def fit_widths(widths: Sequence[float], flexible: Iterable[int], scale: float = MIN_SCALE) -> list[float]:
-    """``widths`` with the ``flexible`` columns narrowed alike (not below :data:`MIN_FLEXIBLE_WIDTH`) until the
-    sheet prints one page wide at ``scale`` or more; the other columns keep their width."""
+def fit_widths(widths: Sequence[float], flexible: Iterable[int], scale: float = MIN_SCALE,
+               weights: Mapping[int, float] | None = None) -> list[float]:
+    """``widths`` with the ``flexible`` columns narrowed (not below :data:`MIN_FLEXIBLE_WIDTH`) until the sheet
+    prints one page wide at ``scale`` or more; the other columns keep their width.
+
+    The room left is shared in proportion to ``weights`` (how much text each flexible column holds, so that
+    the rows come out as short as they can), or to the columns' own widths."""
     fitted, flexible = list(widths), [i for i in flexible if i < len(widths)]
     budget = PRINTABLE_WIDTH / scale - sum(column_points(w) for i, w in enumerate(fitted) if i not in flexible)
-    have = sum(column_points(fitted[i]) for i in flexible)
-    if not flexible or have <= budget:
+    if not flexible or sum(column_points(fitted[i]) for i in flexible) <= budget:
         return fitted
-    ratio = max(budget, 0.0) / have
-    for i in flexible:
-        narrowed = math.floor((column_points(fitted[i]) * ratio / 0.75 - 5) / 7)
-        fitted[i] = max(MIN_FLEXIBLE_WIDTH, min(fitted[i], narrowed))
+    share = {i: max((weights or {}).get(i, 0.0), 0.0) or fitted[i] for i in flexible}
+    units = max((budget - 5 * 0.75 * len(flexible)) / (7 * 0.75), 0.0)  # width units the flexible columns get
+    free = set(flexible)
+    while free:  # share the units; a column held at its own width or at the floor leaves the rest to the others
+        total = sum(share[i] for i in free)
+        offer = {i: units * share[i] / total for i in free}
+        held = {i: min(MIN_FLEXIBLE_WIDTH, widths[i]) for i in free if offer[i] < MIN_FLEXIBLE_WIDTH} or {
+            i: widths[i] for i in free if offer[i] > widths[i]}
+        if not held:
+            for i in free:
+                fitted[i] = float(math.floor(offer[i]))
+            break
+        for i, width in held.items():
+            fitted[i] = width
+            units -= width
+            free.discard(i)
     return fitted
+
+
+#: The printable height of A4 landscape with the margins :func:`prepare_page` sets (points, at 100 %).
+PRINTABLE_HEIGHT = 210 / 25.4 * 72 - 2 * 0.5 * 72
+#: Of a page's height, how much the breaks below plan to fill: row heights are estimates, and a spreadsheet
+#: that finds a page fuller than planned breaks it itself, perhaps inside a merged cell.
+PAGE_FILL = 0.9
+#: The height a row without a stored height is counted at (one line, with room for CJK fallback fonts).
+DEFAULT_ROW_HEIGHT = LINE_HEIGHT + PADDING
+
+
+def page_breaks(heights: Mapping[int, float], first: int, last: int, blocks: Iterable[tuple[int, int]],
+                repeated: float, scale: float) -> list[int]:
+    """The rows before which a page break keeps each block of rows (a merged 区分 cell and the items beside
+    it) on one page, for rows ``first``–``last`` of a sheet printed at ``scale`` whose page repeats
+    ``repeated`` points of header rows. Rows before ``first`` fill the first page. A block taller than a
+    page starts a page of its own and runs on."""
+    capacity = PRINTABLE_HEIGHT / scale * PAGE_FILL
+    starts = {start: end for start, end in blocks}
+    height = [0.0] + [heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(1, last + 1)]
+    used = sum(height[1:first])
+    breaks, row = [], first
+    while row <= last:
+        end = starts.get(row, row)
+        need = sum(height[row:end + 1])
+        if need > capacity - repeated:  # taller than a page: it cannot be kept together, so it runs on
+            end, need = row, height[row]
+        if used + need > capacity and used > repeated:
+            breaks.append(row)
+            used = repeated
+        used += need
+        row = end + 1
+    return breaks
 
 
 def prepare_page(sheet) -> None:
@@ -142,3 +190,11 @@ def prepare_page(sheet) -> None:
 def repeat_rows(sheet, first: int, last: int) -> None:
     """Print the header rows ``first``–``last`` on every page."""
     sheet.print_title_rows = f"{first}:{last}"
+
+
+def page_title(sheet, title: str) -> None:
+    """Print ``title`` at the top of every page and "page / pages" at the foot."""
+    sheet.oddHeader.center.text = title.replace("&", "&&")
+    sheet.oddHeader.center.size = 9
+    sheet.oddFooter.center.text = "&P / &N"
+    sheet.oddFooter.center.size = 8

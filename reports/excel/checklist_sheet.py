@@ -11,7 +11,7 @@ plain words, and any answer that contradicts the profile.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
@@ -104,7 +104,12 @@ def write_checklist_sheet(
     first_header = (1 + (1 if context.result.run.demo else 0) + form_rows + len(lines) + len(warnings) + 2)
     header_row = first_header + sheet_layout.header_depth - 1
     sheet_title = title if lang == "ja" or not checklist.sheet_title_en else checklist.sheet_title_en
-    writer = SheetWriter(workbook, safe_sheet_title(sheet_title, used), column_widths(sheet_layout, lang),
+    results = {i.item_id: i for i in result.items}
+    remarks = {item.id: item_remarks(results[item.id], item, index, context.controls, lang)
+               for item in checklist.items if item.id in results}
+    texts = {lay.REMARKS: list(remarks.values()), **{
+        field: [lay.item_field(item, field) for item in checklist.items] for field in (lay.TEXT, lay.EXAMPLE)}}
+    writer = SheetWriter(workbook, safe_sheet_title(sheet_title, used), column_widths(sheet_layout, lang, texts),
                          header_row + 1)
     writer.title_rows(context, title)
     _form_rows(writer, sheet_layout, form_values(context), lang)
@@ -115,7 +120,6 @@ def write_checklist_sheet(
     writer.append([])
     header_fills = [APPLIED_FILL if sheet_layout.is_applied(c) else HEADER_FILL for c in sheet_layout.columns]
     writer.header_rows([c.header_path(lang) for c in sheet_layout.columns], header_fills)
-    results = {i.item_id: i for i in result.items}
     status_columns = [i for i, c in enumerate(sheet_layout.columns) if c.field == lay.STATUS]
     sizes = [REMARKS_FONT_SIZE if c.field == lay.REMARKS else printing.BASE_FONT_SIZE for c in sheet_layout.columns]
     sections = SectionMerger(writer, sheet_layout.index_of(lay.SECTION))
@@ -129,24 +133,29 @@ def write_checklist_sheet(
         item_result = results.get(row.item.id)
         if item_result is None:
             continue
-        remarks = item_remarks(item_result, row.item, index, context.controls, lang)
-        written = writer.sized(
-            _item_cells(writer, sheet_layout, checklist, row.item, item_result, remarks, lang, profile), sizes)
+        written = writer.sized(_item_cells(writer, sheet_layout, checklist, row.item, item_result,
+                                           remarks[row.item.id], lang, profile), sizes)
         sections.add(written, row.item.section)
     sections.close()
     last_row = writer.rows
     writer.filter_and_finish(header_row, last_row, first_header)
+    writer.keep_together(header_row + 1, sections.blocks, (first_header, header_row))
     if last_row > header_row:
         _status_validation(writer, status_columns, header_row + 1, last_row, lang)
 
 
-def column_widths(sheet_layout: lay.SheetLayout, lang: str) -> list[float]:
+def column_widths(sheet_layout: lay.SheetLayout, lang: str, texts: Mapping[str, Sequence[str]] | None = None,
+                  ) -> list[float]:
     """The columns' widths as printed: each at least its header's longest word (so "Implementer" is never
-    broken), then the requirement, example and 備考 columns narrowed alike until the sheet prints one A4
-    width at :data:`reports.printing.MIN_SCALE` or more."""
+    broken), then the requirement, example and 備考 columns narrowed until the sheet prints one A4 width at
+    :data:`reports.printing.MIN_SCALE` or more, sharing the room by how much text each holds (``texts``: the
+    cells of each of these fields)."""
     widths = [max(c.width, printing.word_width(c.label(lang))) for c in sheet_layout.columns]
     flexible = [i for i, c in enumerate(sheet_layout.columns) if c.field in (lay.TEXT, lay.EXAMPLE, lay.REMARKS)]
-    return printing.fit_widths(widths, flexible)
+    sizes = {lay.REMARKS: REMARKS_FONT_SIZE / printing.BASE_FONT_SIZE}
+    weights = {i: sum(map(printing.text_units, (texts or {}).get(c.field, ()))) * sizes.get(c.field, 1.0)
+               for i, c in enumerate(sheet_layout.columns) if i in flexible}
+    return printing.fit_widths(widths, flexible, weights=weights if texts else None)
 
 
 class SectionMerger:
@@ -156,6 +165,7 @@ class SectionMerger:
     def __init__(self, writer: SheetWriter, columns: Sequence[int]) -> None:
         self.writer, self.columns = writer, list(columns)
         self.start = self.end = 0
+        self.blocks: list[tuple[int, int]] = []  # the merged rows, kept on one printed page
 
     def add(self, row: int, section: str) -> None:
         if not section and self.start and row == self.end + 1:
@@ -165,7 +175,8 @@ class SectionMerger:
         self.start = self.end = row if section else 0
 
     def close(self) -> None:
-        if self.start and self.end > self.start:
+        if self.start and self.end > self.start and self.columns:
+            self.blocks.append((self.start, self.end))
             for index in self.columns:
                 letter = get_column_letter(index + 1)
                 self.writer.sheet.merged_cells.add(f"{letter}{self.start}:{letter}{self.end}")
@@ -188,10 +199,10 @@ def _form_rows(writer: SheetWriter, sheet_layout: lay.SheetLayout, values: dict[
     for pair in (fields[i:i + 2] for i in range(0, len(fields), 2)):
         labels = [f.label(lang) for f in pair]
         first_label = span(0, labels[0])
-        first_value = max(first_label + 1, middle)
+        first_value = min(max(first_label + 1, middle), len(widths) - 3)
         spans = [(0, first_label), (first_label + 1, first_value)]
         if len(pair) > 1:
-            second_label = span(first_value + 1, labels[1])
+            second_label = min(span(first_value + 1, labels[1]), len(widths) - 2)
             spans += [(first_value + 1, second_label), (second_label + 1, len(widths) - 1)]
         cells = []
         texts = [labels[0], values.get(pair[0].key, "")] + (

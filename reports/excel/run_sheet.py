@@ -13,6 +13,7 @@ from auditor.plugins import ReportContext
 from auditor.redaction import redact
 from auditor.status import Status
 from auditor.unreadable import summary_text, unreadable_of
+from reports import printing
 from reports.excel.checklist_sheet import status_summary
 from reports.excel.sheet_names import safe_sheet_title
 from reports.excel.sheet_writer import SheetWriter
@@ -25,6 +26,7 @@ def write_run_sheet(workbook: Workbook, context: ReportContext, checklist: Check
     lang, run = context.lang, context.result.run
     writer = SheetWriter(workbook, safe_sheet_title(text("run_sheet", lang), used), [30, 100], None)
     writer.title_rows(context, text("run_sheet", lang))
+    printing.repeat_rows(writer.sheet, 1, writer.rows)
     writer.append([])
 
     def row(label: str, value: str) -> None:

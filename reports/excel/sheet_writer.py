@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from auditor.plugins import ReportContext
 from reports import printing
@@ -163,6 +164,7 @@ class SheetWriter:
         return self.rows
 
     def title_rows(self, context: ReportContext, title: str, extra: Sequence[str] = ()) -> None:
+        printing.page_title(self.sheet, title)
         self.append([self.cell(title, font=TITLE_FONT)])
         if context.result.run.demo:
             self.banner(text("demo_banner", context.lang), font=DEMO_FONT, fill=DEMO_FILL)
@@ -173,6 +175,17 @@ class SheetWriter:
         last = max(last_row, header_row)
         self.sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(self.width)}{last}"
         printing.repeat_rows(self.sheet, first_header_row or header_row, header_row)
+
+
+    def keep_together(self, first: int, blocks: Sequence[tuple[int, int]], header: tuple[int, int]) -> None:
+        """Page breaks so that no block of rows (``(first row, last row)``, a merged cell's) is split across
+        pages, for the rows from ``first`` on, the ``header`` rows repeating on every page."""
+        dimensions = self.sheet.row_dimensions
+        heights = {row: dimensions[row].height for row in range(1, self.rows + 1)
+                   if row in dimensions and dimensions[row].height}
+        repeated = sum(heights.get(row, printing.DEFAULT_ROW_HEIGHT) for row in range(header[0], header[1] + 1))
+        for row in printing.page_breaks(heights, first, self.rows, blocks, repeated, printing.fit_scale(self.widths)):
+            self.sheet.row_breaks.append(Break(id=row - 1))
 
 
 def header_spans(paths: Sequence[Sequence[str]]) -> list[tuple[int, int, int, int, str]]:

@@ -14,8 +14,10 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
+from reports import printing
 from tests.reports.sheets import CHECKLIST_IDS, table
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -92,3 +94,47 @@ def test_every_column_of_a_row_lands_on_the_same_page(written, printed, checklis
         parts = [squeeze(row[remarks_col])[:30], squeeze(str(row[id_col])), squeeze(str(row[0] or ""))]
         assert any(all(part in text for part in parts) for text in on), \
             f"{row[id_col]}: No, 備考 and 項目ID on the page of its requirement"
+
+
+@pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
+def test_a_merged_section_cell_is_never_split_across_pages(written, printed, checklist_id):
+    """The rows beside a merged 区分 cell print on one page when they fit on one (001's 資格・認証※クラウド
+    サービスプロバイダー(CSP) once left "(CSP)" alone at the top of page 2)."""
+    _, directory, _ = written
+    sheet = load_workbook(directory / f"{checklist_id}.xlsx").worksheets[0]
+    header_row, headers, _ = table(sheet)
+    first_header = int(sheet.print_title_rows.split(":")[0].strip("$"))
+    id_col = headers.index("項目ID") + 1
+    text_col = next(i for i, h in enumerate(headers) if h in ("セキュリティ対策", "要件", "要件概要", "要求事項")) + 1
+    pages = [text for _, _, text in printed[checklist_id]]
+    scale = printing.fit_scale(sheet.column_dimensions[get_column_letter(c)].width for c in range(1, id_col + 1))
+
+    def height(row: int) -> float:
+        return sheet.row_dimensions[row].height or printing.DEFAULT_ROW_HEIGHT
+
+    page = printing.PRINTABLE_HEIGHT / scale * printing.PAGE_FILL - sum(map(height, range(first_header,
+                                                                                          header_row + 1)))
+    blocks = [m for m in sheet.merged_cells.ranges if m.min_row > header_row and m.max_row > m.min_row
+              and m.min_col == m.max_col and m.min_col < text_col]
+    if checklist_id in ("cloud-service-requirements", "infosec-requirements-annex4"):
+        assert blocks and sheet.row_breaks.brk, "merged 区分 cells, and page breaks planned around them"
+    for block in blocks:
+        rows = range(block.min_row, block.max_row + 1)
+        if sum(map(height, rows)) > page:
+            continue  # taller than a page: it has to run on
+        on = [{n for n, text in enumerate(pages)
+               if squeeze(sheet.cell(r, text_col).value) in text and squeeze(sheet.cell(r, id_col).value) in text}
+              for r in rows]
+        assert set.intersection(*on), f"{block} ({sheet.cell(block.min_row, block.min_col).value}) split: {on}"
+
+
+def test_every_sheet_prints_its_title_on_every_page(written, printed):
+    """Each page carries its sheet's title in the page header, Run information's second page included."""
+    _, directory, _ = written
+    workbook = load_workbook(directory / "ext-service-requirements.xlsx")
+    for sheet in workbook.worksheets:
+        assert squeeze(sheet.oddHeader.center.text) == squeeze(sheet["A1"].value)
+        assert sheet.print_title_rows, f"{sheet.title} repeats its title or header rows"
+    titles = [squeeze(sheet["A1"].value) for sheet in workbook.worksheets]
+    for _, _, text in printed["ext-service-requirements"]:
+        assert any(text.startswith(title) for title in titles), text[:60]
