@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as data_field
 from string import Formatter
 
 from auditor.checklists import Checklist, ControlRef, Item, Profile
@@ -195,6 +196,8 @@ class SheetLayout:
     row_fields: tuple[str, ...] = ()
     lead_rows: tuple[str, ...] = ()
     form: tuple[FormField, ...] = ()
+    #: notes printed right under a heading row, as the seed prints them (004's ② heading and its note)
+    heading_notes: Mapping[str, tuple[str, ...]] = data_field(default_factory=dict)
 
     @property
     def applied_level_key(self) -> str:
@@ -242,7 +245,8 @@ class SheetLayout:
 
     def placed_texts(self) -> set[str]:
         """Texts of the checklist's notes that this layout prints inside the table, not above it."""
-        placed = set(self.lead_rows)
+        placed = set(self.lead_rows) | set(self.heading_notes)
+        placed.update(note for notes in self.heading_notes.values() for note in notes)
         for column in self.columns:
             placed.update(ja for ja, _ in column.groups)
         return placed
@@ -281,7 +285,20 @@ def layout_for(checklist: Checklist, profile: Mapping[str, str]) -> SheetLayout:
         row_fields=_ROW_FIELDS.get(checklist.id, ()),
         lead_rows=_LEAD_ROWS.get(checklist.id, ()),
         form=tuple(FormField(*f) for f in _FORMS.get(checklist.id, ())),
+        heading_notes=_heading_notes(checklist, _ROW_FIELDS.get(checklist.id, ())),
     )
+
+
+def _heading_notes(checklist: Checklist, row_fields: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The checklist's note lines that repeat a heading printed as a row, with the bracketed lines after each
+    (004: ②インターネットパソコン方式(原則禁止） and （インターネット環境にあるパソコンについて…）)."""
+    headings = {item_field(item, f) for item in checklist.items for f in row_fields} - {""}
+    lines, notes = [line.strip() for line in checklist.notes.splitlines()], {}
+    for n, line in enumerate(lines):
+        if line in headings:
+            after = lines[n + 1:n + 2]
+            notes[line] = tuple(x for x in after if x.startswith("（"))
+    return notes
 
 
 def applied_level_keys(checklist: Checklist, profile: Mapping[str, str]) -> tuple[str, ...]:
@@ -317,6 +334,7 @@ def body_rows(checklist: Checklist, sheet: SheetLayout) -> list[BodyRow]:
                 current[field] = value
                 if value:
                     rows.append(BodyRow("heading", texts.get(value, value)))
+                    rows.extend(BodyRow("note", note) for note in sheet.heading_notes.get(value, ()))
         rows.extend(BodyRow("note", text) for text in notes_before.get(item.id, ()))
         rows.append(BodyRow("item", item=item))
     return rows

@@ -283,3 +283,19 @@ def test_the_profile_names_are_free_text_and_results_json_keeps_them(catalogue):
     assert {k: recorded[k] for k in ("service_name", "provider_name", "respondent")} == {
         "service_name": "住民記録クラウド = 本番", "provider_name": "Example K.K.", "respondent": "山田"}
     assert dict(results_from_dict(json.loads(dumps(results_to_dict(result)))).run.profile) == dict(profile.values)
+
+
+def test_usage_criteria_print_the_two_headings_with_their_notes_where_the_seed_has_them(default_sheets):
+    """004: the lead sentence above the table, then ①外部サービス共通 as the table's first row, and the ②
+    heading with its bracketed note right above the first ② item, not in the block above the table."""
+    sheet = default_sheets["usage-decision-criteria"]
+    first, header_row = header_range(sheet)
+    top = column_a(sheet)[: first - 1]
+    assert any(line.startswith("以下に示す①外部サービス共通の対策を講じてください。") for line in top)
+    assert not any(line.startswith(("②インターネットパソコン方式", "（インターネット環境")) for line in top)
+    body = [[str(c or "") for c in row] for row in sheet.iter_rows(min_row=header_row + 1, values_only=True)]
+    assert body[0][0] == "①外部サービス共通"
+    second = next(n for n, row in enumerate(body) if row[0] == "②インターネットパソコン方式(原則禁止）")
+    assert body[second + 1][1].startswith("（インターネット環境にあるパソコンについて以下のセキュリティ対策")
+    _, headers, _ = table(sheet)
+    assert body[second + 2][headers.index("項目ID")] == "inet-1"
