@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from auditor.checklists import Checklist
 from auditor.model import RunResult
+from auditor.profile_words import fact
 from auditor.rollup import ATTESTATION_EXPIRED
 
 
@@ -34,11 +35,13 @@ class ProfileConflict:
         if lang == "ja":
             said = {"": "申告がありません", "expired": "申告が期限切れです"}.get(
                 self.answer, f"申告は「{self.answer}」です")
-            return (f"注意: 監査プロファイルは {self.key}={self.value}（ISMAP 登録済み）としていますが、{where} の"
-                    f"{said}。登録を示す根拠資料を申告するか、プロファイルを見直してください（判定は変えていません）。")
+            return (f"注意: 監査プロファイルは「{fact(self.key, self.value, 'ja')}」（{self.key}={self.value}）と"
+                    f"していますが、{where} の{said}。登録を示す根拠資料を申告するか、プロファイルを見直してください"
+                    "（判定は変えていません）。")
         said = {"": "is not answered", "expired": "has an expired answer"}.get(
             self.answer, f'is answered "{self.answer}"')
-        return (f"Warning: the audit profile declares {self.key}={self.value} (ISMAP-registered), but {where} {said}. "
+        return (f"Warning: the audit profile says {fact(self.key, self.value, 'en')} ({self.key}={self.value}), "
+                f"but {where} {said}. "
                 "Attest the registration with its evidence or correct the profile (no status was changed).")
 
 

@@ -27,7 +27,10 @@ def test_declared_registration_without_an_answer_is_flagged_on_both_items(catalo
     assert {(c.checklist_id, c.item_id) for c in conflicts} == ISMAP_ITEMS
     line = next(c for c in conflicts if c.item_id == "1.1").text("ja")
     assert "ismap=registered" in line and "cloud-service-requirements#1.1." in line and "申告がありません" in line
+    assert "監査プロファイルは「利用する外部サービスが ISMAP に登録されている」（ismap=registered）と" in line
     assert "not answered" in conflicts[0].text("en")
+    assert "the audit profile says the external service is registered in ISMAP (ismap=registered)" in (
+        conflicts[0].text("en"))
     # a warning, not a status change
     statuses = {i.item_id: i.status for c in result.checklists for i in c.items}
     plain = _run(catalogue, Profile())
