@@ -17,6 +17,10 @@ from auditor.model import RunResult
 from auditor.profile_words import fact
 from auditor.rollup import ATTESTATION_EXPIRED
 
+#: An attestation's answer in words (Japanese, English).
+ANSWER_WORDS = {"yes": ("はい", "yes"), "partial": ("一部のみ", "in part"), "no": ("いいえ", "no"),
+                "n/a": ("該当しない", "not applicable")}
+
 
 @dataclass(frozen=True)
 class ProfileConflict:
@@ -34,12 +38,12 @@ class ProfileConflict:
         where = f"{self.checklist_id}#{self.number or self.item_id}"
         if lang == "ja":
             said = {"": "申告がありません", "expired": "申告が期限切れです"}.get(
-                self.answer, f"申告は「{self.answer}」です")
+                self.answer, f"申告は「{ANSWER_WORDS.get(self.answer, (self.answer,))[0]}」です")
             return (f"注意: 監査プロファイルは「{fact(self.key, self.value, 'ja')}」（{self.key}={self.value}）と"
                     f"していますが、{where} の{said}。登録を示す根拠資料を申告するか、プロファイルを見直してください"
                     "（判定は変えていません）。")
         said = {"": "is not answered", "expired": "has an expired answer"}.get(
-            self.answer, f'is answered "{self.answer}"')
+            self.answer, f'is answered "{ANSWER_WORDS.get(self.answer, ("", self.answer))[1]}"')
         return (f"Warning: the audit profile says {fact(self.key, self.value, 'en')} ({self.key}={self.value}), "
                 f"but {where} {said}. "
                 "Attest the registration with its evidence or correct the profile (no status was changed).")
