@@ -131,7 +131,7 @@ _PIECES = re.compile(r"[\x21-\x7e]+|\s+|.")
 #: punctuation that never begins a line (it stays at the end of the line before, past the width)
 _NO_LINE_START = frozenset("、。，．）」』】〕・：；！？ー")
 #: brackets that never end a line (they go on to the next)
-_NO_LINE_END = frozenset("（「『【〔")
+_NO_LINE_END = frozenset("（「『【〔[(")
 
 
 def _width(text: str) -> int:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from auditor.checks import Check
-from auditor.model import Evidence, Gap, ProviderScope
+from auditor.model import Evidence, Gap, ProviderScope, Said
 from auditor.unreadable import UnreadableDetail
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ class Provider(Protocol):
     def checks(self) -> Sequence[Check]:
         """Every check this provider offers (pure, SDK-free)."""
 
-    def not_automated(self) -> Mapping[str, str]:
+    def not_automated(self) -> Mapping[str, Said]:
         """Controls without a check on this cloud, each with the reason (shown as UNKNOWN, never PASS)."""
 
     def collect(self, request: CollectRequest) -> Collection:

@@ -249,7 +249,8 @@ def print_summary(ctx, result: RunResult, written: Sequence[Path], redacted: int
     print_risk_acceptances(ctx, result)
     if redacted:
         say(ctx, f"秘密情報と判断した値 {redacted} 件を伏せ字（***REDACTED***）にして書き出しました。",
-            f"{redacted} secret values were redacted (***REDACTED***) from the files written.")
+            f"{redacted} secret {'value was' if redacted == 1 else 'values were'} redacted (***REDACTED***)"
+            " from the files written.")
     say(ctx, "出力:", "Written:")
     for entry in top_level_entries(written):
         click.echo(f"  {entry}")

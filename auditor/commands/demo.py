@@ -70,11 +70,15 @@ def _previous_demo_output(directory: Path) -> bool:
 
 @click.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("audit-report"), show_default=True,
-              help="Directory for the reports (an earlier demo's reports there are replaced).")
+              help="Directory for the reports (an earlier demo's reports there are replaced)."
+                   " / 報告書の出力先（以前のデモの報告書があれば置き換える）")
 @click.option("--force", is_flag=True,
-              help="Replace an earlier report folder (one holding results.json) that is not an earlier demo.")
+              help="Replace an earlier report folder (one holding results.json) that is not an earlier demo."
+                   " / デモ以外の以前の報告書のフォルダー（results.json があるもの）も置き換える")
 @store_option
-@click.option("--no-history", is_flag=True, help="Do not record the demo's two months in the history store.")
+@click.option("--no-history", is_flag=True,
+              help="Do not record the demo's two months in the history store."
+                   " / デモの 2 か月分を履歴ストアに記録しない")
 @click.pass_context
 def demo(ctx: click.Context, output: Path, force: bool, store: str | None, no_history: bool) -> None:
     """Audit a sample estate on local emulators (no cloud account needed). / エミュレーター上のデモ監査"""

@@ -80,8 +80,8 @@ def test_pick(text, en, ja):
 ENGLISH_PROSE = re.compile(r"[A-Za-z]{3,} [a-z]{2,} [a-z]{2,}")
 CLICK_ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "[default:",
                  "[required]", "env var:")
-#: every command and sub-command whose help the tool writes (demo's options are the demo's own)
-JAPANESE_HELP = [(), *((name,) for name in COMMANDS if name != "demo"), ("attest", "template"),
+#: every command and sub-command whose help the tool writes
+JAPANESE_HELP = [(), *((name,) for name in COMMANDS), ("attest", "template"),
                  ("attest", "hash"), ("keys", "generate"), ("keys", "fingerprint"), ("permissions", "aws"),
                  ("permissions", "azure"), ("permissions", "gcp")]
 
@@ -134,3 +134,10 @@ def test_japanese_help_wraps_by_display_width_without_breaking_words():
     japanese = [line for line in output.splitlines() if JAPANESE.search(line)]
     assert all(display_width(line) <= 80 or line[-1] in "、。）" for line in japanese), output
     assert not [line for line in japanese if line.endswith(("（", "「"))], output
+
+
+def test_a_default_note_is_never_left_hanging_on_its_opening_bracket():
+    for width in range(20, 70):
+        lines = wrap_japanese("報告書の出力先（以前のデモの報告書があれば置き換える） [既定: audit-report]", width)
+        assert not [line for line in lines if line.endswith(("[", "(", "（"))], (width, lines)
+    assert not [line for line in help_of("demo").splitlines() if line.rstrip().endswith("[")]
