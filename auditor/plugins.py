@@ -54,6 +54,9 @@ class ProviderOption:
     #: the option shapes the grant ``auditor permissions`` prints (an account, a scope), so that
     #: command offers it too; the others (credentials, regions, endpoints) only matter for an audit
     grant: bool = False
+    #: what the option does to the printed grant, where that differs from what it does to an audit
+    grant_help_en: str = ""
+    grant_help_ja: str = ""
 
     @property
     def key(self) -> str:

@@ -54,9 +54,13 @@ def with_provider_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def provider_click_option(option: ProviderOption) -> click.Option:
-    """One provider option as a click parameter, for a command built at run time."""
-    return click.Option(_declarations(option), **_settings(option))
+def provider_click_option(option: ProviderOption, for_grant: bool = False) -> click.Option:
+    """One provider option as a click parameter, for a command built at run time (``for_grant``: for
+    ``auditor permissions``, with the option's grant help where it has one)."""
+    settings = _settings(option)
+    if for_grant and option.grant_help_en:
+        settings["help"] = option.grant_help_en + (f" / {option.grant_help_ja}" if option.grant_help_ja else "")
+    return click.Option(_declarations(option), **settings)
 
 
 def _declarations(option: ProviderOption) -> list[str]:

@@ -100,7 +100,7 @@ def _provider_command(provider: Provider, providers: dict[str, Provider]) -> cli
     ]
     for option in provider.options:
         if option.grant:
-            params.append(provider_click_option(option))
+            params.append(provider_click_option(option, for_grant=True))
     return _ProviderPermissions(
         provider.name, callback=run, params=params, others=others, audit_only=audit_only,
         help=f"The read-only grant for {provider.title}. / {provider.title} に付与する読み取り専用権限",

@@ -25,7 +25,10 @@ OPTIONS = (
     ProviderOption("role-session-name", "Session name that identifies the auditor in CloudTrail.",
                    "CloudTrail に記録される監査者のセッション名", metavar="NAME"),
     ProviderOption("org", "Audit every active account of the organisation (from its management account).",
-                   "組織の全アカウントを監査（管理アカウントから）", is_flag=True, grant=True),
+                   "組織の全アカウントを監査（管理アカウントから）", is_flag=True, grant=True,
+                   grant_help_en="Add what an organisation audit reads in the management account "
+                                 "(organizations:ListAccounts).",
+                   grant_help_ja="組織の監査で管理アカウントが読む権限（organizations:ListAccounts）を加える"),
     ProviderOption("org-role",
                    "Role to assume in each member account with --org (default OrganizationAccountAccessRole).",
                    "--org で各メンバーアカウントで引き受けるロール名", metavar="NAME"),

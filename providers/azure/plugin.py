@@ -19,10 +19,18 @@ OPTIONS = (
                    "監査する Entra ID テナント ID", metavar="TENANT_ID"),
     ProviderOption("client-id", "Service principal (app) id; its secret or certificate comes from AZURE_CLIENT_SECRET "
                    "or AZURE_CLIENT_CERTIFICATE_PATH, never from the command line.",
-                   "サービスプリンシパルのアプリ ID（シークレットは環境変数から）", metavar="APP_ID", grant=True),
+                   "サービスプリンシパルのアプリ ID（シークレットは環境変数から）", metavar="APP_ID", grant=True,
+                   grant_help_en="The service principal's app id, written into the role assignment and Graph consent "
+                                 "commands (default: an {appId} placeholder).",
+                   grant_help_ja="ロールの割り当てと Graph の同意のコマンドに記載するサービスプリンシパルのアプリ ID"
+                                 "（省略時は {appId} の置き換え用の表記）"),
     ProviderOption("subscription", "Azure subscription id to audit (repeatable; default: every enabled subscription "
                    "the identity can see).", "監査するサブスクリプション ID（複数可）", multiple=True,
-                   metavar="SUBSCRIPTION_ID", grant=True),
+                   metavar="SUBSCRIPTION_ID", grant=True,
+                   grant_help_en="Subscription to grant Reader on (repeatable; default: a {subscriptionId} "
+                                 "placeholder).",
+                   grant_help_ja="Reader を割り当てるサブスクリプション ID（複数可。省略時は {subscriptionId} の"
+                                 "置き換え用の表記）"),
     ProviderOption("connection-verify", "CA bundle (PEM) to trust for Azure endpoints; default: REQUESTS_CA_BUNDLE or "
                    "the system store.", "Azure への接続で信頼する CA 証明書（PEM）", metavar="CA_PEM"),
 )

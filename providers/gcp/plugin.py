@@ -24,18 +24,28 @@ OPTIONS = (
     ProviderOption(
         "project", "GCP project ID to audit (repeatable).", "監査する GCP プロジェクト ID（複数指定可）",
         multiple=True, metavar="PROJECT_ID", grant=True,
+        grant_help_en="Project to bind the read-only roles on (repeatable).",
+        grant_help_ja="読み取り専用のロールを付与する GCP プロジェクト ID（複数指定可）",
     ),
     ProviderOption(
         "folder", "GCP folder number: audits every project under it (repeatable).",
         "GCP フォルダー番号（配下の全プロジェクトを監査、複数指定可）", multiple=True, metavar="FOLDER_ID", grant=True,
+        grant_help_en="Folder to bind the read-only roles on, for every project under it (repeatable).",
+        grant_help_ja="読み取り専用のロールを付与する GCP フォルダー番号（配下の全プロジェクトに及ぶ、複数指定可）",
     ),
     ProviderOption(
         "organization", "GCP organization number: audits every project in it (repeatable).",
         "GCP 組織番号（組織内の全プロジェクトを監査、複数指定可）", multiple=True, metavar="ORG_ID", grant=True,
+        grant_help_en="Organization to bind the read-only roles on, for every project in it (repeatable; default: an "
+                      "ORGANIZATION_ID placeholder).",
+        grant_help_ja="読み取り専用のロールを付与する GCP 組織番号（組織内の全プロジェクトに及ぶ、複数指定可。省略時は"
+                      " ORGANIZATION_ID の置き換え用の表記）",
     ),
     ProviderOption(
         "impersonate-service-account", "Service account e-mail to impersonate for a delegated GCP audit.",
         "委任監査で借用する GCP サービスアカウントのメールアドレス", metavar="EMAIL", grant=True,
+        grant_help_en="The auditing service account that receives the roles (default: a placeholder address).",
+        grant_help_ja="ロールを付与する監査用サービスアカウントのメールアドレス（省略時は置き換え用の表記）",
     ),
 )
 

@@ -141,3 +141,15 @@ def test_a_default_note_is_never_left_hanging_on_its_opening_bracket():
         lines = wrap_japanese("報告書の出力先（以前のデモの報告書があれば置き換える） [既定: audit-report]", width)
         assert not [line for line in lines if line.endswith(("[", "(", "（"))], (width, lines)
     assert not [line for line in help_of("demo").splitlines() if line.rstrip().endswith("[")]
+
+
+@pytest.mark.parametrize(("cloud", "option", "grant_words", "audit_words"), [
+    ("aws", "--org", "organizations:ListAccounts", "組織の全アカウントを監査"),
+    ("azure", "--subscription", "Reader を割り当てる", "監査するサブスクリプション"),
+    ("gcp", "--project", "ロールを付与する", "監査する GCP プロジェクト"),
+])
+def test_permissions_help_says_what_an_option_does_to_the_grant(cloud, option, grant_words, audit_words):
+    flat = lambda text: "".join(text.split())  # noqa: E731
+    permissions, audit = help_of("permissions", cloud), help_of("audit")
+    assert option in permissions and flat(grant_words) in flat(permissions)
+    assert flat(audit_words) not in flat(permissions) and flat(audit_words) in flat(audit)
