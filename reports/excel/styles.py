@@ -18,8 +18,9 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
 GREY = Font(color="808080")
 BOLD = Font(bold=True)
-SMALL = Font(size=9)
-REMARKS_FONT_SIZE = 9.0
+#: 備考 is set a little smaller than the rest (10 pt, about 8 pt once a sheet is fitted to one A4 width).
+REMARKS_FONT_SIZE = 10.0
+SMALL = Font(size=REMARKS_FONT_SIZE)
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
 NOTE_FONT = Font(italic=True, color="404040")
 WARNING_FONT = Font(bold=True, color="C00000")

@@ -90,14 +90,15 @@ def printed_widths(sheet) -> list[float]:
 @pytest.mark.parametrize("checklist_id", CHECKLIST_IDS)
 def test_checklist_and_findings_sheets_print_one_a4_width_at_a_readable_size(long_values, checklist_id, lang):
     """Fitted to one page wide, the checklist prints at about 80 % (11 pt text at 8.6 pt or more) and the
-    findings at 8 pt or more: the findings' technical columns (check, scope, call, time) stay outside the
-    print area."""
+    findings and 確認不能 sheets at 8 pt or more: their technical columns (check, scope, call, time) stay
+    outside the print area."""
     workbook = load_workbook(long_values[lang] / f"{checklist_id}.xlsx")
     checklist = workbook.worksheets[0]
     assert printing.fit_scale(printed_widths(checklist)) >= 0.78, checklist.title
+    for name in (("検出結果", "Findings"), ("確認不能", "Could not read")):
+        listing = workbook[name[0] if lang == "ja" else name[1]]
+        assert printing.BASE_FONT_SIZE * printing.fit_scale(printed_widths(listing)) >= 8.0, listing.title
     findings = workbook["検出結果" if lang == "ja" else "Findings"]
-    scale = printing.fit_scale(printed_widths(findings))
-    assert printing.BASE_FONT_SIZE * scale >= 8.0
     _, headers, _ = table(findings)
     printed = headers[: len(printed_widths(findings))]
     english = {"ja": ("判定", "統制ID", "リソースID", "理由", "観測値", "期待値", "関連項目"),
