@@ -303,15 +303,16 @@ def _print_diff(ctx: click.Context, changes: RunDiff, statuses_now: dict[tuple[s
             continue
         fixed = findings is changes.fixed
         status_column = ("今回" if ja else "now") if fixed else ""
+        reason_column = (("前回の理由" if ja else "reason before") if fixed else ("理由" if ja else "reason"))
         print_table(f"{title_ja if ja else title_en} ({len(findings)})",
-                    [status_column, *where, "理由" if ja else "reason"], [
+                    [status_column, *where, reason_column], [
             [(_status_cell(statuses_now[f.key], lang) if f.key in statuses_now else gone) if fixed
              else _status_cell(f.status, lang), f.check_id, f.resource_name or f.resource_id, f.region, f.scope,
              f.reason_in(lang)]
             for f in findings
         ])
-    for title_ja, title_en, findings in (("追加された資源", "Resources added", changes.resources_added),
-                                         ("なくなった資源", "Resources removed", changes.resources_removed)):
+    for title_ja, title_en, findings in (("追加されたリソース", "Resources added", changes.resources_added),
+                                         ("なくなったリソース", "Resources removed", changes.resources_removed)):
         grouped: dict[tuple[str, ...], dict[Status, int]] = defaultdict(lambda: defaultdict(int))
         for f in findings:
             grouped[(f.provider, f.scope, f.region, f.resource_type, f.resource_name or f.resource_id)][f.status] += 1

@@ -66,6 +66,7 @@ def test_english_diff_is_all_english_and_fixed_rows_show_their_status_now(seeded
     assert all(word in header for word in ("check", "resource", "region", "scope"))
     fixed = _row(out, "vol-old")
     assert "○ Pass" in fixed and "×" not in fixed and "now" in out
+    assert "reason before" in out  # a fixed row quotes why it failed, not why it passes now
     assert "× Fail" in _row(out, "vol-new")
 
 
@@ -76,7 +77,7 @@ def test_japanese_diff_has_japanese_headers_and_reasons(seeded):
     assert not re.search(r"\b(check|resource|region|scope|reason|provider|type|checklist|item)\b", out)
     assert "証跡のログ記録が停止している" in _row(out, "aws.cloudtrail.logging")
     fixed = _row(out, "vol-old")
-    assert "○ 適合" in fixed and "×" not in fixed and "今回" in out
+    assert "○ 適合" in fixed and "×" not in fixed and "今回" in out and "前回の理由" in out
     assert "リソースなし" not in out
 
 
