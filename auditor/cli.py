@@ -101,6 +101,8 @@ class AuditorGroup(click.Group):
             ctx.exit(EXIT_ERROR)
         except _CLICK_OUTCOMES:
             raise
+        except BrokenPipeError:
+            raise  # the reader went away (| head): ended quietly by main()
         except Exception as error:  # the one place where every unexpected error becomes one line
             logger.debug("unexpected error", exc_info=True)
             click.echo(_prefix(lang) + unexpected_message(error, lang), err=True)
