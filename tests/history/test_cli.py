@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -172,3 +175,12 @@ def test_history_of_an_empty_store(tmp_path):
     open_store(str(tmp_path / "new.sqlite")).close()
     result = invoke("--lang", "en", "history", "--store", str(tmp_path / "new.sqlite"))
     assert result.exit_code == 0 and "No runs in the history store" in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_diff_quietly(seeded):
+    """``auditor diff … | head``: once the reader is gone the rest goes nowhere, with no error line (here the
+    reader takes nothing at all, so the very first line written meets a closed pipe)."""
+    command = f'"{sys.executable}" -m auditor --lang en diff --store "{seeded}" --target {TARGET} | true'
+    reader_gone = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120,
+                                 env={**os.environ, "COLUMNS": "60"})
+    assert reader_gone.stderr == ""
