@@ -220,7 +220,7 @@ def run_shards(context, endpoint: str, regions: tuple[str, ...], count: int, ser
                 for k in range(1, count + 1)]
     for child in children:
         child.start()
-    parts = sorted((results.get(timeout=7200) for _ in children), key=lambda p: int(p["shard"].split("/")[0]))
+    parts = sorted((_answer(results, children) for _ in children), key=lambda p: int(p["shard"].split("/")[0]))
     for child in children:
         child.join()
     elapsed = round(time.perf_counter() - started, 1)
@@ -252,6 +252,21 @@ def _show(found: list[str]) -> None:
         print(f"  {line}")
     if len(found) > DIFFERENCES_SHOWN:
         print(f"  … and {len(found) - DIFFERENCES_SHOWN} more")
+
+
+def _answer(queue, processes: list) -> object:
+    """The next item on ``queue``; stops the benchmark as soon as one of ``processes`` has died without
+    answering (an import error, a crash) instead of waiting for the queue's time-out."""
+    import queue as queues
+
+    while True:
+        try:
+            return queue.get(timeout=5)
+        except queues.Empty:
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead:
+                name, code = dead[0].name, dead[0].exitcode
+                raise SystemExit(f"{name} stopped with exit code {code}; see its traceback above") from None
 
 
 def _since(pid: int, before: float | None) -> float | None:
@@ -341,7 +356,7 @@ def main() -> None:
     server.start()
     same = True
     try:
-        endpoint, members, seeding = queue.get(timeout=7200)
+        endpoint, members, seeding = _answer(queue, [server])
         print(json.dumps({"accounts": len(members) + 1, "regions": regions, "seeding_seconds": seeding}), flush=True)
         server_cpu = cpu_seconds_of(server.pid)
         whole = measure(endpoint, regions)
