@@ -214,6 +214,10 @@ def _form_rows(writer: SheetWriter, sheet_layout: lay.SheetLayout, values: dict[
             cells.extend(writer.cell("", border=BORDER, **({} if is_label else {"fill": FORM_FILL}))
                          for _ in range(last - first))
         row = writer.rows + 1
+        height = printing.row_height((value, sum(widths[first:last + 1]), printing.BASE_FONT_SIZE)
+                                     for (first, last), value in zip(spans, texts, strict=True))
+        if height is not None:
+            writer.sheet.row_dimensions[row].height = height
         for first, last in spans:
             if last > first:
                 writer.sheet.merged_cells.add(f"{get_column_letter(first + 1)}{row}:{get_column_letter(last + 1)}{row}")

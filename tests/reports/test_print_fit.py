@@ -61,6 +61,10 @@ def test_no_cell_holds_more_than_a_row_at_the_height_limit_prints(long_values, c
                 assert need <= printing.MAX_ROW_HEIGHT, f"{sheet.title}!{cell.coordinate}: {need:.0f} pt"
                 height = sheet.row_dimensions[cell.row].height
                 assert height is None or height <= printing.MAX_ROW_HEIGHT
+                if not any(m.min_row <= cell.row <= m.max_row and m.max_row > m.min_row
+                           for m in sheet.merged_cells.ranges if (m.min_row, m.min_col) == (cell.row, cell.column)):
+                    room = height or printing.LINE_HEIGHT + printing.PADDING
+                    assert need <= room + 1, f"{sheet.title}!{cell.coordinate} is clipped: {need:.0f} > {room:.0f} pt"
 
 
 @pytest.mark.parametrize(("lang", "marker"), [("ja", "…（全文は results.json / snapshot.json）"),

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from auditor.checklists import Profile
 from auditor.run import evaluate
+from reports import printing
 from reports.excel import renderer
 from reports.excel.styles import APPLIED_FILL
 from tests.reports.sample import context_of, sample_attestations, sample_collected
@@ -85,6 +86,13 @@ def test_cloud_requirements_fill_in_block_takes_the_names_given_in_the_profile(c
         "the names change no item, status or remark"
     top = column_a(named["cloud-service-requirements"])[: header_range(named["cloud-service-requirements"])[0] - 1]
     assert not any("service_name=" in line for line in top), "not asked as a profile question"
+    long_name = render(catalogue, tmp_path / "plain", ["respondent=情報セキュリティ責任者 山田 太郎"],
+                       checklist_ids=["cloud-service-requirements"])["cloud-service-requirements"]
+    cell = next(c for row in long_name.iter_rows(min_row=2, max_row=3) for c in row
+                if c.value == "情報セキュリティ責任者 山田 太郎")
+    width = long_name.column_dimensions[get_column_letter(cell.column)].width
+    need = printing.lines_needed(cell.value, width) * printing.LINE_HEIGHT + printing.PADDING
+    assert (long_name.row_dimensions[cell.row].height or 0) >= need, "the row is tall enough to show the name"
     english = render(catalogue, tmp_path / "named", ["respondent=Taro Yamada"], lang="en",
                      checklist_ids=["cloud-service-requirements"])
     fields, _ = form_fields(english["cloud-service-requirements"],
