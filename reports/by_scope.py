@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from auditor.by_scope import ScopeResult, scope_items, scope_rollup
@@ -22,6 +22,7 @@ from auditor.plugins import ReportContext
 from auditor.status import Status
 from reports import printing
 from reports.labels import STATUS_COLOURS, provider_name, status_text, text
+from reports.printing import font
 
 SHEET_TITLE = {"ja": "アカウント別", "en": "By account"}
 NOTE = {
@@ -34,7 +35,7 @@ NOTE = {
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = font(bold=True, color="FFFFFF")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _FILLS = {s: PatternFill("solid", fgColor=c) for s, c in STATUS_COLOURS.items()}
 
@@ -101,15 +102,15 @@ def write_scope_sheet(workbook: Workbook, context: ReportContext, checklist: Che
             setattr(made, name, setting)
         return made
 
-    sheet.append([cell(SHEET_TITLE[lang], font=Font(bold=True, size=14))])
-    sheet.append([cell(NOTE[lang], font=Font(color="808080"))])
+    sheet.append([cell(SHEET_TITLE[lang], font=font(bold=True, size=14))])
+    sheet.append([cell(NOTE[lang], font=font(color="808080"))])
     sheet.append([])
     header = [text("provider", lang), text("scope", lang), *(number for _, number in table.items)]
     sheet.append([cell(h, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTRE, border=_BORDER) for h in header])
     for provider, scope, statuses in table.rows:
         sheet.append([
             cell(provider_name(provider), border=_BORDER), cell(scope, border=_BORDER),
-            *(cell(cell_text(s, lang), fill=_FILLS[s], font=Font(bold=True), alignment=_CENTRE, border=_BORDER)
+            *(cell(cell_text(s, lang), fill=_FILLS[s], font=font(bold=True), alignment=_CENTRE, border=_BORDER)
               for s in statuses),
         ])
     last = header_row + len(table.rows)

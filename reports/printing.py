@@ -14,15 +14,24 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from openpyxl.styles import Font
 from openpyxl.worksheet.page import PageMargins
 
 A4 = 9  # the paperSize code of A4 in SpreadsheetML
+#: Every styled cell's font is named and sized: a font without them is shown in the spreadsheet's own
+#: default (LibreOffice: a wider serif), which breaks the widths the sheets are laid out for.
+FONT_NAME = "Calibri"
 #: Excel refuses taller rows (points).
 MAX_ROW_HEIGHT = 409.0
 BASE_FONT_SIZE = 11.0
 #: One line of wrapped text at 11 pt, with the line spacing of the CJK fonts the sheets fall back to.
 LINE_HEIGHT = 16.0
 PADDING = 4.0
+
+
+def font(size: float = BASE_FONT_SIZE, **style) -> Font:
+    """A cell font in :data:`FONT_NAME` (11 pt unless ``size``), with ``bold``, ``italic`` or ``color``."""
+    return Font(name=FONT_NAME, size=size, **style)
 
 
 def text_units(text: str) -> float:
@@ -153,13 +162,14 @@ DEFAULT_ROW_HEIGHT = LINE_HEIGHT + PADDING
 
 
 def page_breaks(heights: Mapping[int, float], first: int, last: int, blocks: Iterable[tuple[int, int]],
-                repeated: float, scale: float) -> list[int]:
+                repeated: float, scale: float, sticky: Iterable[int] = ()) -> list[int]:
     """The rows before which a page break keeps each block of rows (a merged 区分 cell and the items beside
     it) on one page, for rows ``first``–``last`` of a sheet printed at ``scale`` whose page repeats
     ``repeated`` points of header rows. Rows before ``first`` fill the first page. A block taller than a
-    page starts a page of its own and runs on."""
+    page cannot be kept together and runs on. A ``sticky`` row (a heading) goes to the next page with the
+    row after it."""
     capacity = PRINTABLE_HEIGHT / scale * PAGE_FILL
-    starts = {start: end for start, end in blocks}
+    starts, held = {start: end for start, end in blocks}, set(sticky)
     height = [0.0] + [heights.get(row, DEFAULT_ROW_HEIGHT) for row in range(1, last + 1)]
     used = sum(height[1:first])
     breaks, row = [], first
@@ -169,8 +179,11 @@ def page_breaks(heights: Mapping[int, float], first: int, last: int, blocks: Ite
         if need > capacity - repeated:  # taller than a page: it cannot be kept together, so it runs on
             end, need = row, height[row]
         if used + need > capacity and used > repeated:
-            breaks.append(row)
-            used = repeated
+            moved = row
+            while moved - 1 in held and moved - 1 > max(first, breaks[-1] if breaks else 0):
+                moved -= 1  # the headings above go with it
+            breaks.append(moved)
+            used = repeated + sum(height[moved:row])
         used += need
         row = end + 1
     return breaks

@@ -123,12 +123,13 @@ def write_checklist_sheet(
     status_columns = [i for i, c in enumerate(sheet_layout.columns) if c.field == lay.STATUS]
     sizes = [REMARKS_FONT_SIZE if c.field == lay.REMARKS else printing.BASE_FONT_SIZE for c in sheet_layout.columns]
     sections = SectionMerger(writer, sheet_layout.index_of(lay.SECTION))
+    sticky: list[int] = []  # heading and sentence rows: printed on the page of the rows beneath them
     for row in lay.body_rows(checklist, sheet_layout):
         if row.kind == "heading":
-            writer.banner(row.text, font=BOLD, fill=HEADING_FILL, border=BORDER)
+            sticky.append(writer.banner(row.text, font=BOLD, fill=HEADING_FILL, border=BORDER))
             continue
         if row.kind == "note":
-            writer.banner(row.text, font=NOTE_FONT, border=BORDER, first=2)
+            sticky.append(writer.banner(row.text, font=NOTE_FONT, border=BORDER, first=2))
             continue
         item_result = results.get(row.item.id)
         if item_result is None:
@@ -139,7 +140,7 @@ def write_checklist_sheet(
     sections.close()
     last_row = writer.rows
     writer.filter_and_finish(header_row, last_row, first_header)
-    writer.keep_together(header_row + 1, sections.blocks, (first_header, header_row))
+    writer.keep_together(header_row + 1, sections.blocks, (first_header, header_row), sticky)
     if last_row > header_row:
         _status_validation(writer, status_columns, header_row + 1, last_row, lang)
 

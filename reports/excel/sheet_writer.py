@@ -177,14 +177,17 @@ class SheetWriter:
         printing.repeat_rows(self.sheet, first_header_row or header_row, header_row)
 
 
-    def keep_together(self, first: int, blocks: Sequence[tuple[int, int]], header: tuple[int, int]) -> None:
+    def keep_together(self, first: int, blocks: Sequence[tuple[int, int]], header: tuple[int, int],
+                      sticky: Sequence[int] = ()) -> None:
         """Page breaks so that no block of rows (``(first row, last row)``, a merged cell's) is split across
-        pages, for the rows from ``first`` on, the ``header`` rows repeating on every page."""
+        pages, for the rows from ``first`` on, the ``header`` rows repeating on every page; a ``sticky`` row
+        (a heading) moves to the next page with the rows under it."""
         dimensions = self.sheet.row_dimensions
         heights = {row: dimensions[row].height for row in range(1, self.rows + 1)
                    if row in dimensions and dimensions[row].height}
         repeated = sum(heights.get(row, printing.DEFAULT_ROW_HEIGHT) for row in range(header[0], header[1] + 1))
-        for row in printing.page_breaks(heights, first, self.rows, blocks, repeated, printing.fit_scale(self.widths)):
+        scale = printing.fit_scale(self.widths)
+        for row in printing.page_breaks(heights, first, self.rows, blocks, repeated, scale, sticky):
             self.sheet.row_breaks.append(Break(id=row - 1))
 
 

@@ -176,3 +176,19 @@ def test_the_printed_text_is_readable(pdfs, checklist_id):
     total = sum(sizes.values())
     assert sum(n for size, n in sizes.items() if size >= 7.6) / total >= 0.97, sorted(sizes.items())
     assert sum(n for size, n in sizes.items() if size >= 8.4) / total >= 0.2, sorted(sizes.items())
+
+
+@pytest.mark.parametrize("checklist_id", ["infosec-requirements-annex4", "ext-service-selection-criteria",
+                                          "usage-decision-criteria"])
+def test_a_heading_row_prints_on_the_page_of_the_item_under_it(written, printed, checklist_id):
+    _, directory, _ = written
+    sheet = load_workbook(directory / f"{checklist_id}.xlsx").worksheets[0]
+    header_row, headers, _ = table(sheet)
+    text_col = next(i for i, h in enumerate(headers) if h in ("要件概要", "要求事項")) + 1
+    pages = [text for _, _, text in printed[checklist_id]]
+    headings = [r for r in range(header_row + 1, sheet.max_row) if sheet.cell(r, 1).fill.fgColor.rgb == "00D9E1F2"]
+    assert headings
+    for row in headings:
+        below = next(r for r in range(row + 1, sheet.max_row + 1) if sheet.cell(r, text_col).value)
+        heading, item = squeeze(sheet.cell(row, 1).value), squeeze(sheet.cell(below, text_col).value)
+        assert any(heading in text and item in text for text in pages), f"{heading} left alone at a page's foot"
