@@ -180,7 +180,7 @@ def page_breaks(heights: Mapping[int, float], first: int, last: int, blocks: Ite
             end, need = row, height[row]
         if used + need > capacity and used > repeated:
             moved = row
-            while moved - 1 in held and moved - 1 > max(first, breaks[-1] if breaks else 0):
+            while moved - 1 in held and moved - 1 >= first and moved - 1 > (breaks[-1] if breaks else 0):
                 moved -= 1  # the headings above go with it
             breaks.append(moved)
             used = repeated + sum(height[moved:row])

@@ -3,6 +3,8 @@ fit one A4 landscape width at a readable scale, and no header or id is broken mi
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -152,3 +154,17 @@ def test_the_english_attestation_template_breaks_checklist_text_between_words_on
             assert text in comments, f"broken inside a word: {text[:40]}…"
     japanese = template_text(checklist, Profile(), "ja")
     assert max(len(line) for line in japanese.splitlines() if line.startswith("  # ")) <= 104
+
+
+def test_page_breaks_keep_blocks_whole_and_headings_with_the_rows_under_them():
+    """Rows 1–9 are the title block (300 pt); 10 and 11 are headings, 12–15 a merged block that does not fit
+    under them: the page breaks before the headings, not between them and the block."""
+    heights = {**{r: 300 / 9 for r in range(1, 10)}, 10: 20.0, 11: 20.0, **{r: 80.0 for r in range(12, 16)},
+               **{r: 60.0 for r in range(16, 30)}}
+    breaks = printing.page_breaks(heights, 10, 29, [(12, 15)], repeated=40.0, scale=1.0, sticky=[10, 11])
+    assert breaks[0] == 10
+    page = printing.PRINTABLE_HEIGHT * printing.PAGE_FILL
+    starts = [1, *breaks, 30]
+    for start, end in pairwise(starts):
+        assert sum(heights[r] for r in range(start, end)) + (40.0 if start > 1 else 0) <= page
+    assert not any(12 < b <= 15 for b in breaks), "the block is not split"
