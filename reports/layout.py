@@ -221,7 +221,8 @@ class SheetLayout:
         if lang == "ja":
             names = "・".join(f"「{' '.join(c.header_path('ja'))}」" for c in applied) or "-"
         else:
-            names = " / ".join(f'"{" – ".join(c.header_path("en"))}" (printed as 「{" ".join(c.header_path("ja"))}」)'
+            printed = {c.key: c.label for c in checklist.columns}  # the seed's own words, as in its data
+            names = " / ".join(f'"{" – ".join(c.header_path("en"))}" (printed as 「{printed.get(c.level_key, "")}」)'
                                for c in applied) or "-"
         keys = [key for _, key, _, _ in Formatter().parse(checklist.level_column) if key]
         if not keys:

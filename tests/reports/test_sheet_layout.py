@@ -268,7 +268,7 @@ def test_the_title_block_names_the_level_column_applied_and_the_profile_answers_
                          "(ismap=unregistered); Role: implementer and service provider (role=both)")
     line = next(v for v in column_a(english["cloud-service-requirements"]) if v.startswith("Level column applied:"))
     assert line != "Level column applied: Level"
-    assert "(printed as 「取扱情報が自治体機密性2以上の場合 要否」), the sheet's only level column" in line
+    assert "(printed as 「要否」), the sheet's only level column" in line
 
 
 def test_the_profile_names_are_free_text_and_results_json_keeps_them(catalogue):
