@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -104,16 +103,23 @@ def share_client_classes() -> None:
 
 
 def _per_session(build: Callable[..., Any]) -> Callable[..., Any]:
-    """``build(creator, service_name, second)`` remembered per session (the creator's event emitter),
-    service and ``second`` (an API version, or a service model whose API version is used)."""
-    made: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+    """``build(creator, service_name, second)`` remembered per session, service and ``second`` (an API
+    version, or a service model whose API version is used).
+
+    The memory lives on the session's event emitter itself (each client copies it): the classes it
+    holds refer back to that emitter, so a cache beside it (a weak-key mapping) would keep every
+    session of an organisation run alive; on the emitter, session, cache and classes are one cycle
+    the garbage collector frees together once the session's clients are gone.
+    """
     lock = threading.Lock()
+    slot = f"_auditor_shared_{build.__name__}"
 
     @functools.wraps(build)
     def shared(self: Any, service_name: str, second: Any = None) -> Any:
         key = (service_name, str(getattr(second, "api_version", second)))
+        emitter = self._event_emitter  # the session's emitter
         with lock:
-            known = made.setdefault(self._event_emitter, {})  # the session's emitter (each client copies it)
+            known = emitter.__dict__.setdefault(slot, {})
             value = known.get(key)
             if value is None:
                 value = known[key] = build(self, service_name, second)

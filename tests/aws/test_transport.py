@@ -153,3 +153,21 @@ def test_a_botocore_with_other_builders_is_left_as_it_is(monkeypatch):
     share_client_classes()
     assert botocore.client.ClientCreator._load_service_model is load_service_model
     assert botocore.client.ClientCreator._create_client_class is create_client_class
+
+
+def test_a_closed_session_and_its_shared_classes_are_freed(account):
+    """The shared client classes live with their session: once its clients are gone, so is all of it
+    (an organisation run opens one session per account)."""
+    import gc
+    import weakref
+
+    settings = AwsSettings(max_attempts=1)
+    session = credentials.open_session(None, settings)
+    clients = [session.client(service, region_name=TOKYO, config=settings.client_config())
+               for service in ("ec2", "s3", "iam")]
+    emitter = weakref.ref(session._session.get_component("event_emitter"))
+    classes = [weakref.ref(type(client)) for client in clients]
+    del session, clients
+    gc.collect()
+    assert emitter() is None
+    assert [c for c in classes if c() is not None] == []
