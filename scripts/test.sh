@@ -6,11 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: Chromium for the HTML report test, PostgreSQL for the shared history store test,
-# LibreOffice Calc for the workbook print test.
+# LibreOffice Calc with the Noto CJK and Carlito fonts for the workbook print tests.
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+# Carlito is the metric-compatible stand-in for Calibri, the workbooks' font: without it LibreOffice
+# prints the sheets in a wider font, and the print-size test cannot measure what Excel would print.
+[ -d /usr/share/fonts/truetype/crosextra ] || need_apt+=(fonts-crosextra-carlito)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
