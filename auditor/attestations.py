@@ -46,6 +46,13 @@ ANSWERS = {
     "no": "no", "不適合": "no", "いいえ": "no", "×": "no",
     "n/a": "n/a", "na": "n/a", "対象外": "n/a", "該当なし": "n/a",
 }
+#: each recorded answer in words, (Japanese, English), as the sheets and warnings print it
+ANSWER_WORDS = {
+    "yes": ("適合", "yes"),
+    "partial": ("一部適合", "partial"),
+    "no": ("不適合", "no"),
+    "n/a": ("対象外", "not applicable"),
+}
 REQUIRED = ("item", "answer", "evidence", "answered_by", "answered_on")
 _LINE = "__line__"
 

@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from auditor.attestations import ANSWER_WORDS
 from auditor.checklists import Checklist
 from auditor.model import RunResult
 from auditor.profile_words import fact
 from auditor.rollup import ATTESTATION_EXPIRED
-
-#: An attestation's answer in words (Japanese, English).
-ANSWER_WORDS = {"yes": ("はい", "yes"), "partial": ("一部のみ", "in part"), "no": ("いいえ", "no"),
-                "n/a": ("該当しない", "not applicable")}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from auditor import rollup
+from auditor.attestations import ANSWER_WORDS
 from auditor.checklists import Item
 from auditor.controls import Control
 from auditor.model import (
@@ -33,14 +34,6 @@ from reports.labels import provider_name, status_text
 
 MAX_FAILURES = 3
 MAX_UNKNOWN_CAUSES = 3
-
-_ANSWERS = {
-    "yes": ("適合", "yes"),
-    "partial": ("一部適合", "partial"),
-    "no": ("不適合", "no"),
-    "n/a": ("対象外", "not applicable"),
-}
-
 
 @dataclass(frozen=True)
 class RunIndex:
@@ -106,7 +99,7 @@ def counts_text(counts: StatusCounts, lang: str) -> str:
 
 
 def attestation_text(attestation: Attestation, lang: str) -> str:
-    ja, en = _ANSWERS.get(attestation.answer, (attestation.answer, attestation.answer))
+    ja, en = ANSWER_WORDS.get(attestation.answer, (attestation.answer, attestation.answer))
     digests = dict(attestation.digests)
     named = [f"{name}（SHA-256 {digests[name][:12]}…）" if name in digests else name for name in attestation.evidence]
     documents = "、".join(named) if lang == "ja" else "; ".join(named)

@@ -46,7 +46,7 @@ def test_a_no_answer_or_an_expired_one_contradicts_a_yes_does_not(catalogue):
                                   catalogue.checklists)
     assert {(c.item_id, c.answer) for c in conflicts} == {("1.1", "no"), ("30", "expired")}
     [declined] = [c for c in conflicts if c.answer == "no"]
-    assert "申告は「いいえ」です" in declined.text("ja") and "「no」" not in declined.text("ja")
+    assert "申告は「不適合」です" in declined.text("ja") and "「no」" not in declined.text("ja")
     assert 'is answered "no"' in declined.text("en")
     answers = {key: _yes(*key) for key in ISMAP_ITEMS}
     assert profile_conflicts(_run(catalogue, Profile.from_options(["ismap=registered"]), answers),
