@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
+from auditor.model import in_language
 from auditor.profile_words import ProfileCondition
 from auditor.yaml_data import load_yaml
 
@@ -130,7 +131,7 @@ class Item:
 
     def rationale_in(self, lang: str) -> str:
         """The rationale in the output language: ``rationale_en`` in English, ``rationale`` otherwise."""
-        return self.rationale_en if lang == "en" else self.rationale
+        return in_language(self.rationale, self.rationale_en, lang)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.model import Evidence, Finding, Gap, Said, said
+from auditor.model import Evidence, Finding, Gap, Said, in_language, said
 from auditor.status import Status
 
 
@@ -96,7 +96,7 @@ class Check:
     expected_en: str = ""  # ``expected`` in English ("" when it is written in English already or not at all)
 
     def expected_in(self, lang: str) -> str:
-        return self.expected_en if lang == "en" and self.expected_en else self.expected
+        return in_language(self.expected, self.expected_en, lang)
 
 
 def run_checks(checks: Sequence[Check], evidence: Iterable[Evidence], gaps: Sequence[Gap]) -> list[Finding]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.model import Evidence, Gap
+from auditor.model import Evidence, Gap, in_language
 from auditor.serialize import evidence_from_dict
 
 
@@ -32,7 +32,7 @@ class UnreadableDetail:
     cause_en: str
 
     def cause_in(self, lang: str) -> str:
-        return self.cause_en if lang == "en" and self.cause_en else self.cause
+        return in_language(self.cause, self.cause_en, lang)
 
 
 @dataclass(frozen=True)
