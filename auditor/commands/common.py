@@ -57,21 +57,20 @@ def with_provider_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def provider_click_option(option: ProviderOption, for_grant: bool = False) -> click.Option:
     """One provider option as a click parameter, for a command built at run time (``for_grant``: for
     ``auditor permissions``, with the option's grant help where it has one)."""
-    settings = _settings(option)
-    if for_grant and option.grant_help_en:
-        settings["help"] = option.grant_help_en + (f" / {option.grant_help_ja}" if option.grant_help_ja else "")
-    return click.Option(_declarations(option), **settings)
+    return click.Option(_declarations(option), **_settings(option, for_grant))
 
 
 def _declarations(option: ProviderOption) -> list[str]:
     return [f"--{option.name}", option.key]
 
 
-def _settings(option: ProviderOption) -> dict[str, Any]:
+def _settings(option: ProviderOption, for_grant: bool = False) -> dict[str, Any]:
+    en, ja = ((option.grant_help_en, option.grant_help_ja) if for_grant and option.grant_help_en
+              else (option.help_en, option.help_ja))
     return {
         "multiple": option.multiple, "is_flag": option.is_flag,
         "default": None if not (option.multiple or option.is_flag) else (() if option.multiple else False),
-        "help": option.help_en + (f" / {option.help_ja}" if option.help_ja else ""),
+        "help": en + (f" / {ja}" if ja else ""),
         "metavar": option.metavar or None,
     }
 
