@@ -50,23 +50,22 @@ def engine_options(command):
         click.option("--reports-claim", default=ShardedSchedule.reports_claim, show_default=True,
                      help="PersistentVolumeClaim the merged reports are written to (--kubernetes)."
                           " / 統合した報告書を書き出す PersistentVolumeClaim（--kubernetes）"),
-        click.option("--batch-queue", default="", metavar="ARN|NAME", help="AWS Batch job queue (--aws-batch)."
-                                                                           " / AWS Batch のジョブキュー（--aws-batch"
-                                                                           "）"),
+        click.option("--batch-queue", default="", metavar="ARN|NAME",
+                     help="AWS Batch job queue (--aws-batch). / AWS Batch のジョブキュー（--aws-batch）"),
         click.option("--batch-job-role", default="", metavar="ARN",
                      help="IAM role the containers run as, allowed to assume the audit roles (--aws-batch)."
                           " / コンテナを実行する IAM ロール。監査用のロールを引き受けられるもの（--aws-batch）"),
         click.option("--batch-execution-role", default="", metavar="ARN",
                      help="ECS task execution role: pulls the image, reads the secret, writes logs (--aws-batch)."
-                          " / ECS タスク実行ロール（イメージの取得、シークレットの読み取り、ログの書き込み。--aws-bat"
-                          "ch）"),
+                          " / ECS タスク実行ロール（イメージの取得、シークレットの読み取り、ログの書き込み。"
+                          "--aws-batch）"),
         click.option("--store-secret", default="", metavar="ARN",
                      help="Secrets Manager secret holding AUDITOR_STORE (--aws-batch)."
                           " / AUDITOR_STORE を保存した Secrets Manager のシークレット（--aws-batch）"),
         click.option("--scheduler-role", default="", metavar="ARN",
                      help="IAM role EventBridge Scheduler submits the jobs with (batch:SubmitJob) (--aws-batch)."
-                          " / EventBridge Scheduler がジョブを投入するときの IAM ロール（batch:SubmitJob。--aws-batch"
-                          "）"),
+                          " / EventBridge Scheduler がジョブを投入するときの IAM ロール"
+                          "（batch:SubmitJob。--aws-batch）"),
         click.option("--reports-efs", default="", metavar="ID",
                      help="EFS file system the merge writes the reports to (--aws-batch)."
                           " / 統合が報告書を書き出す EFS ファイルシステム（--aws-batch）"),
