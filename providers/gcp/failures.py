@@ -33,40 +33,34 @@ class Failure:
         return self.reason in ("SERVICE_DISABLED", "API_DISABLED") or "has not been used in project" in self.message
 
     @property
-    def fix(self) -> str:
-        if self.reason == PAGING_REFUSED:
-            return ("the API's paging did not end properly; re-run later, or raise AUDITOR_MAX_PAGES for a listing "
-                    "this long")
-        if self.status == 0 and self.reason == "UNAVAILABLE":
-            return ("check the network, the proxy and the API endpoint (AUDITOR_CONNECT_TIMEOUT / "
-                    "AUDITOR_READ_TIMEOUT set how long to wait)")
-        if self.status == 404:
-            return "not found (for a directory user: not in the Cloud Identity / Workspace account this identity reads)"
-        if self.api_disabled:
-            return f"enable {self.call.api.host} in the project, or audit it as it is (the feature is then unused)"
-        return f"grant {self.call.grant}"
-
-    @property
-    def fix_ja(self) -> str:
-        """:attr:`fix` in Japanese."""
+    def fix(self) -> tuple[str, str]:
+        """What would close the gap, in Japanese and English."""
         if self.reason == PAGING_REFUSED:
             return ("API のページ送りが正しく終わらなかった。時間をおいて再実行するか、これほど長い一覧であれば "
-                    "AUDITOR_MAX_PAGES を引き上げる")
+                    "AUDITOR_MAX_PAGES を引き上げる",
+                    "the API's paging did not end properly; re-run later, or raise AUDITOR_MAX_PAGES for a listing "
+                    "this long")
         if self.status == 0 and self.reason == "UNAVAILABLE":
             return ("ネットワーク、プロキシ、API のエンドポイントを確認する（待ち時間は AUDITOR_CONNECT_TIMEOUT / "
-                    "AUDITOR_READ_TIMEOUT で設定する）")
+                    "AUDITOR_READ_TIMEOUT で設定する）",
+                    "check the network, the proxy and the API endpoint (AUDITOR_CONNECT_TIMEOUT / "
+                    "AUDITOR_READ_TIMEOUT set how long to wait)")
         if self.status == 404:
             return ("見つからない（ディレクトリのユーザーの場合: この ID が読む Cloud Identity / Workspace の"
-                    "アカウントにいない）")
+                    "アカウントにいない）",
+                    "not found (for a directory user: not in the Cloud Identity / Workspace account this identity "
+                    "reads)")
         if self.api_disabled:
-            return (f"プロジェクトで {self.call.api.host} を有効にするか、そのまま監査する（その機能は使われていない"
-                    "ことになる）")
-        return f"{self.call.grant} を付与する"
+            host = self.call.api.host
+            return (f"プロジェクトで {host} を有効にするか、そのまま監査する（その機能は使われていないことになる）",
+                    f"enable {host} in the project, or audit it as it is (the feature is then unused)")
+        return f"{self.call.grant} を付与する", f"grant {self.call.grant}"
 
     def describe(self) -> tuple[str, str]:
         """One line, Japanese and English, for a finding's reason or an unreadable attribute's cause."""
         said = f"{self.call.source} → {self.code}: {self.message}"
-        return f"{said} [{self.fix_ja}]", f"{said} [{self.fix}]"
+        ja, en = self.fix
+        return f"{said} [{ja}]", f"{said} [{en}]"
 
 
 def failure_from_exception(call: Call, error: Exception) -> Failure:

@@ -108,6 +108,7 @@ def collect_scope(scope: str, plan: Plan, inventory: AssetInventory, reader: Fol
 def _gap(listing: Listing, plan: Plan, collected_at) -> Gap:
     failure = listing.failure
     assert failure is not None
+    fix_ja, fix_en = failure.fix
     return Gap(
         provider=PROVIDER,
         scope=listing.scope.removeprefix("projects/"),  # a project is named by its ID, as in findings
@@ -115,10 +116,10 @@ def _gap(listing: Listing, plan: Plan, collected_at) -> Gap:
         source=CALLS[listing.content_type].source,
         resource_types=plan.blocked_by(listing.content_type),
         error_code=failure.code,
-        message=f"{failure.message} [{failure.fix_ja}]",
+        message=f"{failure.message} [{fix_ja}]",
         permission=failure.call.grant,
         collected_at=collected_at,
-        message_en=f"{failure.message} [{failure.fix}]",
+        message_en=f"{failure.message} [{fix_en}]",
     )
 
 
