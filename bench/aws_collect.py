@@ -30,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from aws_org import cpu_seconds_of  # bench/ is this script's own directory
+
 SEED_REGIONS = ("ap-northeast-1", "ap-northeast-3", "us-east-1", "eu-west-1")
 KINDS = ("volume", "security_group", "log_group", "table", "bucket", "user")
 
@@ -99,7 +101,7 @@ def seed(endpoint: str, size: int) -> dict[str, int]:
 
 
 def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...], *, profile: str = "",
-            dump: str = "") -> dict[str, object]:
+            dump: str = "", server_pid: int = 0) -> dict[str, object]:
     from auditor.checks import resource_types_for
     from auditor.plugins import CollectRequest
     from providers.aws.emulator.server import DUMMY_CREDENTIALS
@@ -125,9 +127,11 @@ def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...], *, profi
     options = {"regions": regions} if regions else {}
     request = CollectRequest(resource_types_for(provider.checks()), options)
     profilers = _profile_threads() if profile else []
+    server_cpu = cpu_seconds_of(server_pid)
     started, cpu = time.perf_counter(), time.process_time()
     collection = provider.collect(request)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = cpu_seconds_of(server_pid)
     if profilers:
         import pstats
 
@@ -139,6 +143,7 @@ def measure(endpoint: str, latency_ms: float, regions: tuple[str, ...], *, profi
     return {
         "seconds": round(elapsed, 2),
         "client_cpu_seconds": round(cpu, 2),
+        "emulator_cpu_seconds": None if server_cpu is None or after is None else round(after - server_cpu, 2),
         "api_requests": requests,
         "evidence": len(collection.evidence),
         "gaps": len(collection.gaps),
@@ -205,9 +210,10 @@ def main() -> None:
         endpoint, seeded, seeding = queue.get(timeout=3600)
         if args.warm_up:
             measure(endpoint, 0.0, regions)
-        runs = [measure(endpoint, args.latency_ms, regions, profile=args.profile, dump=args.dump)]
+        runs = [measure(endpoint, args.latency_ms, regions, profile=args.profile, dump=args.dump,
+                        server_pid=server.pid)]
         if args.also_latency_ms is not None:
-            runs.append(measure(endpoint, args.also_latency_ms, regions))
+            runs.append(measure(endpoint, args.also_latency_ms, regions, server_pid=server.pid))
     finally:
         stop.set()
         server.join(timeout=30)

@@ -16,7 +16,7 @@ from typing import Any
 from auditor.errors import AuditorError
 from providers.aws.failures import TIMEOUTS, CallFailed, Failure, failure_of
 from providers.aws.settings import DEFAULT_REGION, AwsSettings
-from providers.aws.transport import guard_session, share_client_classes
+from providers.aws.transport import guard_session, new_botocore_session, share_client_classes
 
 DEFAULT_SESSION_NAME = "municipal-cloud-auditor"
 DEFAULT_ORG_ROLE = "OrganizationAccountAccessRole"
@@ -35,7 +35,7 @@ def open_session(profile: str | None, settings: AwsSettings) -> Any:
     from botocore.exceptions import ProfileNotFound
 
     try:
-        session = boto3.Session(profile_name=profile or None)
+        session = boto3.Session(botocore_session=new_botocore_session(), profile_name=profile or None)
     except ProfileNotFound:
         raise AuditorError(
             "raw",
@@ -175,7 +175,6 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
     reported after one timeout); later refreshes retry as every other call does.
     """
     import boto3
-    import botocore.session
     from botocore.credentials import AssumeRoleCredentialFetcher, DeferredRefreshableCredentials
 
     extra: dict[str, Any] = {"RoleSessionName": session_name}
@@ -217,7 +216,7 @@ def assume_role(base: Any, role_arn: str, external_id: str | None, session_name:
         if failure is None:
             raise
         raise CallFailed(failure) from error
-    core = botocore.session.Session()
+    core = new_botocore_session()
     core._credentials = credentials  # botocore has no public setter for ready-made refreshable credentials
     session = boto3.Session(botocore_session=core, region_name=home_region(base))
     # The service models the base session has parsed already serve every account's clients (parsing

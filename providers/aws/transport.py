@@ -17,6 +17,9 @@ nothing in the audited account).
 
 Clients of one service made from one session share their service model and class
 (:func:`share_client_classes`): a sweep of every region makes one client per service and region.
+Every client starts from a copy of its session's event handlers; sessions are opened with
+:func:`new_botocore_session`, whose handler table is copied on write
+(:mod:`providers.aws.handler_table`), so a client's copy costs next to nothing.
 """
 
 from __future__ import annotations
@@ -72,6 +75,17 @@ def guard_session(session: Any) -> Any:
     """Guard a boto3 session: every client created from it afterwards inherits the handler."""
     install(session.events)
     return session
+
+
+def new_botocore_session() -> Any:
+    """A botocore session like ``botocore.session.get_session()`` whose clients copy its event handlers
+    on write (:mod:`providers.aws.handler_table`); a plain one on a botocore whose handler table differs."""
+    import botocore.session
+
+    from providers.aws.handler_table import copy_on_write_emitter
+
+    emitter = copy_on_write_emitter()
+    return botocore.session.Session(event_hooks=emitter() if emitter is not None else None)
 
 
 def share_client_classes() -> None:

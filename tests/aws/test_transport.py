@@ -171,3 +171,99 @@ def test_a_closed_session_and_its_shared_classes_are_freed(account):
     gc.collect()
     assert emitter() is None
     assert [c for c in classes if c() is not None] == []
+
+
+#: Handler keys as botocore names its events: services, operations, wildcards, several levels deep.
+_EVENT_KEYS = ("before-send", "before-send.ec2", "before-send.ec2.DescribeVolumes", "before-send.s3",
+               "needs-retry.ec2", "needs-retry.*.GetObject", "provide-client-params", "provide-client-params.s3",
+               "provide-client-params.s3.PutObject", "after-call.*", "after-call.iam.GetUser")
+_EVENT_LOOKUPS = (*_EVENT_KEYS, "before-send.ec2.DescribeInstances", "needs-retry.s3.GetObject",
+                  "provide-client-params.s3.GetObject", "after-call.kms", "choose-signer", "before-send.x.y.z")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_copy_on_write_handler_table_finds_what_botocores_own_finds(seed):
+    """Random registrations, removals and copies, done alike on botocore's table and on the
+    copy-on-write one (a copy of a copy included): every table finds the same handlers in the same order
+    as its botocore twin after every step, so what one copy registers is never seen by another."""
+    import copy
+    import random
+
+    from botocore.hooks import _PrefixTrie
+
+    from providers.aws.handler_table import CopyOnWriteHandlers
+
+    rng = random.Random(seed)
+    twins = [(_PrefixTrie(), CopyOnWriteHandlers())]
+    handlers = iter(range(10**6))
+    for _ in range(120):
+        plain, shared = rng.choice(twins)
+        action, key = rng.random(), rng.choice(_EVENT_KEYS)
+        if action < 0.15 and len(twins) < 8:
+            twins.append((copy.copy(plain), copy.copy(shared)))
+        elif action < 0.4:
+            present = list(plain.prefix_search(key))
+            if present:
+                value = rng.choice(present)
+                errors = []
+                for table in (plain, shared):
+                    try:
+                        table.remove_item(key, value)
+                        errors.append(None)
+                    except Exception as error:  # the value is registered under a shorter key: botocore fails
+                        errors.append(type(error))
+                assert errors[0] is errors[1]
+        else:
+            value, section = next(handlers), rng.randrange(3)
+            plain.append_item(key, value, section=section)
+            shared.append_item(key, value, section=section)
+        for one, other in twins:
+            assert [list(one.prefix_search(k)) for k in _EVENT_LOOKUPS] == \
+                   [list(other.prefix_search(k)) for k in _EVENT_LOOKUPS]
+
+
+def test_sessions_use_the_copy_on_write_table_and_their_clients_keep_their_own_handlers(account):
+    """The adapter's sessions copy handlers on write; a handler one client registers fires for it alone,
+    one registered on the session afterwards reaches only clients made afterwards (botocore's own
+    behaviour), and the guard is on every client."""
+    from providers.aws.handler_table import CopyOnWriteHandlers
+
+    settings = AwsSettings(max_attempts=1)
+    session = credentials.open_session(None, settings)
+    assert isinstance(session._session._original_handler._handlers, CopyOnWriteHandlers)
+    seen: list[str] = []
+    first, second = (session.client("ec2", region_name=TOKYO, config=settings.client_config()) for _ in range(2))
+    first.meta.events.register("before-send.ec2", lambda **_: seen.append("first"))
+    session.events.register("before-send.ec2", lambda **_: seen.append("session"))
+    third = session.client("ec2", region_name=TOKYO, config=settings.client_config())
+    for client in (first, second, third):
+        client.describe_vpcs()
+    assert seen == ["first", "session"]
+    for client in (first, second, third):
+        with pytest.raises(WriteRefused):
+            client.create_vpc(CidrBlock="10.0.0.0/16")
+
+
+def test_a_botocore_whose_handler_table_differs_keeps_its_own(monkeypatch):
+    """The copy-on-write table is checked against botocore's before it is used: a table that behaves
+    otherwise (here, one whose copies share what they register) leaves sessions on botocore's own."""
+    import botocore.hooks
+
+    from providers.aws import handler_table
+    from providers.aws.transport import new_botocore_session
+
+    class Leaky(botocore.hooks._PrefixTrie):
+        def __copy__(self):
+            return self  # every copy is the original: a registration shows up in all of them
+
+    assert handler_table.behaves_like(botocore.hooks._PrefixTrie, handler_table.CopyOnWriteHandlers)
+    assert not handler_table.behaves_like(botocore.hooks._PrefixTrie, Leaky)
+    monkeypatch.setattr(handler_table, "CopyOnWriteHandlers", Leaky)
+    handler_table.copy_on_write_emitter.cache_clear()
+    try:
+        session = new_botocore_session()
+        assert type(session._original_handler) is botocore.hooks.HierarchicalEmitter
+    finally:
+        monkeypatch.undo()
+        handler_table.copy_on_write_emitter.cache_clear()
+    assert type(new_botocore_session()._original_handler) is handler_table.CopyOnWriteEmitter
