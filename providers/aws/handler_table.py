@@ -7,6 +7,10 @@ after a copy both tables treat every shared node as read-only, and a table that 
 unregisters a handler first replaces the nodes on that key's path with its own (each node records
 the table it belongs to). Lookups read the nodes exactly as botocore's own do.
 
+Like botocore's own table it is not made for one thread registering on a table while another copies
+it: the adapter registers its session's handlers (the read-only guard) before any client is made from
+it, and a client's own handlers while that client is being made.
+
 It relies on botocore's private trie (``botocore.hooks._PrefixTrie``), so it is used only after
 :func:`copy_on_write_emitter` has replayed the same operations on both tables and found the same
 handlers in each; on a botocore where they differ, sessions keep botocore's own table (slower, never
