@@ -13,9 +13,11 @@ from typing import Any
 
 import click
 
+from auditor.errors import AuditorError
 from auditor.history.batch import BatchSettings, aws_batch_text
-from auditor.history.engines import ShardedSchedule, github_matrix_workflow, kubernetes_manifests
-from auditor.history.schedule import ScheduleRequest
+from auditor.history.engines import ShardedSchedule, github_matrix_workflow, kubernetes_manifests, validate_sharded
+from auditor.history.schedule import ScheduleRequest, option_values
+from auditor.plugins import discover_providers
 
 
 def engine_options(command):
@@ -83,6 +85,8 @@ def engine_entries(request: ScheduleRequest, engine: Mapping[str, Any]) -> bool:
     plan = ShardedSchedule(request, shards=engine["shards"], image=engine["image"],
                            merge_after_hours=engine["merge_after"], env_from=engine["env_secret"],
                            reports_claim=engine["reports_claim"])
+    validate_sharded(plan)
+    _refuse_unshardable(request)
     texts = []
     if engine.get("kubernetes"):
         texts.append(kubernetes_manifests(plan))
@@ -94,3 +98,26 @@ def engine_entries(request: ScheduleRequest, engine: Mapping[str, Any]) -> bool:
             engine["scheduler_role"], engine["reports_efs"])))
     click.echo("---\n".join(texts), nl=False)
     return True
+
+
+def _refuse_unshardable(request: ScheduleRequest) -> None:
+    """Every pod, matrix job or array child runs ``--shard``: a provider that cannot choose which accounts to
+    collect refuses it, and without ``--org`` there is one account to share out. Either way every monthly
+    run would fail or do nothing, so the entry is refused and the unsharded entries are pointed to."""
+    installed = discover_providers()
+    providers = option_values(request.audit_args, "--provider", "-p")
+    cannot = [name for name in dict.fromkeys(providers) if not getattr(installed.get(name), "selects_scopes", False)]
+    plain = "auditor schedule --only cron|systemd-service|github-actions"
+    if cannot:
+        raise AuditorError(
+            "raw", ja=f"--kubernetes・--github-actions・--aws-batch はシャードに分けて監査しますが、プロバイダー "
+                      f"{'、'.join(cannot)} は分割できません（分割できるのは -p aws --org）。分割しない定期実行は "
+                      f"{plain} で出力します。",
+            en=f"--kubernetes, --github-actions and --aws-batch audit in shards, and provider {', '.join(cannot)} "
+               f"cannot be sharded (-p aws --org can). For a monthly audit without shards use {plain}.")
+    if "--org" not in request.audit_args:
+        raise AuditorError(
+            "raw", ja="--kubernetes・--github-actions・--aws-batch は組織のアカウントをシャードに分けるため、"
+                      f"監査の引数に --org が必要です。1 つのアカウントの定期実行は {plain} で出力します。",
+            en="--kubernetes, --github-actions and --aws-batch share an organisation's accounts out among shards, "
+               f"so the audit arguments need --org. For one account use {plain}.")

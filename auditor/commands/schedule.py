@@ -13,6 +13,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
+from auditor.commands.audit import audit as audit_command
 from auditor.commands.common import lang_of, say
 from auditor.commands.engines import engine_entries, engine_options
 from auditor.history.ci_workflow import github_workflow
@@ -132,6 +133,7 @@ def schedule(ctx: click.Context, day: int, at: tuple[int, int], name: str, workd
         **({"install": install} if install else {}),
     )
     validate(request)
+    _refuse_what_audit_rejects(ctx, tuple(args))
     if engine_entries(request, engine):
         return
     if only:
@@ -171,3 +173,31 @@ def _refuse_what_does_nothing(ctx: click.Context, args: tuple[str, ...], only: s
             f"{', '.join(idle)} shapes none of the entries printed ({entries}); leave it out or choose an entry "
             "it applies to.", ctx)
     return chosen
+
+
+def _refuse_what_audit_rejects(ctx: click.Context, args: tuple[str, ...]) -> None:
+    """An option ``auditor audit`` does not have, one without its value or a stray word would make every
+    monthly run fail at its start: refuse it now, naming it."""
+    try:
+        _options, extra, _order = audit_command.make_parser(click.Context(audit_command)).parse_args(list(args))
+    except click.NoSuchOption as error:
+        if error.option_name == "--lang":
+            raise LocalizedUsageError(
+                "--lang は auditor の直後に指定します（例: auditor --lang en schedule …）。"
+                "監査の引数に入れると毎月の監査が失敗します。",
+                "Give --lang right after auditor (e.g. auditor --lang en schedule …): among the audit arguments "
+                "it would make every monthly audit fail.", ctx) from None
+        raise LocalizedUsageError(
+            f"監査の引数の {error.option_name} は auditor audit のオプションではありません"
+            "（auditor audit --help で確認できます）。このままでは毎月の監査が失敗します。",
+            f"{error.option_name} in the audit arguments is not an option of auditor audit (see auditor audit "
+            "--help); every monthly audit would fail.", ctx) from None
+    except click.BadOptionUsage as error:
+        raise LocalizedUsageError(
+            f"監査の引数の {error.option_name} に値がありません。このままでは毎月の監査が失敗します。",
+            f"{error.option_name} in the audit arguments has no value; every monthly audit would fail.", ctx) from None
+    if extra:
+        raise LocalizedUsageError(
+            f"監査の引数の {extra[0]} はどのオプションの値でもありません（auditor audit は引数を取りません）。",
+            f"{extra[0]} in the audit arguments is not the value of any option (auditor audit takes no "
+            "arguments).", ctx)

@@ -58,6 +58,38 @@ def test_options_that_shape_none_of_the_printed_entries_are_refused(options, nam
     ("--name", "monthly", "--notify-email", "it@example.jp"),
 ])
 def test_options_that_shape_a_printed_entry_are_accepted(options):
-    result = schedule("en", *options, "--", "-p", "aws")
+    result = schedule("en", *options, "--", "-p", "aws", "--org")
     assert result.exit_code == 0, result.output
     assert result.output.strip()
+
+
+@pytest.mark.parametrize("audit_args, ja, en", [
+    (("-p", "aws", "--role-name", "AuditorReadOnly"),
+     "エラー: 監査の引数の --role-name は auditor audit のオプションではありません",
+     "Error: --role-name in the audit arguments is not an option of auditor audit"),
+    (("-p", "aws", "--lang", "en"), "エラー: --lang は auditor の直後に指定します",
+     "Error: Give --lang right after auditor (e.g. auditor --lang en schedule …)"),
+    (("-p", "aws", "--target", "vendor-a", "--regions"), "エラー: 監査の引数の --regions に値がありません。",
+     "Error: --regions in the audit arguments has no value"),
+    (("-p", "aws", "vendor-a"), "エラー: 監査の引数の vendor-a はどのオプションの値でもありません",
+     "Error: vendor-a in the audit arguments is not the value of any option"),
+])
+@pytest.mark.parametrize("entry", [(), ("--only", "cron"), ("--kubernetes",), ("--github-actions",)])
+def test_audit_arguments_the_audit_command_rejects_are_refused(audit_args, ja, en, entry):
+    assert refused("ja", *entry, "--", *audit_args).startswith(ja)
+    assert refused("en", *entry, "--", *audit_args).startswith(en)
+
+
+@pytest.mark.parametrize("audit_args, ja, en", [
+    (("-p", "azure", "--tenant", "00000000-0000-0000-0000-000000000000"),
+     "プロバイダー azure は分割できません", "provider azure cannot be sharded"),
+    (("-p", "gcp", "--organization", "123456789"), "プロバイダー gcp は分割できません",
+     "provider gcp cannot be sharded"),
+    (("-p", "aws", "-p", "azure", "--org"), "プロバイダー azure は分割できません", "provider azure cannot be sharded"),
+    (("-p", "aws", "--target", "vendor-a"), "監査の引数に --org が必要です", "so the audit arguments need --org"),
+])
+@pytest.mark.parametrize("engine", ["--kubernetes", "--github-actions", "--aws-batch"])
+def test_a_sharded_entry_that_could_not_shard_is_refused(audit_args, ja, en, engine):
+    assert ja in refused("ja", engine, "--shards", "4", "--", *audit_args)
+    english = refused("en", engine, "--", *audit_args)
+    assert en in english and "auditor schedule --only cron|systemd-service|github-actions" in english
