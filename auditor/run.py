@@ -132,13 +132,18 @@ def assemble_scope(base: ProviderScope, planned: Sequence[str], parts: Sequence[
     return replace(base, scopes=tuple(ordered), regions=tuple(sorted(regions)))
 
 
+def cannot_select(name: str) -> AuditorError:
+    """The refusal of ``--shard`` / ``--resume`` for a provider that collects every scope it can reach."""
+    return AuditorError(
+        "raw",
+        ja=f"プロバイダ {name} は収集するアカウント（スコープ）を選べないため、--shard と --resume は使えません。",
+        en=f"Provider {name} cannot select which scopes to collect, so --shard and --resume do not work with it.",
+    )
+
+
 def _selecting(provider: Provider, name: str, plan: ScopePlan, request: CollectRequest) -> CollectRequest:
     if not getattr(provider, "selects_scopes", False):
-        raise AuditorError(
-            "raw",
-            ja=f"プロバイダ {name} は収集するアカウント（スコープ）を選べないため、--shard と --resume は使えません。",
-            en=f"Provider {name} cannot select which scopes to collect, so --shard and --resume do not work with it.",
-        )
+        raise cannot_select(name)
     return replace(request, wants_scope=lambda scope: plan.wants(name, scope), scope_done=plan.done)
 
 

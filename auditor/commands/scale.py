@@ -25,7 +25,7 @@ from auditor.history import HistoryStore
 from auditor.history.progress import CollectionLog, CollectionRecord
 from auditor.model import utc_now
 from auditor.plugins import ScopeCollection
-from auditor.run import Catalogue, Collected, ScopePlan, new_run_id
+from auditor.run import Catalogue, Collected, ScopePlan, cannot_select, new_run_id
 from auditor.shards import Shard, parse_shard, run_group_name, shard_run_id
 from auditor.terminal import printable
 
@@ -72,6 +72,9 @@ def scale_request(params: dict[str, Any], no_history: bool) -> ScaleRequest:
         raise AuditorError("raw", ja="--shard と --resume は履歴ストアに記録するため、"
                                      "--no-history とは併用できません。",
                            en="--shard and --resume record in the history store: they cannot go with --no-history.")
+    if resume is not None and not resume.strip():
+        raise AuditorError("raw", ja="--resume には続ける実行の ID が必要です（失敗したときに表示された ID）。",
+                           en="--resume needs the id of the run to continue (the one printed when it failed).")
     group = run_group_name(group_text, utc_now()) if group_text else ""
     return ScaleRequest(shard, group, (resume or "").strip())
 
@@ -118,6 +121,9 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
     if history is None or not (selectable or request.shard or request.resume):
         yield Recording()
         return
+    if not selectable:
+        unable = next(name for name in providers if not getattr(catalogue.provider(name), "selects_scopes", False))
+        raise cannot_select(unable)
     log = CollectionLog(history)
     earlier = _earlier(log, request)
     record = _recording(ctx, log, request, earlier, target, providers)
