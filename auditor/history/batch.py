@@ -24,13 +24,14 @@ the accounts its shard has already recorded. Both run on Fargate with a read-onl
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
 from auditor.history.engines import ShardedSchedule, split_args, validate_sharded
-from auditor.history.schedule import _comments
+from auditor.history.schedule import _comments, refuse_secrets
 
 #: EventBridge Scheduler's universal target for Batch's SubmitJob.
 SUBMIT_JOB_TARGET = "arn:aws:scheduler:::aws-sdk:batch:submitJob"
@@ -64,10 +65,26 @@ def _validate(plan: ShardedSchedule, batch: BatchSettings) -> None:
     if missing:
         raise AuditorError("raw", ja=f"--aws-batch には {'、'.join(missing)} が必要です。",
                            en=f"--aws-batch needs {', '.join(missing)}.")
-    for value in (batch.job_queue, batch.job_role, batch.execution_role, batch.store_secret, batch.scheduler_role,
-                  batch.reports_file_system):
+    values = (batch.job_queue, batch.job_role, batch.execution_role, batch.store_secret, batch.scheduler_role,
+              batch.reports_file_system)
+    refuse_secrets(values)
+    for value in values:
         if any(ch.isspace() for ch in value):
             raise AuditorError("raw", ja=f"値が不正です: {value!r}", en=f"Invalid value: {value!r}")
+    if not re.fullmatch(r"arn:aws[a-z-]*:(secretsmanager|ssm):\S+", batch.store_secret):
+        raise AuditorError("raw", ja="--store-secret には AUDITOR_STORE を保存した Secrets Manager のシークレット"
+                                     "（または SSM パラメーター）の ARN を指定します（URL そのものは書きません）。",
+                           en="--store-secret takes the ARN of the Secrets Manager secret (or SSM parameter) that "
+                              "holds AUDITOR_STORE, not the URL itself.")
+    if plan.shards < 2:
+        raise AuditorError("raw", ja="--aws-batch の --shards は 2 以上です（AWS Batch の配列ジョブは 2〜10,000 個）。",
+                           en="--shards is at least 2 with --aws-batch (an AWS Batch array job has 2 to 10,000 "
+                              "children).")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,57}", plan.request.name):
+        raise AuditorError("raw", ja=f"--name {plan.request.name} は AWS Batch のジョブ定義と EventBridge Scheduler の"
+                                     "名前に使えません（英数字・- _ で 57 文字まで）。",
+                           en=f"--name {plan.request.name} cannot name AWS Batch job definitions and EventBridge "
+                              "Scheduler schedules (letters, digits, - and _, at most 57 characters).")
 
 
 def _definition(plan: ShardedSchedule, batch: BatchSettings, suffix: str, command: list[str],

@@ -21,6 +21,7 @@ merge; the others (provider, ``--org``, regions, roles, ``--target``) to the sha
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import yaml
 
 from auditor.errors import AuditorError
 from auditor.history.ci_workflow import _CI_CREDENTIALS
-from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values
+from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values, refuse_secrets
 
 #: Options of ``auditor audit`` that belong to the merge step (``auditor report``), with whether they take a value.
 REPORT_OPTIONS = {
@@ -71,6 +72,7 @@ def validate_sharded(plan: ShardedSchedule) -> None:
         most = 23 - plan.request.hour
         raise _refuse(f"--merge-after は 1〜{most} 時間で指定してください（統合は同じ日のうちに行います）。",
                       f"--merge-after must be 1 to {most} hours (the merge runs the same day).")
+    refuse_secrets((plan.image, plan.env_from, plan.reports_claim))
     for word in (plan.image, plan.env_from, plan.reports_claim):
         if not word or any(ch.isspace() for ch in word) or "${{" in word:
             raise _refuse(f"値が不正です: {word!r}", f"Invalid value: {word!r}")
@@ -78,6 +80,25 @@ def validate_sharded(plan: ShardedSchedule) -> None:
     if given:
         raise _refuse(f"{given[0]} はこの設定が決めるため、監査の引数に含めないでください。",
                       f"Leave {given[0]} out of the audit arguments: the entry sets it.")
+
+
+#: A Kubernetes object name (RFC 1123 subdomain): lower-case letters, digits, '-' and '.'.
+_KUBERNETES_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+#: GitHub Actions runs at most this many jobs of one matrix.
+MATRIX_LIMIT = 256
+
+
+def _kubernetes_names(plan: ShardedSchedule) -> None:
+    """The CronJobs (``NAME-shards``; a CronJob name has at most 52 characters), the service account, the Secret
+    and the claim must be names Kubernetes accepts, or ``kubectl apply`` refuses the manifest."""
+    names = {"--name": (plan.request.name, 52 - len("-shards")), "--env-secret": (plan.env_from, 253),
+             "--reports-claim": (plan.reports_claim, 253)}
+    for option, (name, most) in names.items():
+        if len(name) > most or not _KUBERNETES_NAME.fullmatch(name):
+            raise _refuse(f"{option} {name} は Kubernetes の名前に使えません（英小文字・数字・- . で {most} 文字まで、"
+                          "先頭と末尾は英小文字か数字）。",
+                          f"{option} {name} is not a Kubernetes name (lower-case letters, digits, - and ., at most "
+                          f"{most} characters, starting and ending with a letter or digit).")
 
 
 def split_args(args: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -159,6 +180,7 @@ def _cron(plan: ShardedSchedule, suffix: str, hour: int, job: dict[str, Any]) ->
 def kubernetes_manifests(plan: ShardedSchedule) -> str:
     """The two CronJobs (shards as an Indexed Job, then the merge), with their explanation as comments."""
     validate_sharded(plan)
+    _kubernetes_names(plan)
     request = plan.request
     shard_args, merge_args = split_args(request.audit_args)
     shards = {
@@ -229,6 +251,10 @@ def _credential_steps(request: ScheduleRequest) -> list[dict[str, Any]]:
 def github_matrix_workflow(plan: ShardedSchedule) -> str:
     """``.github/workflows/NAME.yml``: one job per shard (a matrix), then the merge job (``needs:``)."""
     validate_sharded(plan)
+    if plan.shards > MATRIX_LIMIT:
+        raise _refuse(f"--github-actions の --shards は {MATRIX_LIMIT} までです（GitHub Actions の matrix の上限）。",
+                      f"--shards is at most {MATRIX_LIMIT} with --github-actions (the most jobs a GitHub Actions "
+                      "matrix runs).")
     request = plan.request
     shard_args, merge_args = split_args(request.audit_args)
     group = f"{request.name}-${{{{ github.run_id }}}}"

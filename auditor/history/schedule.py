@@ -84,7 +84,13 @@ def validate(request: ScheduleRequest) -> None:
     for path in (request.workdir, request.env_file):
         if not path.startswith("/"):
             raise _refuse(f"絶対パスで指定してください: {path}", f"Give an absolute path: {path}")
-    for word in (*request.audit_args, request.store):
+    refuse_secrets((*request.audit_args, request.store))
+
+
+def refuse_secrets(words: Sequence[str]) -> None:
+    """Refuse an option named like a secret or a value that is one (a key id, a private key, a URL with a
+    password), naming it without showing it: an entry is pasted into files and job engines in clear."""
+    for word in words:
         option = word[2:].split("=", 1)[0].lower() if word.startswith("--") else ""
         if _SECRET_OPTION.search(option) or _SECRET_VALUE.search(word):
             raise _refuse(

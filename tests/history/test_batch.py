@@ -138,3 +138,32 @@ def test_missing_aws_settings_are_named():
     assert result.exit_code == 2
     assert ("--aws-batch needs --batch-job-role, --batch-execution-role, --store-secret, --scheduler-role, "
             "--reports-efs") in result.output
+
+
+def refusal(lang: str, *args: str) -> str:
+    settings = dict(zip(BATCH[::2], BATCH[1::2], strict=True))
+    overridden = dict(zip(args[::2], args[1::2], strict=True))
+    given = [word for option, value in {**settings, **overridden}.items() for word in (option, value)]
+    result = CliRunner().invoke(cli, ["--lang", lang, "schedule", "--aws-batch", *given, *AUDIT_ARGS])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    return result.output
+
+
+def test_a_store_url_given_as_the_secret_is_refused_without_printing_its_password():
+    for lang in ("ja", "en"):
+        output = refusal(lang, "--store-secret", "postgresql://auditor:hunter2@db.example.lg.jp/audit")
+        assert "hunter2" not in output and "post…" in output
+    assert refusal("en", "--store-secret", "postgresql://db.example.lg.jp/audit").startswith(
+        "Error: --store-secret takes the ARN of the Secrets Manager secret (or SSM parameter)")
+    assert "Secrets Manager のシークレット（または SSM パラメーター）の ARN" in refusal(
+        "ja", "--store-secret", "auditor-store")
+
+
+def test_what_aws_batch_would_reject_is_refused_in_both_languages():
+    assert refusal("en", "--shards", "1").startswith("Error: --shards is at least 2 with --aws-batch")
+    assert refusal("ja", "--shards", "1").startswith("エラー: --aws-batch の --shards は 2 以上です")
+    assert refusal("en", "--name", "audit.monthly").startswith(
+        "Error: --name audit.monthly cannot name AWS Batch job definitions and EventBridge Scheduler schedules")
+    assert "AWS Batch のジョブ定義と EventBridge Scheduler の名前に使えません" in refusal("ja", "--name", "a@b")
+    assert refusal("en", "--name", "a" * 58).startswith("Error: --name")
+    documents(printed("--shards", "2", "--name", "a" * 57))

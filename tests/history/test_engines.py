@@ -93,3 +93,35 @@ def test_options_the_entry_sets_itself_are_refused():
     result = CliRunner().invoke(cli, ["--lang", "en", "schedule", "--kubernetes", "--at", "22:00", "--merge-after",
                                       "3", "--", "-p", "aws"])
     assert result.exit_code == 2 and "--merge-after must be 1 to 1 hours" in result.output
+
+
+def refused(lang: str, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--lang", lang, "schedule", *args, *AUDIT_ARGS])
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1, result.output
+    return result.output
+
+
+def test_a_store_url_given_as_the_secret_name_is_refused_without_printing_its_password():
+    for lang in ("ja", "en"):
+        output = refused(lang, "--kubernetes", "--env-secret", "postgresql://auditor:hunter2@db.example.lg.jp/audit")
+        assert "hunter2" not in output and "post…" in output
+
+
+@pytest.mark.parametrize("option, value, most", [
+    ("--name", "Auditor_Monthly", 45), ("--name", "a" * 46, 45), ("--env-secret", "Auditor", 253),
+    ("--reports-claim", "reports/2026", 253),
+])
+def test_names_kubernetes_would_reject_are_refused(option, value, most):
+    assert refused("en", "--kubernetes", option, value).startswith(
+        f"Error: {option} {value} is not a Kubernetes name (lower-case letters, digits, - and ., at most {most}")
+    assert refused("ja", "--kubernetes", option, value).startswith(
+        f"エラー: {option} {value} は Kubernetes の名前に使えません")
+
+
+def test_a_matrix_larger_than_github_runs_is_refused():
+    assert refused("en", "--github-actions", "--shards", "257").startswith(
+        "Error: --shards is at most 256 with --github-actions")
+    assert refused("ja", "--github-actions", "--shards", "257").startswith(
+        "エラー: --github-actions の --shards は 256 までです")
+    workflow = yaml.safe_load(schedule("--github-actions", "--shards", "256", *AUDIT_ARGS))
+    assert workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"] == list(range(1, 257))
