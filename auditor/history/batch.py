@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.history.engines import ShardedSchedule, split_args, validate_sharded
+from auditor.history.engines import JAPAN_TZ, ShardedSchedule, split_args, validate_sharded
 from auditor.history.schedule import _comments, refuse_secrets
 
 #: EventBridge Scheduler's universal target for Batch's SubmitJob.
@@ -98,7 +98,7 @@ def _definition(plan: ShardedSchedule, batch: BatchSettings, suffix: str, comman
         "resourceRequirements": [{"type": "VCPU", "value": batch.vcpus},
                                  {"type": "MEMORY", "value": str(batch.memory_mib)}],
         "environment": [{"name": "HOME", "value": SCRATCH}, {"name": "TMPDIR", "value": SCRATCH},
-                        {"name": "AUDITOR_LANG", "value": plan.request.lang}],
+                        {"name": "TZ", "value": JAPAN_TZ}, {"name": "AUDITOR_LANG", "value": plan.request.lang}],
         "secrets": [{"name": "AUDITOR_STORE", "valueFrom": batch.store_secret}],
         "readonlyRootFilesystem": True,
         "volumes": [{"name": "scratch"},

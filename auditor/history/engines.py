@@ -43,6 +43,9 @@ OWN_OPTIONS = ("--shard", "--run-group", "--resume", "--output", "-o", "--no-his
 LABELS = {"app.kubernetes.io/name": "auditor"}
 #: A writable emptyDir (the root file system is read-only): working folder and HOME.
 SCRATCH = "/scratch"
+#: The containers' time zone, Japan as the schedules are (a POSIX rule, so no time zone database is needed in the
+#: image): ``--output /reports/{date}`` then names the same day as the run group and the schedule.
+JAPAN_TZ = "JST-9"
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def _pod(plan: ShardedSchedule, args: list[str], mounts: list[dict], volumes: li
                 "args": args,
                 "workingDir": SCRATCH,
                 "envFrom": [{"secretRef": {"name": plan.env_from}}],
-                "env": [{"name": "HOME", "value": SCRATCH},
+                "env": [{"name": "HOME", "value": SCRATCH}, {"name": "TZ", "value": JAPAN_TZ},
                         {"name": "AUDITOR_LANG", "value": plan.request.lang}],
                 "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "2Gi"}},
                 "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,

@@ -167,3 +167,14 @@ def test_what_aws_batch_would_reject_is_refused_in_both_languages():
     assert "AWS Batch のジョブ定義と EventBridge Scheduler の名前に使えません" in refusal("ja", "--name", "a@b")
     assert refusal("en", "--name", "a" * 58).startswith("Error: --name")
     documents(printed("--shards", "2", "--name", "a" * 57))
+
+
+def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
+    from tests.history.container_clock import folder_named
+
+    merge = documents(printed("--at", "02:00"))["auditor-monthly-merge.job-definition.json"]
+    command, parameters = merge["containerProperties"]["command"], merge["parameters"]
+    fired = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # the merge schedule's 05:00 on 1 November in Japan
+    assert run_group_name(parameters["group"], fired) == "auditor-monthly-20261101"
+    environment = {item["name"]: item["value"] for item in merge["containerProperties"]["environment"]}
+    assert folder_named(command[command.index("--output") + 1], fired, environment) == "/reports/2026-11-01"

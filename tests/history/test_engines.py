@@ -125,3 +125,18 @@ def test_a_matrix_larger_than_github_runs_is_refused():
         "エラー: --github-actions の --shards は 256 までです")
     workflow = yaml.safe_load(schedule("--github-actions", "--shards", "256", *AUDIT_ARGS))
     assert workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"] == list(range(1, 257))
+
+
+def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
+    from datetime import UTC, datetime
+
+    from tests.history.container_clock import folder_named
+
+    _shards, merge = manifests("--shards", "2", "--at", "02:00")
+    assert merge["spec"]["schedule"] == "0 5 1 * *" and merge["spec"]["timeZone"] == "Asia/Tokyo"
+    (container,) = merge["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    args = container["args"]
+    fired = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # 05:00 on 1 November in Japan
+    assert run_group_name(args[args.index("--run-group") + 1], fired) == "auditor-monthly-20261101"
+    environment = {item["name"]: item["value"] for item in container["env"]}
+    assert folder_named(args[args.index("--output") + 1], fired, environment) == "/reports/2026-11-01"
