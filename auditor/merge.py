@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from auditor.checks import resource_types_for
+from auditor.collection_settings import difference, shown
 from auditor.errors import AuditorError
 from auditor.history.progress import COMPLETE, FAILED, CollectionRecord
 from auditor.model import JST, Evidence, Gap, ProviderScope, RunInfo
@@ -115,6 +116,7 @@ def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Cata
     if len(targets) > 1:
         raise _refuse(f"実行グループ '{group}' のシャードの対象（--target）が揃っていません: {', '.join(targets)}",
                       f"The shards of run group '{group}' name different targets (--target): {', '.join(targets)}")
+    _same_settings(group, sharded)
     evidence: list[Evidence] = []
     gaps: list[Gap] = []
     scopes: list[ProviderScope] = []
@@ -144,6 +146,23 @@ def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Cata
                                for k, v in r.run.third_party_providers.items()},
     )
     return Merged(Collected(run, tuple(evidence), tuple(gaps), planned), tuple(problems), missing)
+
+
+def _same_settings(group: str, records: Sequence[CollectionRecord]) -> None:
+    """Shards collected with other provider options (other regions, roles…) are two audits, never one report."""
+    known = [r for r in records if r.options is not None and r.shard is not None]
+    for record in known[1:]:
+        changed = difference(known[0].options or {}, record.options or {})
+        if changed is None:
+            continue
+        key, first, other = changed
+        raise _refuse(
+            f"実行グループ '{group}' のシャードは違う設定で収集されています: シャード {known[0].shard} は "
+            f"{shown(key, first, 'ja')}、シャード {record.shard} は {shown(key, other, 'ja')}。"
+            "一つの報告書にはできないため、同じ設定でシャードを実行し直すか、別の --run-group で監査してください。",
+            f"The shards of run group '{group}' were collected with different settings: shard {known[0].shard} "
+            f"with {shown(key, first, 'en')}, shard {record.shard} with {shown(key, other, 'en')}. They cannot make "
+            "one report: run the shards again with the same settings, or audit under another --run-group.")
 
 
 def _provider_scopes(complete: Sequence[CollectionRecord]) -> list[ProviderScope]:

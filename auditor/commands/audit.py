@@ -136,7 +136,7 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     signing_key = load_signing_key(sign_key) if sign_key is not None else None
     output = output_folder(output, force)
     with open_history(store, no_history) as history, \
-            recording(ctx, history, scale, target, catalogue, providers) as recorded:
+            recording(ctx, history, scale, target, catalogue, providers, options) as recorded:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, profile=profile,
                                           **{"target": target, **recorded.collect_args})
         recorded.collected(ctx, collected)

@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
+from auditor.collection_settings import difference, settings_of, shown
 from auditor.commands.common import say
 from auditor.errors import AuditorError
 from auditor.history import HistoryStore
@@ -115,8 +116,10 @@ class Recording:
 
 @contextmanager
 def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRequest, target: str,
-              catalogue: Catalogue, providers: Sequence[str]) -> Iterator[Recording]:
-    """Record the collection as it goes when the store and the providers allow; a failure is recorded too."""
+              catalogue: Catalogue, providers: Sequence[str], options: Mapping[str, Any]) -> Iterator[Recording]:
+    """Record the collection as it goes when the store and the providers allow; a failure is recorded too.
+
+    ``options`` are the provider options: a shard run again or a resumed run must collect as it did before."""
     selectable = all(getattr(catalogue.provider(name), "selects_scopes", False) for name in providers)
     if history is None or not (selectable or request.shard or request.resume):
         yield Recording()
@@ -126,8 +129,10 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
         raise cannot_select(unable)
     log = CollectionLog(history)
     earlier = _earlier(log, request)
-    record = _recording(ctx, log, request, earlier, target, providers)
-    log.begin(record.run_id, record.target, providers, record.collect_args["started_at"], record.group, record.shard)
+    settings = settings_of(options)
+    record = _recording(ctx, log, request, earlier, target, providers, settings)
+    log.begin(record.run_id, record.target, providers, record.collect_args["started_at"], record.group, record.shard,
+              settings)
     try:
         yield record
     except click.exceptions.Exit:
@@ -164,7 +169,7 @@ def _earlier(log: CollectionLog, request: ScaleRequest) -> CollectionRecord | No
 
 
 def _recording(ctx, log: CollectionLog, request: ScaleRequest, earlier: CollectionRecord | None, target: str,
-               providers: Sequence[str]) -> Recording:
+               providers: Sequence[str], settings: Mapping[str, Any]) -> Recording:
     if earlier is not None:
         if target and target != earlier.target:
             raise AuditorError("raw", ja=f"実行 '{earlier.run_id}' の対象は '{earlier.target}' です"
@@ -174,6 +179,9 @@ def _recording(ctx, log: CollectionLog, request: ScaleRequest, earlier: Collecti
             names = ", ".join(earlier.providers)
             raise AuditorError("raw", ja=f"実行 '{earlier.run_id}' のプロバイダは {names} です。",
                                en=f"Run '{earlier.run_id}' audits the providers {names}.")
+        changed = difference(earlier.options, settings) if earlier.options is not None else None
+        if changed is not None:
+            raise _collected_otherwise(earlier, *changed)
         done = earlier.collected()
         say(ctx, f"実行 {earlier.run_id} の続きから収集します（記録済みのアカウント {len(done)} 件は収集しません）。",
             f"Continuing run {earlier.run_id} ({len(done)} accounts already recorded are not collected again).",
@@ -198,6 +206,21 @@ def _recording(ctx, log: CollectionLog, request: ScaleRequest, earlier: Collecti
     plan = ScopePlan(plan.wants, done_scope, plan.restored)
     return Recording(log, run_id, target, shard, group,
                      {"plan": plan, "run_id": run_id, "started_at": started, "target": target})
+
+
+def _collected_otherwise(earlier: CollectionRecord, key: str, then: Any, now: Any) -> AuditorError:
+    what = f"シャード {earlier.shard}（実行グループ {earlier.group}）" if earlier.shard else f"実行 '{earlier.run_id}'"
+    what_en = f"Shard {earlier.shard} of run group {earlier.group}" if earlier.shard else f"Run '{earlier.run_id}'"
+    again = "別の --run-group を使う" if earlier.shard else "--resume を付けずに新しく監査する"
+    again_en = "use another --run-group" if earlier.shard else "start a new audit without --resume"
+    return AuditorError(
+        "raw",
+        ja=printable(f"{what}は {shown(key, then, 'ja')} で収集されています（今回は {shown(key, now, 'ja')}）。"
+                     f"一つの監査を違う設定で続けると結果が混ざるため、同じ設定で実行するか、{again}必要があります。"),
+        en=printable(f"{what_en} was collected with {shown(key, then, 'en')}, not {shown(key, now, 'en')}: "
+                     f"continuing one audit with other settings would mix two audits. Run it as before, or "
+                     f"{again_en}."),
+    )
 
 
 def _wanted(shard: Shard | None, done: set[tuple[str, str]]):

@@ -57,6 +57,7 @@ class CollectionRecord:
     planned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     error: str = ""
     scopes: tuple[ScopeCollection, ...] = ()
+    options: Mapping[str, Any] | None = None  # the provider options it was collected with (None: not recorded)
 
     def collected(self) -> set[tuple[str, str]]:
         return {(s.provider, s.scope) for s in self.scopes}
@@ -78,8 +79,9 @@ class CollectionLog:
     # ------------------------------------------------------------ writing
 
     def begin(self, run_id: str, target: str, providers: Sequence[str], started_at: datetime,
-              group: str = "", shard: Shard | None = None) -> None:
-        """Record that the collection of ``run_id`` runs (again, when resumed: earlier scopes are kept)."""
+              group: str = "", shard: Shard | None = None, options: Mapping[str, Any] | None = None) -> None:
+        """Record that the collection of ``run_id`` runs (again, when resumed: earlier scopes are kept), with
+        the provider options it collects with (:mod:`auditor.collection_settings`)."""
         table = schema.collections
         now = to_db_time(utc_now())
         with self.store.database_errors(), self._write(run_id) as connection:
@@ -89,7 +91,7 @@ class CollectionLog:
                     run_id=run_id, run_group=group, shard_index=shard.index if shard else 0,
                     shard_count=shard.count if shard else 0, target=target, providers_json=_json(list(providers)),
                     status=RUNNING, started_at=to_db_time(started_at), updated_at=now, run_json=None,
-                    planned_json=None, error=""))
+                    planned_json=None, error="", options_json=_json(dict(options or {}))))
             else:
                 connection.execute(update(table).where(table.c.run_id == run_id).values(
                     status=RUNNING, updated_at=now, error=""))
@@ -168,4 +170,5 @@ class CollectionLog:
             started_at=from_db_time(head["started_at"]), updated_at=from_db_time(head["updated_at"]),
             run=run_from_dict(json.loads(head["run_json"])) if head["run_json"] else None,
             planned={name: tuple(scopes) for name, scopes in planned.items()}, error=head["error"], scopes=scopes,
+            options=json.loads(head["options_json"]) if head["options_json"] else None,
         )

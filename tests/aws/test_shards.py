@@ -229,3 +229,24 @@ def test_a_crashed_org_run_resumes_from_the_accounts_already_collected(organisat
     assert comparable(tmp_path / "resumed") == comparable(tmp_path / "whole")
     again = runner.invoke(cli, ["--lang", "en", *AUDIT, "--resume", run_id, "-o", str(tmp_path / "x")])
     assert again.exit_code == 2 and f"No collection of run '{run_id}' is recorded" in again.output
+
+
+def test_a_run_group_is_one_audit_shards_collected_with_other_regions_are_refused(organisation, tmp_path):
+    store = str(tmp_path / "history.sqlite")
+    env = environment(organisation, store)
+    whole = ["audit", "--provider", "aws", "--org", "--target", "vendor-org", "--run-group", "g3"]
+    code, output = finished(auditor(*whole, "--regions", TOKYO, "--shard", "1/2", env=env))
+    assert code == 0, output
+    code, output = finished(auditor(*whole, "--regions", VIRGINIA, "--shard", "1/2", env=env))  # a re-run, changed
+    assert code == 2, output
+    assert (f"Shard 1/2 of run group g3 was collected with --regions {TOKYO}, not --regions {VIRGINIA}"
+            in output and "Traceback" not in output), output
+    code, output = finished(auditor(*whole, "--regions", f"{VIRGINIA},{TOKYO}", "--shard", "2/2", env=env))
+    assert code == 0, output
+    code, output = finished(auditor("report", "--run-group", "g3", "--output", str(tmp_path / "mixed"), env=env))
+    assert code == 2, output
+    assert (f"shard 1/2 with --regions {TOKYO}, shard 2/2 with --regions {TOKYO},{VIRGINIA}" in output
+            and "Traceback" not in output), output
+    assert not (tmp_path / "mixed").exists()  # never one report over accounts audited in different regions
+    code, output = finished(auditor(*whole, "--regions", TOKYO, "--regions", VIRGINIA, "--shard", "2/2", env=env))
+    assert code == 0 and "Continuing run g3.shard-2-of-2" in output, output  # the same regions, written otherwise
