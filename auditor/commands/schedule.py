@@ -66,8 +66,9 @@ def _time_of_day(_ctx, _param, value: str) -> tuple[int, int]:
 @click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True,
               help="Day of the month. / 実行する日（毎月）")
 @click.option("--at", "at", default="03:00", show_default=True, callback=_time_of_day,
-              help="Time of day, HH:MM (the machine's time; UTC on GitHub Actions). / "
-                   "実行する時刻 HH:MM（そのマシンの時刻。GitHub Actions では UTC）")
+              help="Time of day, HH:MM (the machine's time for cron and systemd; UTC on GitHub Actions; Japan time "
+                   "with --kubernetes and --aws-batch). / 実行する時刻 HH:MM（cron・systemd ではそのマシンの時刻、"
+                   "GitHub Actions では UTC、--kubernetes・--aws-batch では日本時間）")
 @click.option("--name", default="auditor-monthly", show_default=True,
               help="Unit / workflow name. / systemd のユニット名・ワークフロー名")
 @click.option("--workdir", default="/var/lib/auditor", show_default=True,

@@ -53,12 +53,10 @@ def github_workflow(request: ScheduleRequest) -> str:
     if request.notify_webhook:
         env.append("      AUDITOR_NOTIFY_WEBHOOK: ${{ secrets.AUDITOR_NOTIFY_WEBHOOK }}")
     credentials = [line for p in providers for line in _CI_CREDENTIALS.get(p, [])]
-    jst = (request.hour + 9) % 24
     if request.lang == "ja":
         notes = [
             f"{request.name}.yml — GitHub Actions で毎月監査し、前回と比較します（.github/workflows/ に置く）。",
-            f"GitHub のスケジュールは UTC です: 毎月 {request.day} 日 {_when(request)} UTC（日本時間 {jst:02d}:"
-            f"{request.minute:02d}）。既定ブランチでのみ動きます。",
+            f"{utc_schedule_note(request)}既定ブランチでのみ動きます。",
             "認証情報: 鍵は置かず、OIDC フェデレーション（AWS のロール、Azure のフェデレーション資格情報、",
             "GCP の Workload Identity）を使います。ロール ARN などの識別子はリポジトリのシークレットに置きます。",
             "履歴: ランナーは毎回消えるため、AUDITOR_STORE シークレットに共有ストア（PostgreSQL の URL）を設定します。",
@@ -69,8 +67,7 @@ def github_workflow(request: ScheduleRequest) -> str:
     else:
         notes = [
             f"{request.name}.yml — monthly audit and comparison on GitHub Actions (put it in .github/workflows/).",
-            f"GitHub schedules run in UTC: day {request.day} at {_when(request)} UTC ({jst:02d}:{request.minute:02d} "
-            "JST), on the default branch only.",
+            f"{utc_schedule_note(request)} It runs on the default branch only.",
             "Credentials: no keys — OIDC federation (an AWS role, an Azure federated credential, GCP workload",
             "identity); identifiers such as the role ARN go in the repository's secrets.",
             "History: runners are discarded after each run, so set the AUDITOR_STORE secret to a shared store",
@@ -116,6 +113,21 @@ def github_workflow(request: ScheduleRequest) -> str:
         "          if-no-files-found: ignore",
         "",
     ])
+
+
+def utc_schedule_note(request: ScheduleRequest) -> str:
+    """When a GitHub Actions schedule fires: its cron is UTC, given here with the Japanese time, and the day after
+    when 09:00 UTC or later is past midnight in Japan (``--day 1 --at 17:00`` is 02:00 on the 2nd in Japan)."""
+    hour = request.hour + 9
+    jst = f"{hour % 24:02d}:{request.minute:02d}"
+    day = request.day + 1
+    if request.lang == "ja":
+        later = f"{day} 日" + ("、平年の 2 月は 3 月 1 日" if day == 29 else "")
+        japan = f"日本時間 {jst}" if hour < 24 else f"日本時間では翌日（{later}）の {jst}"
+        return f"GitHub のスケジュールは UTC です: 毎月 {request.day} 日 {_when(request)} UTC（{japan}）。"
+    later = f"day {day}" + (", or 1 March when February has 28 days" if day == 29 else "")
+    japan = f"{jst} JST" if hour < 24 else f"{jst} JST the next day, {later}"
+    return f"GitHub schedules run in UTC: day {request.day} at {_when(request)} UTC ({japan})."
 
 
 def _install_note(request: ScheduleRequest) -> list[str]:

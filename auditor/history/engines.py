@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
-from auditor.history.ci_workflow import _CI_CREDENTIALS
+from auditor.history.ci_workflow import _CI_CREDENTIALS, utc_schedule_note
 from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values, refuse_secrets
 
 #: Options of ``auditor audit`` that belong to the merge step (``auditor report``), with whether they take a value.
@@ -304,11 +304,13 @@ def github_matrix_workflow(plan: ShardedSchedule) -> str:
     }
     if request.lang == "ja":
         notes = [f"{request.name}.yml — {plan.shards} シャードを matrix で並列に収集し、merge ジョブで統合します。",
+                 utc_schedule_note(request),
                  "AUDITOR_STORE シークレットに共有の PostgreSQL を設定します。",
                  "失敗したシャードを再実行すると、記録済みのアカウントの続きから収集します。"]
     else:
         notes = [f"{request.name}.yml — {plan.shards} shards collect in parallel as a matrix; the merge job",
-                 "combines them. Set the AUDITOR_STORE secret to a shared PostgreSQL; a failed shard that is",
+                 f"combines them. {utc_schedule_note(request)}",
+                 "Set the AUDITOR_STORE secret to a shared PostgreSQL; a failed shard that is",
                  "re-run continues from the accounts it has already recorded."]
     return _comments(notes) + _dump([workflow])
 

@@ -140,3 +140,18 @@ def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
     assert run_group_name(args[args.index("--run-group") + 1], fired) == "auditor-monthly-20261101"
     environment = {item["name"]: item["value"] for item in container["env"]}
     assert folder_named(args[args.index("--output") + 1], fired, environment) == "/reports/2026-11-01"
+
+
+@pytest.mark.parametrize("entry", [("--github-actions",), ("--only", "github-actions")])
+def test_a_github_schedule_says_when_it_fires_in_japan_including_the_day(entry):
+    args = [*entry, "--day", "1", "--at", "17:00", *AUDIT_ARGS]
+    english = schedule(*args)
+    workflow = yaml.safe_load(english)
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare on: as true; GitHub as "on"
+    assert triggers["schedule"] == [{"cron": "0 17 1 * *"}]  # GitHub reads it as UTC
+    assert "day 1 at 17:00 UTC (02:00 JST the next day, day 2)" in english
+    result = CliRunner().invoke(cli, ["--lang", "ja", "schedule", *args])
+    assert "毎月 1 日 17:00 UTC（日本時間では翌日（2 日）の 02:00）" in result.output
+    assert "day 28 at 20:30 UTC (05:30 JST the next day, day 29, or 1 March when February has 28 days)" in schedule(
+        *entry, "--day", "28", "--at", "20:30", *AUDIT_ARGS)
+    assert "day 1 at 03:00 UTC (12:00 JST)" in schedule(*entry, "--at", "03:00", *AUDIT_ARGS)
