@@ -98,7 +98,7 @@ def github_workflow(request: ScheduleRequest) -> str:
         "        with:",
         '          python-version: "3.12"',
         "      - name: Install auditor",
-        "        run: " + _yaml_quote(f"python -m pip install {shlex.quote(request.install)}"),
+        "        run: " + _yaml_quote(install_command(request)),
         *credentials,
         "      - name: Audit and compare with the previous run",
         "        shell: sh",
@@ -128,6 +128,12 @@ def utc_schedule_note(request: ScheduleRequest) -> str:
     later = f"day {day}" + (", or 1 March when February has 28 days" if day == 29 else "")
     japan = f"{jst} JST" if hour < 24 else f"{jst} JST the next day, {later}"
     return f"GitHub schedules run in UTC: day {request.day} at {_when(request)} UTC ({japan})."
+
+
+def install_command(request: ScheduleRequest) -> str:
+    """The shell line that installs auditor on the runner; the source is one word, whatever it holds
+    (``auditor @ git+https://…`` has spaces)."""
+    return f"python -m pip install {shlex.quote(request.install)}"
 
 
 def _install_note(request: ScheduleRequest) -> list[str]:

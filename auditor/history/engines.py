@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
-from auditor.history.ci_workflow import _CI_CREDENTIALS, utc_schedule_note
+from auditor.history.ci_workflow import _CI_CREDENTIALS, install_command, utc_schedule_note
 from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values, refuse_secrets
 
 #: Options of ``auditor audit`` that belong to the merge step (``auditor report``), with whether they take a value.
@@ -241,7 +241,7 @@ def _setup_steps(request: ScheduleRequest) -> list[dict[str, Any]]:
     return [
         {"uses": "actions/checkout@v4"},
         {"uses": "actions/setup-python@v5", "with": {"python-version": "3.12"}},
-        {"name": "Install auditor", "run": f"python -m pip install {request.install}"},
+        {"name": "Install auditor", "run": install_command(request)},
     ]
 
 

@@ -155,3 +155,13 @@ def test_a_github_schedule_says_when_it_fires_in_japan_including_the_day(entry):
     assert "day 28 at 20:30 UTC (05:30 JST the next day, day 29, or 1 March when February has 28 days)" in schedule(
         *entry, "--day", "28", "--at", "20:30", *AUDIT_ARGS)
     assert "day 1 at 03:00 UTC (12:00 JST)" in schedule(*entry, "--at", "03:00", *AUDIT_ARGS)
+
+
+def test_the_matrix_installs_auditor_from_the_source_given_as_one_word():
+    import shlex
+
+    source = "auditor @ git+https://git.example.lg.jp/it/auditor.git@v1.2"
+    workflow = yaml.safe_load(schedule("--github-actions", "--install-from", source, *AUDIT_ARGS))
+    for job in ("shard", "merge"):
+        (step,) = [s for s in workflow["jobs"][job]["steps"] if s.get("name") == "Install auditor"]
+        assert shlex.split(step["run"]) == ["python", "-m", "pip", "install", source]
