@@ -34,13 +34,14 @@ class ShardProblem:
     shard: Shard
     state: str
     detail: str = ""
+    detail_ja: str = ""
 
     def describe(self, lang: str) -> str:
         if self.state == "missing":
             return f"シャード {self.shard} は記録されていません" if lang == "ja" else \
                 f"shard {self.shard} was never recorded"
         if self.state == FAILED:
-            return f"シャード {self.shard} は失敗しました（{self.detail}）" if lang == "ja" else \
+            return f"シャード {self.shard} は失敗しました（{self.detail_ja or self.detail}）" if lang == "ja" else \
                 f"shard {self.shard} failed ({self.detail})"
         return (f"シャード {self.shard} は終わっていません（{self.detail} 開始。実行中か、停止されました）"
                 if lang == "ja" else f"shard {self.shard} has not finished (started {self.detail}; still running "
@@ -77,7 +78,7 @@ def shard_problems(records: Sequence[CollectionRecord], count: int) -> list[Shar
         if record is None:
             problems.append(ShardProblem(Shard(index, count), "missing"))
         elif record.status == FAILED:
-            problems.append(ShardProblem(Shard(index, count), FAILED, record.error))
+            problems.append(ShardProblem(Shard(index, count), FAILED, record.error_in("en"), record.error_in("ja")))
         elif record.status != COMPLETE:
             problems.append(ShardProblem(Shard(index, count), record.status, _jst(record.started_at)))
     return problems

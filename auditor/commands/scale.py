@@ -139,7 +139,8 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
         raise
     except BaseException as error:
         detail = error.message("en") if isinstance(error, AuditorError) else f"{type(error).__name__}: {error}"
-        log.fail(record.run_id, detail or type(error).__name__)
+        log.fail(record.run_id, detail or type(error).__name__,
+                 error.message("ja") if isinstance(error, AuditorError) else "")
         recorded = log.load(record.run_id)
         if record.shard is None and recorded is not None and recorded.collected():
             say(ctx, f"収集済みのアカウントは記録してあります。続きから: auditor audit … --resume {record.run_id}",

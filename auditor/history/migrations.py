@@ -162,6 +162,10 @@ def _collection_options(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE auditor_collections ADD COLUMN options_json TEXT"))
 
 
+def _collection_error_ja(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE auditor_collections ADD COLUMN error_ja TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, findings, gaps, control results, checklists and items", _initial_tables),
     Migration(2, "index runs by target and time (history listings, previous run)", _target_time_index),
@@ -170,6 +174,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "English reasons of findings, control results and items", _english_reasons),
     Migration(6, "English of the gap messages the tool words itself", _english_gap_messages),
     Migration(7, "the provider options each collection was made with", _collection_options),
+    Migration(8, "the Japanese of the error that stopped a collection", _collection_error_ja),
 )
 
 

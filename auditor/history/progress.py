@@ -25,7 +25,7 @@ from auditor.history import schema
 from auditor.history.database import read_transaction, write_transaction
 from auditor.history.rows import from_db_time, to_db_time
 from auditor.history.store import HistoryStore
-from auditor.model import RunInfo, utc_now
+from auditor.model import RunInfo, in_language, utc_now
 from auditor.plugins import ScopeCollection
 from auditor.redaction import redact
 from auditor.serialize import (
@@ -55,9 +55,14 @@ class CollectionRecord:
     updated_at: datetime
     run: RunInfo | None = None
     planned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    error: str = ""
+    error: str = ""  # in English; error_ja in Japanese (empty when it was not recorded)
     scopes: tuple[ScopeCollection, ...] = ()
     options: Mapping[str, Any] | None = None  # the provider options it was collected with (None: not recorded)
+    error_ja: str = ""
+
+    def error_in(self, lang: str) -> str:
+        """Why the collection stopped, in the reader's language where it was recorded so."""
+        return in_language(self.error_ja or self.error, self.error, lang)
 
     def collected(self) -> set[tuple[str, str]]:
         return {(s.provider, s.scope) for s in self.scopes}
@@ -91,10 +96,10 @@ class CollectionLog:
                     run_id=run_id, run_group=group, shard_index=shard.index if shard else 0,
                     shard_count=shard.count if shard else 0, target=target, providers_json=_json(list(providers)),
                     status=RUNNING, started_at=to_db_time(started_at), updated_at=now, run_json=None,
-                    planned_json=None, error="", options_json=_json(dict(options or {}))))
+                    planned_json=None, error="", error_ja="", options_json=_json(dict(options or {}))))
             else:
                 connection.execute(update(table).where(table.c.run_id == run_id).values(
-                    status=RUNNING, updated_at=now, error=""))
+                    status=RUNNING, updated_at=now, error="", error_ja=""))
 
     def record_scope(self, run_id: str, part: ScopeCollection) -> None:
         """Keep one completed scope (replacing an earlier record of the same scope)."""
@@ -112,10 +117,12 @@ class CollectionLog:
     def complete(self, run_id: str, run: RunInfo, planned: Mapping[str, Sequence[str]]) -> None:
         """Every wanted scope is in: record the run information and every scope found."""
         self._finish(run_id, status=COMPLETE, run_json=_json(run_to_dict(run)),
-                     planned_json=_json({name: list(scopes) for name, scopes in planned.items()}), error="")
+                     planned_json=_json({name: list(scopes) for name, scopes in planned.items()}), error="",
+                     error_ja="")
 
-    def fail(self, run_id: str, message: str) -> None:
-        self._finish(run_id, status=FAILED, error=message[:2000])
+    def fail(self, run_id: str, message: str, message_ja: str = "") -> None:
+        """The collection stopped: why, in English and (where the cause was worded so) in Japanese."""
+        self._finish(run_id, status=FAILED, error=message[:2000], error_ja=message_ja[:2000])
 
     def _finish(self, run_id: str, **values: Any) -> None:
         table = schema.collections
@@ -171,4 +178,5 @@ class CollectionLog:
             run=run_from_dict(json.loads(head["run_json"])) if head["run_json"] else None,
             planned={name: tuple(scopes) for name, scopes in planned.items()}, error=head["error"], scopes=scopes,
             options=json.loads(head["options_json"]) if head["options_json"] else None,
+            error_ja=head["error_ja"] or "",
         )

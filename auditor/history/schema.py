@@ -144,6 +144,7 @@ collections = Table(
     Column("planned_json", Text, nullable=True),
     Column("error", Text, nullable=False),
     Column("options_json", Text, nullable=True),
+    Column("error_ja", Text, nullable=True),
 )
 
 #: What one collection gathered in one scope (redacted evidence and gaps), written as the scope completes.

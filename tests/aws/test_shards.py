@@ -250,3 +250,19 @@ def test_a_run_group_is_one_audit_shards_collected_with_other_regions_are_refuse
     assert not (tmp_path / "mixed").exists()  # never one report over accounts audited in different regions
     code, output = finished(auditor(*whole, "--regions", TOKYO, "--regions", VIRGINIA, "--shard", "2/2", env=env))
     assert code == 0 and "Continuing run g3.shard-2-of-2" in output, output  # the same regions, written otherwise
+
+
+def test_a_failed_shard_is_named_with_its_cause_in_the_readers_language(organisation, tmp_path):
+    env = environment(organisation, str(tmp_path / "history.sqlite"))
+    shard = ["audit", "--provider", "aws", "--org", "--regions", TOKYO, "--run-group", "g4", "--shard"]
+    assert finished(auditor(*shard, "1/2", env=env))[0] == 0
+    unreachable = {**env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}  # nothing listens on the discard port
+    assert finished(auditor(*shard, "2/2", env=unreachable))[0] == 2
+    for lang, cause, other in [("ja", "シャード 2/2 は失敗しました（AWS のエンドポイント http://127.0.0.1:9 に"
+                                      "接続できません", "could not be reached"),
+                               ("en", "shard 2/2 failed (The AWS endpoint http://127.0.0.1:9 could not be reached",
+                                "接続できません")]:
+        code, output = finished(auditor("report", "--run-group", "g4", "--output", str(tmp_path / lang),
+                                        env={**env, "AUDITOR_LANG": lang}))
+        assert code == 2 and cause in output and other not in output, output
+        assert len(output.strip().splitlines()) == 1 and not (tmp_path / lang).exists(), output
