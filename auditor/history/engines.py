@@ -162,7 +162,13 @@ def _pod(plan: ShardedSchedule, args: list[str], mounts: list[dict], volumes: li
     }
 
 
-def _cron(plan: ShardedSchedule, suffix: str, hour: int, job: dict[str, Any]) -> dict[str, Any]:
+#: How late the shards' Job may still start (a controller restart, a busy cluster): their deadline counts from
+#: the Job's start, so it is taken off the time the shards have and a late start still ends before the merge.
+SHARDS_START_DEADLINE = 600
+
+
+def _cron(plan: ShardedSchedule, suffix: str, hour: int, job: dict[str, Any], starting_deadline: int = 3600
+          ) -> dict[str, Any]:
     request = plan.request
     return {
         "apiVersion": "batch/v1",
@@ -172,7 +178,7 @@ def _cron(plan: ShardedSchedule, suffix: str, hour: int, job: dict[str, Any]) ->
             "schedule": f"{request.minute} {hour} {request.day} * *",
             "timeZone": "Asia/Tokyo",
             "concurrencyPolicy": "Forbid",
-            "startingDeadlineSeconds": 3600,
+            "startingDeadlineSeconds": starting_deadline,
             "successfulJobsHistoryLimit": 3,
             "failedJobsHistoryLimit": 3,
             "jobTemplate": {"metadata": {"labels": dict(LABELS)}, "spec": job},
@@ -191,7 +197,7 @@ def kubernetes_manifests(plan: ShardedSchedule) -> str:
         "completions": plan.shards,
         "parallelism": plan.shards,
         "backoffLimit": 2 * plan.shards,
-        "activeDeadlineSeconds": plan.merge_after_hours * 3600 - 600,
+        "activeDeadlineSeconds": plan.merge_after_hours * 3600 - 600 - SHARDS_START_DEADLINE,
         "podFailurePolicy": {"rules": [
             {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]},
         ]},
@@ -232,7 +238,7 @@ def kubernetes_manifests(plan: ShardedSchedule) -> str:
             "shard. A retried pod continues from the accounts its shard has already recorded.",
         ]
     return _comments(notes) + _dump([
-        _cron(plan, "shards", request.hour, shards),
+        _cron(plan, "shards", request.hour, shards, SHARDS_START_DEADLINE),
         _cron(plan, "merge", merge_hour, merge),
     ])
 

@@ -165,3 +165,12 @@ def test_the_matrix_installs_auditor_from_the_source_given_as_one_word():
     for job in ("shard", "merge"):
         (step,) = [s for s in workflow["jobs"][job]["steps"] if s.get("name") == "Install auditor"]
         assert shlex.split(step["run"]) == ["python", "-m", "pip", "install", source]
+
+
+@pytest.mark.parametrize("hours", ["1", "3"])
+def test_shards_that_start_as_late_as_kubernetes_allows_still_end_before_the_merge(hours):
+    shards, merge = manifests("--shards", "2", "--merge-after", hours)
+    latest_start = shards["spec"]["startingDeadlineSeconds"]
+    deadline = shards["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"]
+    assert merge["spec"]["schedule"] == f"0 {3 + int(hours)} 1 * *"  # --at 03:00, then --merge-after hours
+    assert latest_start + deadline < int(hours) * 3600 and deadline >= 1800
