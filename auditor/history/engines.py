@@ -147,6 +147,7 @@ def _pod(plan: ShardedSchedule, args: list[str], mounts: list[dict], volumes: li
             "containers": [{
                 "name": "auditor",
                 "image": plan.image,
+                "command": ["auditor"],  # whatever the image's entrypoint, as long as auditor is on its PATH
                 "args": args,
                 "workingDir": SCRATCH,
                 "envFrom": [{"secretRef": {"name": plan.env_from}}],

@@ -178,3 +178,8 @@ def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
     assert run_group_name(parameters["group"], fired) == "auditor-monthly-20261101"
     environment = {item["name"]: item["value"] for item in merge["containerProperties"]["environment"]}
     assert folder_named(command[command.index("--output") + 1], fired, environment) == "/reports/2026-11-01"
+
+
+def test_the_notes_say_the_image_must_start_auditor():
+    assert "the image\n# registry.example.lg.jp/auditor:latest needs ENTRYPOINT auditor." in printed()
+    assert "イメージ registry.example.lg.jp/auditor:latest の ENTRYPOINT は auditor にします。" in printed(lang="ja")

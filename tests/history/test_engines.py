@@ -174,3 +174,14 @@ def test_shards_that_start_as_late_as_kubernetes_allows_still_end_before_the_mer
     deadline = shards["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"]
     assert merge["spec"]["schedule"] == f"0 {3 + int(hours)} 1 * *"  # --at 03:00, then --merge-after hours
     assert latest_start + deadline < int(hours) * 3600 and deadline >= 1800
+
+
+def test_the_pods_run_the_installed_auditor_command_whatever_the_image_entrypoint():
+    import tomllib
+    from pathlib import Path
+
+    scripts = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]["scripts"]
+    for cron_job in manifests("--shards", "2"):
+        (container,) = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        assert container["command"] == ["auditor"] and "auditor" in scripts
+        assert container["args"][0] in ("audit", "report")
