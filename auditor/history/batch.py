@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.history.engines import JAPAN_TZ, ShardedSchedule, split_args, validate_sharded
+from auditor.history.engines import JAPAN_TZ, ShardedSchedule, refuse_bad_group, split_args, validate_sharded
 from auditor.history.schedule import _comments, refuse_secrets
 
 #: EventBridge Scheduler's universal target for Batch's SubmitJob.
@@ -85,6 +85,7 @@ def _validate(plan: ShardedSchedule, batch: BatchSettings) -> None:
                                      "名前に使えません（英数字・- _ で 57 文字まで）。",
                            en=f"--name {plan.request.name} cannot name AWS Batch job definitions and EventBridge "
                               "Scheduler schedules (letters, digits, - and _, at most 57 characters).")
+    refuse_bad_group(plan.request.name, plan.group.replace("{date}", "20261101"), plan.group)
 
 
 def _definition(plan: ShardedSchedule, batch: BatchSettings, suffix: str, command: list[str],

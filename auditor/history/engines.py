@@ -32,6 +32,7 @@ import yaml
 from auditor.errors import AuditorError
 from auditor.history.ci_workflow import _CI_CREDENTIALS, install_command, utc_schedule_note
 from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values, refuse_secrets
+from auditor.shards import GROUP_NAME
 
 #: Options of ``auditor audit`` that belong to the merge step (``auditor report``), with whether they take a value.
 REPORT_OPTIONS = {
@@ -102,6 +103,18 @@ def _kubernetes_names(plan: ShardedSchedule) -> None:
                           "先頭と末尾は英小文字か数字）。",
                           f"{option} {name} is not a Kubernetes name (lower-case letters, digits, - and ., at most "
                           f"{most} characters, starting and ending with a letter or digit).")
+
+
+def refuse_bad_group(name: str, group: str, shown: str = "") -> None:
+    """The run group the entry makes of ``--name`` (``group``, as it will be on a run; ``shown`` as it is
+    printed) must be one ``--run-group`` accepts, or every shard stops."""
+    shown = shown or group
+    if not GROUP_NAME.fullmatch(group):
+        raise _refuse(f"--name {name} からできる実行グループ（{shown}）は --run-group に使えません（英数字で始まり、"
+                      "英数字と . _ - で 64 文字まで）。短くするか、使える文字にしてください。",
+                      f"--name {name} makes the run group {shown}, which --run-group does not accept (a letter or "
+                      "digit first, then letters, digits, '.', '_' and '-', at most 64 characters); shorten it or "
+                      "use those characters.")
 
 
 def split_args(args: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -268,6 +281,7 @@ def github_matrix_workflow(plan: ShardedSchedule) -> str:
     request = plan.request
     shard_args, merge_args = split_args(request.audit_args)
     group = f"{request.name}-${{{{ github.run_id }}}}"
+    refuse_bad_group(request.name, f"{request.name}-{'9' * 12}", group)  # a run id has 11 digits today
     quoted = " ".join(shlex.quote(a) for a in shard_args)
     target = option_value(request.audit_args, "--target")
     diff = "auditor diff" + (f" --target {shlex.quote(target)}" if target else "")

@@ -166,7 +166,7 @@ def test_what_aws_batch_would_reject_is_refused_in_both_languages():
         "Error: --name audit.monthly cannot name AWS Batch job definitions and EventBridge Scheduler schedules")
     assert "AWS Batch のジョブ定義と EventBridge Scheduler の名前に使えません" in refusal("ja", "--name", "a@b")
     assert refusal("en", "--name", "a" * 58).startswith("Error: --name")
-    documents(printed("--shards", "2", "--name", "a" * 57))
+    documents(printed("--shards", "2", "--name", "a" * 55))
 
 
 def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
@@ -183,3 +183,11 @@ def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
 def test_the_notes_say_the_image_must_start_auditor():
     assert "the image\n# registry.example.lg.jp/auditor:latest needs ENTRYPOINT auditor." in printed()
     assert "イメージ registry.example.lg.jp/auditor:latest の ENTRYPOINT は auditor にします。" in printed(lang="ja")
+
+
+@pytest.mark.parametrize("name", ["a" * 56, "_monthly"])
+def test_a_name_that_makes_a_run_group_the_shards_would_refuse_is_refused(name):
+    assert refusal("en", "--name", name).startswith(
+        f"Error: --name {name} makes the run group {name}-{{date}}, which --run-group does not accept")
+    assert refusal("ja", "--name", name).startswith(
+        f"エラー: --name {name} からできる実行グループ（{name}-{{date}}）は --run-group に使えません")

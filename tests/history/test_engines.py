@@ -185,3 +185,29 @@ def test_the_pods_run_the_installed_auditor_command_whatever_the_image_entrypoin
         (container,) = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
         assert container["command"] == ["auditor"] and "auditor" in scripts
         assert container["args"][0] in ("audit", "report")
+
+
+@pytest.mark.parametrize("name", ["a" * 52, "audit@city", "_monthly"])
+def test_a_name_that_makes_a_run_group_the_shards_would_refuse_is_refused(name):
+    engine, group = "--github-actions", f"{name}-${{{{ github.run_id }}}}"
+    assert refused("en", engine, "--name", name).startswith(
+        f"Error: --name {name} makes the run group {group}, which --run-group does not accept")
+    assert refused("ja", engine, "--name", name).startswith(
+        f"エラー: --name {name} からできる実行グループ（{group}）は --run-group に使えません")
+
+
+def test_the_longest_names_accepted_make_run_groups_the_shards_accept():
+    (shards, _merge) = manifests("--name", "a" * 45)
+    (container,) = shards["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    group = container["args"][container["args"].index("--run-group") + 1]
+    assert run_group_name(group, datetime_in_november()) == "a" * 45 + "-20261101"
+    workflow = yaml.safe_load(schedule("--github-actions", "--name", "a" * 51, *AUDIT_ARGS))
+    (collect,) = [s for s in workflow["jobs"]["shard"]["steps"] if "auditor audit" in s.get("run", "")]
+    group = collect["run"].split("--run-group ")[1].strip('"').replace("${{ github.run_id }}", "12345678901")
+    assert run_group_name(group, datetime_in_november()) == "a" * 51 + "-12345678901"
+
+
+def datetime_in_november():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
