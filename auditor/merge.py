@@ -40,6 +40,11 @@ class ShardProblem:
         if self.state == "missing":
             return f"シャード {self.shard} は記録されていません" if lang == "ja" else \
                 f"shard {self.shard} was never recorded"
+        if self.state == OUTDATED:
+            return (f"シャード {self.shard} はアカウント {self.detail} を収集していません（そのシャードの一覧の後に"
+                    "組織に加わったアカウントです。実行し直すと収集します）" if lang == "ja" else
+                    f"shard {self.shard} did not collect the accounts {self.detail} (they joined the organisation "
+                    "after it listed the accounts; running it again collects them)")
         if self.state == FAILED:
             return f"シャード {self.shard} は失敗しました（{self.detail_ja or self.detail}）" if lang == "ja" else \
                 f"shard {self.shard} failed ({self.detail})"
@@ -99,7 +104,10 @@ def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Cata
         raise _refuse(f"実行グループ '{group}' のシャードの分け方が揃っていません（N = {ns}）。",
                       f"The shards of run group '{group}' were cut in different ways (N = {ns}).")
     count = counts[0]
-    problems = shard_problems(sharded, count)
+    complete = [r for r in sharded if r.status == COMPLETE and r.run is not None]
+    planned = _planned(complete)
+    problems = shard_problems(sharded, count) + _outdated(complete, planned, count)
+    problems.sort(key=lambda p: p.shard.index)
     if problems and not allow_incomplete:
         raise _refuse(
             f"実行グループ '{group}' を統合できません: " + "、".join(p.describe("ja") for p in problems)
@@ -107,7 +115,6 @@ def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Cata
               "（そのアカウントは確認不能になります）。",
             f"Cannot merge run group '{group}': " + "; ".join(p.describe("en") for p in problems)
             + ". Run those shards again, or merge with --allow-incomplete (their accounts become unknown).")
-    complete = [r for r in sharded if r.status == COMPLETE and r.run is not None]
     if not complete:
         raise _refuse(f"実行グループ '{group}' のシャードが一つも完了していないため、"
                       "監査対象のアカウントが分かりません。",
@@ -121,11 +128,9 @@ def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Cata
     evidence: list[Evidence] = []
     gaps: list[Gap] = []
     scopes: list[ProviderScope] = []
-    planned: dict[str, tuple[str, ...]] = {}
     missing = 0
     for base in _provider_scopes(complete):
         name = base.provider
-        planned[name] = next(r.planned[name] for r in complete if name in r.planned)
         parts = _parts_of(sharded, name)
         order = {scope: i for i, scope in enumerate(planned[name])}
         parts.sort(key=lambda p: (order.get(p.scope, len(order)), p.scope))
@@ -164,6 +169,39 @@ def _same_settings(group: str, records: Sequence[CollectionRecord]) -> None:
             f"The shards of run group '{group}' were collected with different settings: shard {known[0].shard} "
             f"with {shown(key, first, 'en')}, shard {record.shard} with {shown(key, other, 'en')}. They cannot make "
             "one report: run the shards again with the same settings, or audit under another --run-group.")
+
+
+def _planned(complete: Sequence[CollectionRecord]) -> dict[str, tuple[str, ...]]:
+    """Every scope any finished shard found, per provider: the first one's order, then those others found too
+    (an account that joined the organisation between two shards' listings belongs to the audit all the same)."""
+    planned: dict[str, list[str]] = {}
+    for record in complete:
+        for name, found in record.planned.items():
+            known = planned.setdefault(name, [])
+            known.extend(scope for scope in found if scope not in known)
+    return {name: tuple(found) for name, found in planned.items()}
+
+
+OUTDATED = "outdated"
+SHOWN_SCOPES = 5
+
+
+def _outdated(complete: Sequence[CollectionRecord], planned: dict[str, tuple[str, ...]],
+              count: int) -> list[ShardProblem]:
+    """Finished shards that never saw some of their own scopes, which another shard found later."""
+    problems = []
+    for record in complete:
+        if record.shard is None:
+            continue
+        done = record.collected()
+        unseen = [scope for name, found in planned.items() for scope in found
+                  if shard_of(name, scope, count) == record.shard.index and (name, scope) not in done
+                  and scope not in record.planned.get(name, ())]
+        if unseen:
+            shown = ", ".join(unseen[:SHOWN_SCOPES]) + (f" (+{len(unseen) - SHOWN_SCOPES})"
+                                                       if len(unseen) > SHOWN_SCOPES else "")
+            problems.append(ShardProblem(record.shard, OUTDATED, shown))
+    return problems
 
 
 def _provider_scopes(complete: Sequence[CollectionRecord]) -> list[ProviderScope]:

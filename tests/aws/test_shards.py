@@ -266,3 +266,32 @@ def test_a_failed_shard_is_named_with_its_cause_in_the_readers_language(organisa
                                         env={**env, "AUDITOR_LANG": lang}))
         assert code == 2 and cause in output and other not in output, output
         assert len(output.strip().splitlines()) == 1 and not (tmp_path / lang).exists(), output
+
+
+def test_an_account_that_joined_after_its_shard_listed_the_organisation_is_never_dropped(organisation, tmp_path):
+    env = environment(organisation, str(tmp_path / "history.sqlite"))
+    shard = ["audit", "--provider", "aws", "--org", "--regions", TOKYO, "--run-group", "g5", "--shard"]
+    assert finished(auditor(*shard, "1/2", env=env))[0] == 0
+    organizations = organisation.management.client("organizations", VIRGINIA)
+    joined = []
+    while not joined or shard_of("aws", joined[-1], 2) != 1:  # until one joins that shard 1 should have collected
+        created = organizations.create_account(Email=f"late{len(joined)}@example.jp", AccountName=f"late{len(joined)}")
+        joined.append(created["CreateAccountStatus"]["AccountId"])
+        assert len(joined) < 40
+    late = joined[-1]
+    assert finished(auditor(*shard, "2/2", env=env))[0] == 0  # lists the newcomer, leaves it to shard 1
+    code, output = finished(auditor("report", "--run-group", "g5", "--output", str(tmp_path / "refused"), env=env))
+    assert code == 2 and f"shard 1/2 did not collect the accounts {late}" in output, output
+    assert not (tmp_path / "refused").exists()
+    code, output = finished(auditor("report", "--run-group", "g5", "--allow-incomplete", "--format", "json",
+                                    "--output", str(tmp_path / "partial"), env=env))
+    data = json.loads((tmp_path / "partial" / "results.json").read_text(encoding="utf-8"))
+    assert late in data["run"]["providers"][0]["scopes"], output
+    assert {f["status"] for f in data["findings"] if f["scope"] == late} == {"UNKNOWN"}
+    assert finished(auditor(*shard, "1/2", env=env))[0] == 0  # run again: it lists the organisation anew
+    code, output = finished(auditor("report", "--run-group", "g5", "--format", "json", "--output",
+                                    str(tmp_path / "whole"), env=env))
+    assert code == 1, output
+    data = json.loads((tmp_path / "whole" / "results.json").read_text(encoding="utf-8"))
+    assert set(data["run"]["providers"][0]["scopes"]) == {*organisation.accounts, *joined}
+    assert "UNKNOWN" not in {f["status"] for f in data["findings"] if f["scope"] == late}
