@@ -163,6 +163,12 @@ def _refuse_what_does_nothing(ctx: click.Context, args: tuple[str, ...], only: s
             "The audit arguments have no --provider (-p); every monthly audit would fail "
             "(e.g. auditor schedule -- -p aws).", ctx)
     engines = [flag for key, flag in ENGINES.items() if engine.get(key)]
+    if len(engines) > 1:
+        raise LocalizedUsageError(
+            f"{'、'.join(engines)} は一緒に指定できません。それぞれ別のファイル（Kubernetes のマニフェスト、"
+            "ワークフロー、AWS CLI の JSON）になるため、1 つずつ出力してください。",
+            f"{', '.join(engines)} cannot be given together: each is a file of its own (Kubernetes manifests, a "
+            "workflow, AWS CLI JSON), so print them one at a time.", ctx)
     chosen = set(engines) if engines else ({only} if only else set(ENTRIES))
     given = [param for param in ctx.command.params if param.name in SHAPES
              and ctx.get_parameter_source(param.name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)]

@@ -93,3 +93,13 @@ def test_a_sharded_entry_that_could_not_shard_is_refused(audit_args, ja, en, eng
     assert ja in refused("ja", engine, "--shards", "4", "--", *audit_args)
     english = refused("en", engine, "--", *audit_args)
     assert en in english and "auditor schedule --only cron|systemd-service|github-actions" in english
+
+
+@pytest.mark.parametrize("engines", [("--kubernetes", "--github-actions"), ("--kubernetes", "--aws-batch"),
+                                     ("--github-actions", "--aws-batch", "--kubernetes")])
+def test_two_job_engines_at_once_are_refused(engines):
+    named = [flag for flag in ("--kubernetes", "--github-actions", "--aws-batch") if flag in engines]
+    assert refused("ja", *engines, "--", "-p", "aws", "--org").startswith(
+        f"エラー: {'、'.join(named)} は一緒に指定できません。")
+    assert refused("en", *engines, "--", "-p", "aws", "--org").startswith(
+        f"Error: {', '.join(named)} cannot be given together: each is a file of its own")
