@@ -134,7 +134,8 @@ def audit(ctx: click.Context, providers: tuple[str, ...], target: str, checklist
     selected, profile, answers, accepted = prepare_inputs(
         catalogue, checklist_ids, attestations, profile_options, risk_acceptances)
     signing_key = load_signing_key(sign_key) if sign_key is not None else None
-    output = output_folder(output, force)
+    if scale.shard is None:  # a shard writes no reports (the merge does): an earlier report folder is no concern
+        output = output_folder(output, force)
     with open_history(store, no_history) as history, \
             recording(ctx, history, scale, target, catalogue, providers, options) as recorded:
         collected = collect_with_progress(ctx, catalogue, list(providers), options, profile=profile,

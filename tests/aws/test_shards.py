@@ -295,3 +295,14 @@ def test_an_account_that_joined_after_its_shard_listed_the_organisation_is_never
     data = json.loads((tmp_path / "whole" / "results.json").read_text(encoding="utf-8"))
     assert set(data["run"]["providers"][0]["scopes"]) == {*organisation.accounts, *joined}
     assert "UNKNOWN" not in {f["status"] for f in data["findings"] if f["scope"] == late}
+
+
+def test_a_shard_started_beside_an_earlier_report_folder_runs_and_leaves_it_alone(organisation, tmp_path):
+    earlier = tmp_path / "audit-report"  # the default folder, left by an unsharded audit in the same place
+    earlier.mkdir()
+    (earlier / "results.json").write_text("{}", encoding="utf-8")
+    env = environment(organisation, str(tmp_path / "history.sqlite"))
+    code, output = finished(auditor(*AUDIT, "--shard", "1/2", "--run-group", "g6", env=env, cwd=tmp_path))
+    assert code == 0 and "Recorded shard 1/2 of run group g6" in output, output
+    assert [p.name for p in earlier.iterdir()] == ["results.json"]
+    assert (earlier / "results.json").read_text(encoding="utf-8") == "{}"
