@@ -90,13 +90,17 @@ def shard_problems(records: Sequence[CollectionRecord], count: int) -> list[Shar
 
 
 def merge_group(group: str, records: Sequence[CollectionRecord], catalogue: Catalogue, allow_incomplete: bool,
-                now: datetime) -> Merged:
-    """The shards of ``group`` as one collection; refuses an incomplete group unless ``allow_incomplete``."""
+                now: datetime, store: str = "") -> Merged:
+    """The shards of ``group`` as one collection; refuses an incomplete group unless ``allow_incomplete``.
+
+    ``store`` names the history store the records come from, for the refusal when it holds none of them."""
     sharded = [r for r in records if r.shard is not None]
     if not sharded:
-        raise _refuse(f"実行グループ '{group}' のシャードは履歴ストアに記録されていません"
-                      "（auditor audit --shard K/N --run-group で収集します）。",
-                      f"No shard of run group '{group}' is recorded in the history store (collect them with "
+        raise _refuse(f"実行グループ '{group}' のシャードは履歴ストア {store} に記録されていません"
+                      "（シャードと同じ AUDITOR_STORE / --store を指定してください。"
+                      "収集は auditor audit --shard K/N --run-group）。",
+                      f"No shard of run group '{group}' is recorded in the history store {store} (give the "
+                      "AUDITOR_STORE / --store the shards used; they collect with "
                       "auditor audit --shard K/N --run-group).")
     counts = sorted({r.shard.count for r in sharded if r.shard is not None})
     if len(counts) > 1:

@@ -47,7 +47,8 @@ def report(ctx: click.Context, run_group: str, allow_incomplete: bool, checklist
     group = run_group_name(run_group, utc_now())
     output = output_folder(output, force)
     with open_store(store, existing=True) as history:
-        merged = merge_group(group, CollectionLog(history).group(group), catalogue, allow_incomplete, utc_now())
+        merged = merge_group(group, CollectionLog(history).group(group), catalogue, allow_incomplete, utc_now(),
+                             history.location)
         for problem in merged.problems:
             say(ctx, f"注意: {problem.describe('ja')}。", f"warning: {problem.describe('en')}.", err=True)
         if merged.missing_scopes:

@@ -46,3 +46,17 @@ def test_an_empty_resume_id_is_refused_instead_of_starting_a_new_audit(catalogue
     assert result.exit_code == 2, result.output
     assert message in result.output and len(result.output.strip().splitlines()) == 1, result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("ja", "実行グループ 'monthly' のシャードは履歴ストア {store} に記録されていません"),
+    ("en", "No shard of run group 'monthly' is recorded in the history store {store}"),
+])
+def test_a_merge_of_a_store_without_the_group_names_the_store_it_looked_in(catalogue, tmp_path: Path, lang, message):
+    store = str(tmp_path / "elsewhere.sqlite")  # e.g. the merge machine's own default store, not the shared one
+    open_store(store).close()
+    result = CliRunner().invoke(cli, ["--lang", lang, "report", "--run-group", "monthly", "--store", store,
+                                      "-o", str(tmp_path / "out")], obj={"catalogue": catalogue})
+    assert result.exit_code == 2, result.output
+    assert message.format(store=store) in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
