@@ -75,7 +75,7 @@ def github_workflow(request: ScheduleRequest) -> str:
             *_install_note(request),
             *_target_note(request),
         ]
-    script = [f"          {line}" for line in job_lines(request, "auditor")]
+    script = [f"          {line}" for line in (store_check(request), *job_lines(request, "auditor"))]
     _args, reports = dated_audit_args(request.audit_args)
     return _comments(notes) + "\n".join([
         f"name: {request.name}",
@@ -128,6 +128,18 @@ def utc_schedule_note(request: ScheduleRequest) -> str:
     later = f"day {day}" + (", or 1 March when February has 28 days" if day == 29 else "")
     japan = f"{jst} JST" if hour < 24 else f"{jst} JST the next day, {later}"
     return f"GitHub schedules run in UTC: day {request.day} at {_when(request)} UTC ({japan})."
+
+
+def store_check(request: ScheduleRequest) -> str:
+    """A shell line that stops the job (exit 2) when the AUDITOR_STORE secret is missing: a runner's own SQLite
+    file would be discarded with it, so the run would be lost and the next one compared with nothing."""
+    if request.lang == "ja":
+        message = ("AUDITOR_STORE シークレットがありません。共有の履歴ストア（PostgreSQL の URL）を"
+                   "リポジトリのシークレットに設定してください。")
+    else:
+        message = ("The AUDITOR_STORE secret is not set: set it to the shared history store (a PostgreSQL URL) "
+                   "in the repository's secrets.")
+    return f'if [ -z "${{AUDITOR_STORE:-}}" ]; then echo "::error::{message}"; exit 2; fi'
 
 
 def install_command(request: ScheduleRequest) -> str:

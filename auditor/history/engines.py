@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from auditor.errors import AuditorError
-from auditor.history.ci_workflow import _CI_CREDENTIALS, install_command, utc_schedule_note
+from auditor.history.ci_workflow import _CI_CREDENTIALS, install_command, store_check, utc_schedule_note
 from auditor.history.schedule import ScheduleRequest, _comments, option_value, option_values, refuse_secrets
 from auditor.shards import GROUP_NAME
 
@@ -164,7 +164,10 @@ def _pod(plan: ShardedSchedule, args: list[str], mounts: list[dict], volumes: li
                 "args": args,
                 "workingDir": SCRATCH,
                 "envFrom": [{"secretRef": {"name": plan.env_from}}],
-                "env": [{"name": "HOME", "value": SCRATCH}, {"name": "TZ", "value": JAPAN_TZ},
+                # required: without it a pod would record into its own file and the merge would find nothing
+                "env": [{"name": "AUDITOR_STORE", "valueFrom": {"secretKeyRef": {
+                            "name": plan.env_from, "key": "AUDITOR_STORE", "optional": False}}},
+                        {"name": "HOME", "value": SCRATCH}, {"name": "TZ", "value": JAPAN_TZ},
                         {"name": "AUDITOR_LANG", "value": plan.request.lang}],
                 "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "2Gi"}},
                 "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
@@ -299,8 +302,8 @@ def github_matrix_workflow(plan: ShardedSchedule) -> str:
                 "steps": [
                     *_setup_steps(request), *_credential_steps(request),
                     {"name": "Collect this shard",
-                     "run": f"auditor audit {quoted} --shard \"${{{{ matrix.shard }}}}/{plan.shards}\" "
-                            f"--run-group \"{group}\""},
+                     "run": f"{store_check(request)}\nauditor audit {quoted} "
+                            f"--shard \"${{{{ matrix.shard }}}}/{plan.shards}\" --run-group \"{group}\"\n"},
                 ],
             },
             "merge": {
@@ -311,6 +314,7 @@ def github_matrix_workflow(plan: ShardedSchedule) -> str:
                 "steps": [
                     *_setup_steps(request),
                     {"name": "Merge the shards and compare with the previous run", "shell": "sh", "run": "\n".join([
+                        store_check(request),
                         "rc=0",
                         " ".join(["auditor report --run-group", f"\"{group}\"", *(shlex.quote(a) for a in merge_args),
                                   "--output reports/merged"]) + " || rc=$?",

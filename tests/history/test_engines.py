@@ -138,7 +138,7 @@ def test_the_merged_reports_folder_is_dated_the_japanese_day_of_the_run_group():
     args = container["args"]
     fired = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # 05:00 on 1 November in Japan
     assert run_group_name(args[args.index("--run-group") + 1], fired) == "auditor-monthly-20261101"
-    environment = {item["name"]: item["value"] for item in container["env"]}
+    environment = {item["name"]: item["value"] for item in container["env"] if "value" in item}
     assert folder_named(args[args.index("--output") + 1], fired, environment) == "/reports/2026-11-01"
 
 
@@ -203,7 +203,7 @@ def test_the_longest_names_accepted_make_run_groups_the_shards_accept():
     assert run_group_name(group, datetime_in_november()) == "a" * 45 + "-20261101"
     workflow = yaml.safe_load(schedule("--github-actions", "--name", "a" * 51, *AUDIT_ARGS))
     (collect,) = [s for s in workflow["jobs"]["shard"]["steps"] if "auditor audit" in s.get("run", "")]
-    group = collect["run"].split("--run-group ")[1].strip('"').replace("${{ github.run_id }}", "12345678901")
+    group = collect["run"].split('--run-group "')[1].split('"')[0].replace("${{ github.run_id }}", "12345678901")
     assert run_group_name(group, datetime_in_november()) == "a" * 51 + "-12345678901"
 
 
@@ -211,3 +211,32 @@ def datetime_in_november():
     from datetime import UTC, datetime
 
     return datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("entry", [("--github-actions",), ("--only", "github-actions")])
+@pytest.mark.parametrize("lang, said", [("en", "The AUDITOR_STORE secret is not set"),
+                                        ("ja", "AUDITOR_STORE シークレットがありません。")])
+def test_a_workflow_without_the_store_secret_stops_before_recording_anywhere(entry, lang, said):
+    import os
+    import subprocess
+
+    result = CliRunner().invoke(cli, ["--lang", lang, "schedule", *entry, *AUDIT_ARGS])
+    workflow = yaml.safe_load(result.output)
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    runs = [step["run"] for step in steps if "auditor " in step.get("run", "") and "pip install" not in step["run"]]
+    assert len(runs) == (2 if entry == ("--github-actions",) else 1)
+    for run in runs:
+        check = run.splitlines()[0]  # the secret is checked before anything runs
+        env = {key: value for key, value in os.environ.items() if key != "AUDITOR_STORE"}
+        empty = subprocess.run(["sh", "-c", check], env={**env, "AUDITOR_STORE": ""}, capture_output=True, text=True)
+        assert empty.returncode == 2 and f"::error::{said}" in empty.stdout
+        given = subprocess.run(["sh", "-c", check], env={**env, "AUDITOR_STORE": "postgresql://db/audit"})
+        assert given.returncode == 0
+
+
+def test_the_pods_cannot_start_without_the_store_in_their_secret():
+    for cron_job in manifests("--shards", "2", "--env-secret", "auditor-store"):
+        (container,) = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        (store,) = [item for item in container["env"] if item["name"] == "AUDITOR_STORE"]
+        assert store["valueFrom"] == {"secretKeyRef": {"name": "auditor-store", "key": "AUDITOR_STORE",
+                                                       "optional": False}}

@@ -241,7 +241,8 @@ def test_the_ci_workflow_is_valid_yaml_and_runs_the_same_job(place, tmp_path: Pa
     [script] = [step["run"] for step in job["steps"] if "audit" in step.get("run", "") and "pip" not in step["run"]]
     bin_dir = str(place.executable.parent)
     done = subprocess.run(["/bin/sh", "-e", "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_LOG": str(place.log), "FAKE_AUDIT_RC": "1"})
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_LOG": str(place.log), "FAKE_AUDIT_RC": "1",
+                               "AUDITOR_STORE": "postgresql://db.example.lg.jp/audit"})  # the secret, as GitHub sets it
     assert done.returncode == 0, done.stderr  # audit found failures (1) but the job goes on to the diff
     audit, diff = place.calls()
     assert_audited_with(audit, TRICKY)
