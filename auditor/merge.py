@@ -21,7 +21,7 @@ from auditor.checks import resource_types_for
 from auditor.collection_settings import difference, shown
 from auditor.errors import AuditorError
 from auditor.history.progress import COMPLETE, FAILED, CollectionRecord
-from auditor.model import JST, Evidence, Gap, ProviderScope, RunInfo
+from auditor.model import Evidence, Gap, ProviderScope, RunInfo, japan_time
 from auditor.plugins import ScopeCollection
 from auditor.run import Catalogue, Collected, assemble_scope
 from auditor.shards import Shard, shard_of
@@ -71,10 +71,6 @@ def _refuse(ja: str, en: str) -> AuditorError:
     return AuditorError("raw", ja=ja, en=en)
 
 
-def _jst(moment: datetime) -> str:
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
-
-
 def shard_problems(records: Sequence[CollectionRecord], count: int) -> list[ShardProblem]:
     by_index = {r.shard.index: r for r in records if r.shard is not None}
     problems = []
@@ -85,7 +81,7 @@ def shard_problems(records: Sequence[CollectionRecord], count: int) -> list[Shar
         elif record.status == FAILED:
             problems.append(ShardProblem(Shard(index, count), FAILED, record.error_in("en"), record.error_in("ja")))
         elif record.status != COMPLETE:
-            problems.append(ShardProblem(Shard(index, count), record.status, _jst(record.started_at)))
+            problems.append(ShardProblem(Shard(index, count), record.status, japan_time(record.started_at)))
     return problems
 
 

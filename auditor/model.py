@@ -40,6 +40,11 @@ def in_language(ja: str, en: str, lang: str) -> str:
 JST = timezone(timedelta(hours=9), "JST")
 
 
+def japan_time(moment: datetime) -> str:
+    """A moment as people in Japan read it, to the minute (``2026-11-01 12:00 JST``)."""
+    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -22,7 +22,7 @@ from auditor.errors import AuditorError
 from auditor.history.diff import RunDiff, diff_runs, diff_to_dict
 from auditor.history.store import HistoryStore, RunSummary, TargetSummary, open_store
 from auditor.history.targets import target_of
-from auditor.model import JST, Finding, RunResult
+from auditor.model import Finding, RunResult, japan_time
 from auditor.notify import (
     PASSWORD_ENV,
     SECURITY_MODES,
@@ -46,7 +46,7 @@ def store_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+    return japan_time(moment)
 
 
 def _count_cells(counts: dict[Status, int], lang: str) -> str:

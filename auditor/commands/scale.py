@@ -24,7 +24,7 @@ from auditor.commands.common import say
 from auditor.errors import AuditorError
 from auditor.history import HistoryStore
 from auditor.history.progress import CollectionLog, CollectionRecord
-from auditor.model import utc_now
+from auditor.model import japan_time, utc_now
 from auditor.plugins import ScopeCollection
 from auditor.run import Catalogue, Collected, ScopePlan, cannot_select, new_run_id
 from auditor.shards import Shard, parse_shard, run_group_name, shard_run_id
@@ -184,9 +184,13 @@ def _recording(ctx, log: CollectionLog, request: ScaleRequest, earlier: Collecti
         if changed is not None:
             raise _collected_otherwise(earlier, *changed)
         done = earlier.collected()
-        say(ctx, f"実行 {earlier.run_id} の続きから収集します（記録済みのアカウント {len(done)} 件は収集しません）。",
-            f"Continuing run {earlier.run_id} ({len(done)} accounts already recorded are not collected again).",
-            err=True)
+        started = japan_time(earlier.started_at)
+        hint = ("。新しい監査には別の --run-group を使ってください", "; a new audit needs another --run-group") \
+            if earlier.shard else ("", "")
+        say(ctx, f"実行 {earlier.run_id}（{started} 開始）の続きから収集します（記録済みのアカウント {len(done)} 件は"
+                 f"収集しません{hint[0]}）。",
+            f"Continuing run {earlier.run_id}, started {started} ({len(done)} accounts already recorded are not "
+            f"collected again{hint[1]}).", err=True)
         shard = earlier.shard
         plan = ScopePlan(_wanted(shard, done), None, earlier.scopes)
         run_id, started, target, group = earlier.run_id, earlier.started_at, earlier.target, earlier.group
