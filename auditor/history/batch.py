@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import AuditorError
-from auditor.history.engines import JAPAN_TZ, ShardedSchedule, refuse_bad_group, split_args, validate_sharded
+from auditor.history.engines import (
+    JAPAN_TZ,
+    ShardedSchedule,
+    merge_file_notes,
+    refuse_bad_group,
+    split_args,
+    validate_sharded,
+)
 from auditor.history.schedule import _comments, refuse_secrets
 
 #: EventBridge Scheduler's universal target for Batch's SubmitJob.
@@ -248,7 +255,7 @@ def aws_batch_text(plan: ShardedSchedule, batch: BatchSettings) -> str:
     """What ``auditor schedule --aws-batch`` prints: the notes as comments, then each document after a
     ``# ----- FILE`` line (the documents themselves are plain JSON)."""
     documents = aws_batch_documents(plan, batch)
-    parts = [_comments(_notes(plan, documents))]
+    parts = [_comments([*_notes(plan, documents), *merge_file_notes(plan, f"EFS {batch.reports_file_system}")])]
     for document in documents:
         parts.append(f"# ----- {document.file}\n{json.dumps(document.body, ensure_ascii=False, indent=2)}\n")
     return "".join(parts)

@@ -136,6 +136,25 @@ def split_args(args: Sequence[str]) -> tuple[list[str], list[str]]:
     return shard, merge
 
 
+#: ``auditor report`` options that name a file the merge container reads.
+_MERGE_FILES = ("--attestations", "--risk-acceptances", "--sign-key")
+
+
+def merge_file_notes(plan: ShardedSchedule, volume: str) -> list[str]:
+    """Where the files the merge reads must be: its container sees only its image and the reports volume
+    mounted at /reports, so a file elsewhere is named (a file on /reports needs no word)."""
+    files = [value for name in _MERGE_FILES for value in option_values(plan.request.audit_args, name)
+             if not value.startswith("/reports/")]
+    if not files:
+        return []
+    if plan.request.lang == "ja":
+        return [f"統合のコンテナーが読むファイル: {'、'.join(files)}。コンテナーから見えるのはイメージと",
+                f"/reports（{volume}）だけのため、イメージに入れるか /reports に置きます",
+                "（そうでないと統合は毎月失敗します）。"]
+    return [f"The merge container reads {', '.join(files)}; it sees only its image and /reports ({volume}),",
+            "so put them in the image or under /reports (otherwise every monthly merge fails)."]
+
+
 class _Dumper(yaml.SafeDumper):
     """Multi-line strings (a job's shell script) as literal blocks, the way people write them."""
 
@@ -254,6 +273,7 @@ def kubernetes_manifests(plan: ShardedSchedule) -> str:
             "The merge uses the same day's run group; a shard that has not finished makes it fail, naming the",
             "shard. A retried pod continues from the accounts its shard has already recorded.",
         ]
+    notes += merge_file_notes(plan, plan.reports_claim)
     return _comments(notes) + _dump([
         _cron(plan, "shards", request.hour, shards, SHARDS_START_DEADLINE),
         _cron(plan, "merge", merge_hour, merge),

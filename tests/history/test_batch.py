@@ -191,3 +191,9 @@ def test_a_name_that_makes_a_run_group_the_shards_would_refuse_is_refused(name):
         f"Error: --name {name} makes the run group {name}-{{date}}, which --run-group does not accept")
     assert refusal("ja", "--name", name).startswith(
         f"エラー: --name {name} からできる実行グループ（{name}-{{date}}）は --run-group に使えません")
+
+
+def test_the_notes_name_the_merge_files_the_container_would_not_see():
+    assert ("# The merge container reads /config/answers.yaml; it sees only its image and /reports "
+            "(EFS fs-0123456789abcdef0),") in printed()
+    assert "# 統合のコンテナーが読むファイル: /config/answers.yaml。" in printed(lang="ja")

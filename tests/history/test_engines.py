@@ -240,3 +240,15 @@ def test_the_pods_cannot_start_without_the_store_in_their_secret():
         (store,) = [item for item in container["env"] if item["name"] == "AUDITOR_STORE"]
         assert store["valueFrom"] == {"secretKeyRef": {"name": "auditor-store", "key": "AUDITOR_STORE",
                                                        "optional": False}}
+
+
+def test_the_notes_name_the_merge_files_the_container_would_not_see():
+    args = ["--", "-p", "aws", "--org", "--attestations", "/config/answers.yaml", "--risk-acceptances",
+            "/reports/risks.yaml", "--sign-key", "keys/auditor.pem"]
+    english = schedule("--kubernetes", *args)
+    assert "# The merge container reads /config/answers.yaml, keys/auditor.pem; it sees only its image and " \
+           "/reports (auditor-reports)," in english
+    japanese = CliRunner().invoke(cli, ["--lang", "ja", "schedule", "--kubernetes", *args]).output
+    assert "# 統合のコンテナーが読むファイル: /config/answers.yaml、keys/auditor.pem。" in japanese
+    assert "merge container" not in schedule("--kubernetes", "--", "-p", "aws", "--org", "--attestations",
+                                             "/reports/answers.yaml")
