@@ -23,7 +23,7 @@ import copy
 import functools
 from typing import Any
 
-from botocore.hooks import HierarchicalEmitter, NodeList, _PrefixTrie
+from botocore.hooks import HierarchicalEmitter, _PrefixTrie
 
 
 class CopyOnWriteHandlers(_PrefixTrie):
@@ -41,29 +41,22 @@ class CopyOnWriteHandlers(_PrefixTrie):
         return twin
 
     def append_item(self, key: str, value: Any, section: int = 1) -> None:
-        node = self._owned_path(key.split("."))
-        if node is None:  # the key is new below some point: botocore adds the nodes it lacks, ours alone
-            super().append_item(key, value, section)
-            return
-        if node["values"] is None:
-            node["values"] = NodeList([], [], [])
-        node["values"][section].append(value)
+        self._own_path(key.split("."))
+        super().append_item(key, value, section)  # botocore's own: any node it adds is this table's alone
 
     def remove_item(self, key: str, value: Any) -> None:
-        self._owned_path(key.split("."))
+        self._own_path(key.split("."))
         super().remove_item(key, value)  # botocore's own removal, on nodes this table alone holds
 
-    def _owned_path(self, parts: list[str]) -> dict[str, Any] | None:
-        """Make every existing node on the path of ``parts`` this table's own; return the last one, or
-        None when the path ends before ``parts`` do."""
+    def _own_path(self, parts: list[str]) -> None:
+        """Make every existing node on the path of ``parts`` this table's own."""
         self._root = node = self._own(self._root)
         for part in parts:
             child = node["children"].get(part)
             if child is None:
-                return None
+                return
             child = node["children"][part] = self._own(child)
             node = child
-        return node
 
     def _own(self, node: dict[str, Any]) -> dict[str, Any]:
         if node.get("owner") is self._owner:
