@@ -174,11 +174,10 @@ def _same_settings(group: str, records: Sequence[CollectionRecord]) -> None:
 def _planned(complete: Sequence[CollectionRecord]) -> dict[str, tuple[str, ...]]:
     """Every scope any finished shard found, per provider: the first one's order, then those others found too
     (an account that joined the organisation between two shards' listings belongs to the audit all the same)."""
-    planned: dict[str, list[str]] = {}
+    planned: dict[str, dict[str, None]] = {}
     for record in complete:
         for name, found in record.planned.items():
-            known = planned.setdefault(name, [])
-            known.extend(scope for scope in found if scope not in known)
+            planned.setdefault(name, {}).update(dict.fromkeys(found))  # a dict keeps the order scopes came in
     return {name: tuple(found) for name, found in planned.items()}
 
 

@@ -120,13 +120,12 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
     """Record the collection as it goes when the store and the providers allow; a failure is recorded too.
 
     ``options`` are the provider options: a shard run again or a resumed run must collect as it did before."""
-    selectable = all(getattr(catalogue.provider(name), "selects_scopes", False) for name in providers)
-    if history is None or not (selectable or request.shard or request.resume):
+    unable = [name for name in providers if not getattr(catalogue.provider(name), "selects_scopes", False)]
+    if history is None or (unable and not (request.shard or request.resume)):
         yield Recording()
         return
-    if not selectable:
-        unable = next(name for name in providers if not getattr(catalogue.provider(name), "selects_scopes", False))
-        raise cannot_select(unable)
+    if unable:
+        raise cannot_select(unable[0])
     log = CollectionLog(history)
     earlier = _earlier(log, request)
     settings = settings_of(options)
