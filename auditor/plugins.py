@@ -78,6 +78,12 @@ class ScopeCollection:
     regions: tuple[str, ...] = ()
 
 
+def selects_scopes(provider: Any) -> bool:
+    """Whether ``provider`` can collect some of its scopes only (its ``selects_scopes`` attribute; false when
+    it has none, or when there is no such provider)."""
+    return bool(getattr(provider, "selects_scopes", False))
+
+
 @dataclass(frozen=True)
 class CollectRequest:
     """What to collect: only the evidence kinds the selected checks read, with the user's options.

@@ -40,6 +40,7 @@ from auditor.plugins import (
     discover_checklist_files,
     discover_providers,
     discover_renderers,
+    selects_scopes,
     third_party_providers,
 )
 from auditor.redaction import REDACTION_KEY, redact_counted, redaction_record
@@ -142,7 +143,7 @@ def cannot_select(name: str) -> AuditorError:
 
 
 def _selecting(provider: Provider, name: str, plan: ScopePlan, request: CollectRequest) -> CollectRequest:
-    if not getattr(provider, "selects_scopes", False):
+    if not selects_scopes(provider):
         raise cannot_select(name)
     return replace(request, wants_scope=lambda scope: plan.wants(name, scope), scope_done=plan.done)
 

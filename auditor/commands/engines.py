@@ -17,7 +17,7 @@ from auditor.errors import AuditorError
 from auditor.history.batch import BatchSettings, aws_batch_text
 from auditor.history.engines import ShardedSchedule, github_matrix_workflow, kubernetes_manifests, validate_sharded
 from auditor.history.schedule import ScheduleRequest, option_values
-from auditor.plugins import discover_providers
+from auditor.plugins import discover_providers, selects_scopes
 
 
 def engine_options(command):
@@ -106,7 +106,7 @@ def _refuse_unshardable(request: ScheduleRequest) -> None:
     run would fail or do nothing, so the entry is refused and the unsharded entries are pointed to."""
     installed = discover_providers()
     providers = option_values(request.audit_args, "--provider", "-p")
-    cannot = [name for name in dict.fromkeys(providers) if not getattr(installed.get(name), "selects_scopes", False)]
+    cannot = [name for name in dict.fromkeys(providers) if not selects_scopes(installed.get(name))]
     plain = "auditor schedule --only cron|systemd-service|github-actions"
     if cannot:
         raise AuditorError(

@@ -25,7 +25,7 @@ from auditor.errors import AuditorError
 from auditor.history import HistoryStore
 from auditor.history.progress import CollectionLog, CollectionRecord
 from auditor.model import japan_time, utc_now
-from auditor.plugins import ScopeCollection
+from auditor.plugins import ScopeCollection, selects_scopes
 from auditor.run import Catalogue, Collected, ScopePlan, cannot_select, new_run_id
 from auditor.shards import Shard, parse_shard, run_group_name, shard_run_id
 from auditor.terminal import printable
@@ -120,7 +120,7 @@ def recording(ctx: click.Context, history: HistoryStore | None, request: ScaleRe
     """Record the collection as it goes when the store and the providers allow; a failure is recorded too.
 
     ``options`` are the provider options: a shard run again or a resumed run must collect as it did before."""
-    unable = [name for name in providers if not getattr(catalogue.provider(name), "selects_scopes", False)]
+    unable = [name for name in providers if not selects_scopes(catalogue.provider(name))]
     if history is None or (unable and not (request.shard or request.resume)):
         yield Recording()
         return
